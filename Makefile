@@ -1,0 +1,51 @@
+# s3lib: two commands on a fresh machine.
+#   make run   set up .venv if needed, run the notebook suite on the bundled data, write figures
+#   make test  set up .venv if needed, run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.s3lib-installed
+PLACES ?= frankfurt bordeaux bilbao turin bucharest porto
+JOBS   ?= 2
+
+.PHONY: run test lab data site bench clean help
+
+help:
+	@echo "make run    run the notebook suite for the six case places (figures/ and reports/)"
+	@echo "make test   run the test suite"
+	@echo "make lab    open JupyterLab on notebooks/"
+	@echo "make data   rebuild the data snapshot in data/ from ../shared/data/raw"
+	@echo "make site   build the static gallery in site/ from the executed suite"
+	@echo "make bench  run the benchmarks"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "s3lib needs Python 3.10+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (s3lib)" >/dev/null
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/s3lib run --places $(PLACES) --jobs $(JOBS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+data: $(STAMP)
+	$(BIN)/s3lib data build
+
+site: $(STAMP)
+	$(BIN)/s3lib site
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks --benchmark-only
+
+clean:
+	rm -rf $(VENV) reports site .pytest_cache

@@ -1,0 +1,3 @@
+from s3lib.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,55 @@
+"""Exceptions with short, actionable messages.
+
+The CLI turns every :class:`S3libError` into a one-line message on stderr
+(exit code 2 for usage errors, 1 for data errors) instead of a traceback.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+__all__ = ["S3libError", "UsageError", "DataError", "UnknownChoiceError", "suggest"]
+
+
+class S3libError(Exception):
+    """Base class of every error s3lib raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(S3libError, ValueError):
+    """Bad input from the user: an unknown place, a year out of range, a bad option."""
+
+    exit_code = 2
+
+
+class DataError(S3libError):
+    """A data file is missing, corrupt or does not match the manifest."""
+
+    exit_code = 1
+
+
+class UnknownChoiceError(UsageError, LookupError):
+    """A value that is not among the valid choices; the message lists suggestions."""
+
+    def __init__(self, what: str, value: object, choices: Iterable[str], hint: str | None = None):
+        choices = [str(c) for c in choices]
+        self.what, self.value, self.choices = what, value, choices
+        close = suggest(str(value), choices)
+        msg = f"unknown {what} {value!r}"
+        if close:
+            msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
+        elif len(choices) <= 12:
+            msg += f"; valid choices: {', '.join(choices)}"
+        if hint:
+            msg += f" ({hint})"
+        self.suggestions = close
+        super().__init__(msg)
+
+
+def suggest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` close matches of ``value`` among ``choices`` (case-insensitive)."""
+    choices = list(choices)
+    lowered = {c.lower(): c for c in choices}
+    hits = difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.6)
+    return [lowered[h] for h in hits]
