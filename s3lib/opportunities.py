@@ -1,0 +1,139 @@
+"""Diversification opportunities: the smart-specialisation frame and the principle of relatedness."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.relatedness import density as relatedness_density
+
+__all__ = ["QUADRANTS", "candidates", "principle_of_relatedness"]
+
+QUADRANTS = {
+    (True, True): "low risk, high benefit",
+    (True, False): "low risk, low benefit",
+    (False, True): "high risk, high benefit",
+    (False, False): "high risk, low benefit",
+}
+
+
+def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, region: str) -> pd.DataFrame:
+    """Candidate industries of a region in the Balland et al. (2019) frame.
+
+    Candidates are the industries the region is not specialised in (``M_ri = 0``; missing
+    presence is left out). Each gets its relatedness density (x: feasibility, low risk)
+    and complexity (y: benefit). Quadrants are split at **the medians over this region's
+    candidates** of density and of PCI; a value equal to the median counts as high. The
+    medians are stored in ``result.attrs["density_median"]`` and ``["pci_median"]``.
+    ``"low risk, high benefit"`` (high density, high complexity) is the ideal target.
+
+    Parameters
+    ----------
+    presence : DataFrame
+        Region x industry 0/1 of all regions (the proximity's sample).
+    proximity : DataFrame
+        Industry x industry proximity (:func:`s3lib.relatedness.proximity`).
+    pci : Series
+        Industry complexity (:func:`s3lib.complexity.eci_pci`); candidates without PCI are
+        left out.
+    region : str
+        Row label of ``presence``.
+
+    Returns
+    -------
+    DataFrame
+        Index = industry; columns ``density``, ``pci``, ``quadrant``; sorted by quadrant
+        (ideal first) then density, descending.
+
+    References
+    ----------
+    Balland, P.-A., Boschma, R., Crespo, J. and Rigby, D. L. (2019). Smart specialization
+    policy in the European Union: relatedness, knowledge complexity and regional
+    diversification. Regional Studies 53(9), 1252-1268.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]],
+    ...                  index=["r1", "r2", "r3"], columns=list("abcd"))
+    >>> from s3lib.relatedness import proximity
+    >>> c = candidates(m, proximity(m), pd.Series([0.0, 1.0, 2.0, 3.0], index=list("abcd")), "r1")
+    >>> c.index.tolist(), c["quadrant"].tolist()
+    (['c', 'd'], ['low risk, low benefit', 'high risk, high benefit'])
+    """
+    if region not in presence.index:
+        raise UnknownChoiceError("region", region, presence.index)
+    rd = relatedness_density(presence, proximity).loc[region]
+    row = presence.loc[region]
+    table = pd.DataFrame({"density": rd, "pci": pci.reindex(presence.columns)})
+    table = table[(row == 0) & table["density"].notna() & table["pci"].notna()]
+    d_med, p_med = table["density"].median(), table["pci"].median()
+    high_d, high_p = (table["density"] >= d_med).to_numpy(), (table["pci"] >= p_med).to_numpy()
+    order = 2 * ~high_d + ~high_p  # position in QUADRANTS: (True, True) first
+    table["quadrant"] = np.array(list(QUADRANTS.values()), dtype=object)[order]
+    table = table.assign(_order=order).sort_values(["_order", "density"], ascending=[True, False])
+    table = table.drop(columns="_order")
+    table.index.name = presence.columns.name or "industry"
+    table.attrs.update(density_median=float(d_med), pci_median=float(p_med), region=region)
+    return table
+
+
+def principle_of_relatedness(
+    m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, bins: int = 5
+) -> pd.DataFrame:
+    """Entry rates by first-year relatedness density (Hidalgo et al. 2018).
+
+    Cells at risk are region-industry pairs with ``M = 0`` in the first year and known
+    presence in the second year and known density in the first. They are split into
+    ``bins`` quantile bins of first-year density (``pandas.qcut``; tied edges merged), and
+    per bin the entries (``0 -> 1``) are counted. The principle predicts rates rising
+    with density.
+
+    Parameters
+    ----------
+    m0, m1 : DataFrame
+        Presence (0/1/NaN) in the first and the second year.
+    density0 : DataFrame
+        Relatedness density in the first year (:func:`s3lib.relatedness.density`).
+    bins : int, default 5
+
+    Returns
+    -------
+    DataFrame
+        One row per bin: ``density_min``, ``density_max``, ``mean_density``, ``at_risk``,
+        ``entries``, ``entry_rate``; ``attrs["at_risk"]`` and ``attrs["entries"]`` hold
+        the totals.
+
+    References
+    ----------
+    Hidalgo, C. A. et al. (2018). The principle of relatedness. In Unifying Themes in
+    Complex Systems IX, Springer, 451-457.
+
+    Examples
+    --------
+    >>> idx, cols = ["r1", "r2"], list("abcde")
+    >>> m0 = pd.DataFrame(0.0, index=idx, columns=cols)
+    >>> m1 = pd.DataFrame([[0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], index=idx, columns=cols, dtype=float)
+    >>> d0 = pd.DataFrame([[.1, .2, .3, .4, .5], [.15, .25, .35, .45, .55]], index=idx, columns=cols)
+    >>> principle_of_relatedness(m0, m1, d0)["entry_rate"].tolist()
+    [0.0, 0.0, 0.5, 1.0, 1.0]
+    """
+    if bins < 2:
+        raise UsageError("bins must be at least 2")
+    f0, f1 = m0.astype(float).align(m1.astype(float), join="inner")
+    d0 = density0.reindex(index=f0.index, columns=f0.columns)
+    a, b, d = f0.to_numpy().ravel(), f1.to_numpy().ravel(), d0.to_numpy(dtype=float).ravel()
+    at_risk = (a == 0) & ~np.isnan(b) & ~np.isnan(d)
+    cells = pd.DataFrame({"density": d[at_risk], "entry": (b[at_risk] == 1).astype(int)})
+    cells["bin"] = pd.qcut(cells["density"], bins, labels=False, duplicates="drop")
+    table = cells.groupby("bin").agg(
+        density_min=("density", "min"),
+        density_max=("density", "max"),
+        mean_density=("density", "mean"),
+        at_risk=("entry", "size"),
+        entries=("entry", "sum"),
+    )
+    table["entry_rate"] = table["entries"] / table["at_risk"]
+    table.index = table.index.astype(int) + 1
+    table.index.name = "bin"
+    table.attrs.update(at_risk=int(at_risk.sum()), entries=int(cells["entry"].sum()))
+    return table
