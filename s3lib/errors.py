@@ -39,10 +39,10 @@ class UnknownChoiceError(UsageError, LookupError):
         msg = f"unknown {what} {value!r}"
         if close:
             msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
-        elif len(choices) <= 12:
+        elif choices and len(choices) <= 12:
             msg += f"; valid choices: {', '.join(choices)}"
         if hint:
-            msg += f" ({hint})"
+            msg += f"; {hint}" if not close and not 0 < len(choices) <= 12 else f" ({hint})"
         self.suggestions = close
         super().__init__(msg)
 

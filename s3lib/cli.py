@@ -1,0 +1,135 @@
+"""The ``s3lib`` command line (also ``python -m s3lib``).
+
+Each subcommand is one function that adds its parser to the subparsers and sets
+``func``; :data:`SUBCOMMANDS` lists them, so a new command is one function and
+one entry. Errors raised on purpose (:class:`~s3lib.errors.S3libError`) become a
+one-line ``s3lib: error: ...`` message with the error's exit code (2 for usage
+errors), never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from s3lib.errors import S3libError, UsageError
+
+__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors raise :class:`UsageError` (one line, exit 2)."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _command_line(argv) -> str:
+    return shlex.join(["s3lib", *argv])
+
+
+# --------------------------------------------------------------------------- s3lib data ...
+def _data_build(args) -> int:
+    from s3lib.data import build
+
+    manifest = build.build(raw=args.raw, out=args.out, command=args.command_line)
+    _print_written(manifest, "built")
+    return 0
+
+
+def _data_fetch(args) -> int:
+    from s3lib.data import fetch
+
+    manifest = fetch.fetch(cache=args.cache, command=args.command_line)
+    for d in manifest.get("downloads", []):
+        print(f"downloaded {d['url']} -> {d['path']} ({d['bytes']:,} bytes, sha256 {d['sha256'][:12]}...)")
+    _print_written(manifest, "built")
+    print(f"use it with S3LIB_DATA_DIR={manifest['folder']}")
+    return 0
+
+
+def _data_info(args) -> int:
+    from s3lib import data
+
+    print(data.info())
+    return 0
+
+
+def _print_written(manifest: dict, verb: str) -> None:
+    total = 0
+    for e in manifest["files"]:
+        total += e["bytes"]
+        print(f"{e['file']:<30} {e['rows']:>10,} rows {e['bytes'] / 1e6:8.2f} MB  sha256 {e['sha256'][:12]}")
+    print(f"{verb} {len(manifest['files'])} files, {total / 1e6:.1f} MB, manifest.json at {manifest['built_at']}")
+
+
+def _add_data(sub) -> None:
+    data = sub.add_parser("data", help="build, fetch or describe the data snapshot")
+    data_sub = data.add_subparsers(dest="data_command")
+    build = data_sub.add_parser("build", help="rebuild data/ from ../shared/data/raw")
+    build.add_argument("--raw", type=Path, default=None, help="folder of the raw public files")
+    build.add_argument("--out", type=Path, default=None, help="snapshot folder (default data/)")
+    build.set_defaults(func=_data_build)
+    fetch = data_sub.add_parser("fetch", help="download the datasets from Eurostat and GISCO and build them")
+    fetch.add_argument("--cache", type=Path, default=None, help="download cache (default ~/.cache/s3lib)")
+    fetch.set_defaults(func=_data_fetch)
+    info = data_sub.add_parser("info", help="what is bundled: tables, provenance, licences, gaps")
+    info.set_defaults(func=_data_info)
+    data.set_defaults(func=lambda args: _missing(data))
+
+
+def _missing(parser) -> int:
+    raise UsageError(f"choose a command (see `{parser.prog} --help`)")
+
+
+def _add_run(sub) -> None:
+    from s3lib import run
+
+    run.add_parser(sub)
+
+
+def _add_card(sub) -> None:
+    from s3lib import cards
+
+    cards.add_parser(sub)
+
+
+def _add_site(sub) -> None:
+    from s3lib import site
+
+    site.add_parser(sub)
+
+
+#: One function per top-level subcommand; each adds its parser.
+SUBCOMMANDS = [_add_data, _add_run, _add_card, _add_site]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``s3lib`` argument parser with every subcommand of :data:`SUBCOMMANDS`."""
+    parser = _Parser(prog="s3lib", description="Cluster structure, specialised diversification and RIS3 "
+                     "alignment of European cities and regions, from real Eurostat data.")
+    sub = parser.add_subparsers(dest="command")
+    for add in SUBCOMMANDS:
+        add(sub)
+    parser.set_defaults(func=lambda args: _missing(parser))
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 data error, 2 usage error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        args.command_line = _command_line(argv)
+        return int(args.func(args) or 0)
+    except S3libError as exc:
+        print(f"s3lib: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # e.g. `s3lib data info | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+    except KeyboardInterrupt:
+        print("s3lib: interrupted", file=sys.stderr)
+        return 130
