@@ -1,0 +1,257 @@
+"""Build the US Cluster Mapping tables of the snapshot (clusters, NACE scheme, related clusters).
+
+Sources (raw files under ``RAW_DIR``, never copied into the project):
+
+- ``uscmp-acr1-industry-clusters/NAICS_crosswalks_to_Cluster_system.xlsx``: the US Cluster
+  Mapping Project (Delgado, Porter & Stern 2016) benchmark definitions, 6-digit NAICS -> traded
+  cluster (51) or local cluster. The 37 rows flagged ``EmsiSpecificNAICS`` are non-standard codes
+  and are dropped.
+- ``eurostat-correspondenceTables/NAICS2017_NACE.csv``: the official NAICS 2017 -> NACE Rev. 2
+  correspondence (many-to-many, 6-digit NAICS to NACE classes).
+- ``eurostat-correspondenceTables/Nace2_long.csv``: NACE Rev. 2 (to list every class of a division).
+- ``uscmp-clustermapping-cmp/relatedClusters.json.gz``: clustermapping.us related clusters
+  (51 x 51 pairs with co-location, input-output and occupation relatedness).
+
+The NACE -> cluster scheme is **derived by s3lib** (no official EU table exists). The rule:
+
+1. *NAICS -> cluster.* Each 6-digit NAICS of the crosswalk belongs to one cluster (traded or local).
+   A NAICS 2017 code of the correspondence that the crosswalk lacks (codes new in NAICS 2017, e.g.
+   541713, 517311) takes the clusters of the crosswalk codes sharing its 5-digit prefix, else its
+   4-digit prefix, each matching crosswalk code counting equally; with no match it is ``unmapped``
+   (crop and animal farming, whose crosswalk rows are Emsi-specific, and public administration).
+2. *Split classes: equal split per NAICS link.* A NACE class linked to m NAICS codes gives each
+   link weight 1/m: w_kc = (1/m) * sum over links of the link's share in cluster c. A link to a NACE
+   group (one row, ``01.2``) is spread equally over the classes of that group.
+3. *Classes -> divisions: every class of the division counts equally.* The employment data is by
+   NACE division and no employment by class exists in the data, so we assume the division's
+   employment is spread equally over its NACE classes: w_dc = (1/K_d) * sum_k w_kc over the K_d
+   classes of division d in NACE Rev. 2.
+
+Weights of a division sum to 1 over traded clusters, ``local`` and ``unmapped``; over the 51
+traded clusters they sum to <= 1, the remainder being local/other activity.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from s3lib.data import _store
+
+__all__ = ["RELATED_COLUMNS", "build"]
+
+CROSSWALK = Path("uscmp-acr1-industry-clusters") / "NAICS_crosswalks_to_Cluster_system.xlsx"
+NAICS_NACE = Path("eurostat-correspondenceTables") / "NAICS2017_NACE.csv"
+NACE = Path("eurostat-correspondenceTables") / "Nace2_long.csv"
+RELATED = Path("uscmp-clustermapping-cmp") / "relatedClusters.json.gz"
+
+_CROSSWALK_VINTAGE = "ACR1/industry-clusters@59f88b820b8214435425f2971ff86ffd443f59fb"
+_CORR_VINTAGE = "eurostat/correspondenceTables@c86135fc5fe39651e9c74743001c91bf231aa80e"
+_RELATED_VINTAGE = "clustermapping/cmp@f1b2b674482e3016a90dccfce9dc2c0c4638898b (file of 2016-05-11)"
+_LICENCE_CMP = ("Source: U.S. Cluster Mapping Project (Delgado, Porter & Stern 2016), clustermapping.us; "
+                "crosswalk table from ACR1/industry-clusters")
+_LICENCE_DERIVED = (_LICENCE_CMP + "; NAICS 2017 -> NACE Rev. 2 correspondence: Eurostat (EUPL); "
+                    "NACE -> cluster weights derived by s3lib")
+_COMMAND = "s3lib data build"
+_DATASET = "US Cluster Mapping Project cluster definitions and related clusters"
+
+#: Measures kept from relatedClusters.json (values; percentiles end in ``_pc``).
+RELATED_COLUMNS = ["cr_all", "cr_lc", "cr_lcemp", "cr_lcest", "cr_io", "cr_occ",
+                   "cr_all_pc", "cr_lc_pc", "cr_lcemp_pc", "cr_lcest_pc", "cr_io_pc", "cr_occ_pc"]
+
+
+def build(raw_dir: Path, out_dir: Path) -> list[dict]:
+    """Write the US CMP tables into ``out_dir`` and return their manifest entries.
+
+    Parameters
+    ----------
+    raw_dir : Path
+        Folder of the raw public files (``s3lib.config.RAW_DIR``).
+    out_dir : Path
+        Snapshot folder (``s3lib.config.DATA_DIR``).
+
+    Returns
+    -------
+    list of dict
+        One manifest entry per file (:func:`s3lib.data._store.entry`: ``file``, ``sha256``,
+        ``bytes``, ``rows``, ``dataset``, ``vintage``, ``source``, ``licence``, plus ``command``).
+
+    Examples
+    --------
+    >>> from s3lib.config import RAW_DIR, DATA_DIR
+    >>> entries = build(RAW_DIR, DATA_DIR)          # doctest: +SKIP
+    >>> [e["file"] for e in entries]                # doctest: +SKIP
+    ['uscmp_clusters.parquet', 'uscmp_naics_clusters.parquet', ...]
+    """
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    crosswalk = _read_crosswalk(raw_dir / CROSSWALK)
+    related = _read_related(raw_dir / RELATED)
+    clusters = _clusters(related, crosswalk)
+    naics = crosswalk.merge(clusters[["cluster", "cluster_code"]], on="cluster", how="left")
+    naics["cluster_code"] = naics["cluster_code"].astype("Int64")
+    naics = naics[["naics", "traded", "cluster_code", "cluster", "subcluster", "description"]]
+    classes = _class_weights(naics, raw_dir / NAICS_NACE, raw_dir / NACE)
+    scheme = _division_weights(classes)
+
+    sources = {
+        "crosswalk": f"{CROSSWALK.as_posix()}",
+        "corr": f"{NAICS_NACE.as_posix()} + {NACE.as_posix()}",
+        "related": f"{RELATED.as_posix()}",
+    }
+    tables = [
+        ("uscmp_clusters.parquet", clusters, f"{sources['related']} + {sources['crosswalk']}",
+         f"{_RELATED_VINTAGE}; {_CROSSWALK_VINTAGE}", _LICENCE_CMP),
+        ("uscmp_naics_clusters.parquet", naics, sources["crosswalk"], _CROSSWALK_VINTAGE, _LICENCE_CMP),
+        ("uscmp_nace_classes.parquet", classes, f"{sources['crosswalk']} + {sources['corr']}",
+         f"{_CROSSWALK_VINTAGE}; {_CORR_VINTAGE}", _LICENCE_DERIVED),
+        ("cluster_scheme_uscmp.parquet", scheme, f"{sources['crosswalk']} + {sources['corr']}",
+         f"{_CROSSWALK_VINTAGE}; {_CORR_VINTAGE}", _LICENCE_DERIVED),
+        ("uscmp_related.parquet", related, sources["related"], _RELATED_VINTAGE, _LICENCE_CMP),
+    ]
+    entries = []
+    for name, table, source, vintage, licence in tables:
+        path = out_dir / name
+        _write_parquet_atomic(table.reset_index(drop=True), path)
+        entries.append(_store.entry(out_dir, name, len(table), dataset=_DATASET, vintage=vintage,
+                                    source=source, licence=licence, command=_COMMAND))
+    return entries
+
+
+def _read_crosswalk(path: Path) -> pd.DataFrame:
+    """NAICS -> cluster rows of the US CMP crosswalk, without the Emsi-specific codes."""
+    raw = pd.read_excel(path, sheet_name=0, dtype={"NAICS ": str})
+    raw.columns = [c.strip() for c in raw.columns]
+    emsi = raw["EmsiSpecificNAICS (non standard)"].astype(str).str.strip().str.upper() == "TRUE"
+    out = raw.loc[~emsi].rename(columns={"NAICS": "naics", "Cluster": "cluster",
+                                         "SubclusterName": "subcluster", "Description": "description"})
+    out["naics"] = out["naics"].astype(str).str.strip()
+    out["traded"] = out["TradedLocal"].str.strip().eq("Traded")
+    if out["naics"].duplicated().any():
+        raise ValueError("duplicate NAICS codes in the US CMP crosswalk")
+    return out[["naics", "traded", "cluster", "subcluster", "description"]].reset_index(drop=True)
+
+
+def _read_related(path: Path) -> pd.DataFrame:
+    """The 2,601 cluster pairs of relatedClusters.json with numeric measures and the related flag."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        records = json.load(fh)
+    raw = pd.DataFrame.from_records(records)
+    out = pd.DataFrame({
+        "cluster_a": raw["cluster_code"].astype(int),
+        "cluster_b": raw["cluster_code_2"].astype(int),
+        "name_a": raw["cluster_name"],
+        "name_b": raw["cluster_name_2"],
+    })
+    for col in RELATED_COLUMNS:
+        out[col] = pd.to_numeric(raw[col].replace("", np.nan))
+    out["related"] = raw["rel_all_90_v3"].astype(int).eq(1)
+    return out.sort_values(["cluster_a", "cluster_b"]).reset_index(drop=True)
+
+
+def _clusters(related: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """The 51 traded clusters: code and name (from relatedClusters.json), NAICS and subcluster counts."""
+    names = related[["cluster_a", "name_a"]].drop_duplicates().rename(
+        columns={"cluster_a": "cluster_code", "name_a": "cluster"})
+    traded = crosswalk[crosswalk["traded"]]
+    missing = set(traded["cluster"]) ^ set(names["cluster"])
+    if missing:
+        raise ValueError(f"cluster names differ between crosswalk and relatedClusters.json: {sorted(missing)}")
+    counts = traded.groupby("cluster").agg(n_naics=("naics", "size"), n_subclusters=("subcluster", "nunique"))
+    return names.merge(counts, left_on="cluster", right_index=True).sort_values("cluster_code")
+
+
+def _nace_classes(path: Path) -> pd.DataFrame:
+    """NACE Rev. 2 classes with their Eurostat-style code (``C2910``), group and division (``C29``)."""
+    nace = pd.read_csv(path, dtype=str)
+    section_of = nace.loc[nace["Level"] == "2"].set_index("nace2")["Parent"]
+    classes = nace.loc[nace["Level"] == "4", ["nace2", "Name"]].rename(columns={"nace2": "dotted", "Name": "name"})
+    div = classes["dotted"].str[:2]
+    classes["division"] = section_of.reindex(div).to_numpy() + div
+    classes["nace_class"] = classes["division"] + classes["dotted"].str[3:]
+    classes["group"] = classes["dotted"].str[:4]
+    return classes
+
+
+def _naics_shares(naics: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
+    """Cluster shares of NAICS 2017 codes: direct, else 5- then 4-digit prefix, else unmapped."""
+    entries = [(n, ("traded" if t else "local", cc, cl))
+               for n, t, cc, cl in naics[["naics", "traded", "cluster_code", "cluster"]].itertuples(index=False)]
+    by_prefix = {d: defaultdict(list) for d in (6, 5, 4)}
+    for n, target in entries:
+        for d in by_prefix:
+            by_prefix[d][n[:d]].append(target)
+    rows = []
+    for code in sorted(set(codes)):
+        for digits, how in ((6, "direct"), (5, "prefix5"), (4, "prefix4")):
+            match = by_prefix[digits].get(code[:digits]) if len(code) == 6 else None
+            if match:
+                for (kind, cc, cl), k in Counter(match).items():
+                    rows.append((code, kind, cc, cl, k / len(match), how))
+                break
+        else:
+            rows.append((code, "unmapped", pd.NA, "unmapped", 1.0, "none"))
+    return pd.DataFrame(rows, columns=["naics", "kind", "cluster_code", "cluster", "share", "match"])
+
+
+def _class_weights(naics: pd.DataFrame, corr_path: Path, nace_path: Path) -> pd.DataFrame:
+    """Weights w_kc of every NACE class k in cluster c (equal split per NAICS link)."""
+    corr = pd.read_csv(corr_path, encoding="utf-8-sig", dtype=str, header=0,
+                       names=["naics", "nace", "nace_name", "naics_name", "notes"])
+    corr["naics"] = corr["naics"].str.strip()
+    classes = _nace_classes(nace_path)
+    # one row per (NAICS, class) link; a link to a group is spread over the group's classes
+    by_group = classes.groupby("group")["dotted"].apply(list)
+    corr["dotted"] = [by_group[c] if c in by_group.index else [c] for c in corr["nace"]]
+    corr = corr.explode("dotted")
+    corr["link_weight"] = 1.0 / corr.groupby("nace")["dotted"].transform("size")
+    links = corr.merge(classes[["dotted", "nace_class", "division"]], on="dotted", how="inner")
+    links["link_weight"] /= links.groupby("nace_class")["link_weight"].transform("sum")
+    links["n_links"] = links.groupby("nace_class")["naics"].transform("size")
+    shares = _naics_shares(naics, links["naics"])
+    merged = links.merge(shares, on="naics")
+    merged["weight"] = merged["link_weight"] * merged["share"]
+    out = (merged.groupby(["nace_class", "division", "kind", "cluster_code", "cluster"], dropna=False)
+           .agg(weight=("weight", "sum"), n_links=("n_links", "first"),
+                match=("match", lambda s: ",".join(sorted(set(s)))))
+           .reset_index())
+    # classes that no NAICS reaches (none in the 2017 table, kept for safety) are unmapped
+    absent = classes.loc[~classes["nace_class"].isin(out["nace_class"]), ["nace_class", "division"]]
+    if not absent.empty:
+        out = pd.concat([out, absent.assign(kind="unmapped", cluster_code=pd.NA, cluster="unmapped",
+                                            weight=1.0, n_links=0, match="none")])
+    out["cluster_code"] = out["cluster_code"].astype("Int64")
+    return out.sort_values(["nace_class", "kind", "cluster_code"]).reset_index(drop=True)
+
+
+def _division_weights(classes: pd.DataFrame) -> pd.DataFrame:
+    """Division weights w_dc = mean over the division's classes of w_kc (classes count equally).
+
+    Local clusters are pooled into one ``local`` row per division, so each division has its
+    traded-cluster rows plus at most one ``local`` and one ``unmapped`` row, summing to 1.
+    """
+    c = classes.copy()
+    c.loc[c["kind"] != "traded", "cluster"] = c.loc[c["kind"] != "traded", "kind"]
+    n_classes = c.groupby("division")["nace_class"].nunique().rename("n_classes")
+    w = (c.groupby(["division", "kind", "cluster_code", "cluster"], dropna=False)["weight"].sum()
+         .reset_index().merge(n_classes, left_on="division", right_index=True))
+    w["weight"] = w["weight"] / w["n_classes"]
+    w = w.rename(columns={"division": "nace"})
+    w["cluster_code"] = w["cluster_code"].astype("Int64")
+    return w[["nace", "kind", "cluster_code", "cluster", "weight", "n_classes"]].sort_values(
+        ["nace", "kind", "cluster_code"]).reset_index(drop=True)
+
+
+def _write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to ``path`` through a temporary sibling file, then rename it into place."""
+    tmp = _store.atomic_path(path)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
