@@ -1,0 +1,157 @@
+"""Validation of data/ris3_priorities.csv and of the readers in s3lib.alignment.
+
+The CSV is curated by hand from ../shared/ris3-priorities-facts.md; these checks
+catch typos in NACE and NUTS codes, rows without a source, and invented priorities
+for regions whose list was not found.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from s3lib import alignment
+from s3lib.config import DATA_DIR
+from s3lib.errors import UnknownChoiceError
+
+COLUMNS = ["owner_code", "owner_level", "owner_name", "strategy", "period", "priority_no",
+           "priority_original", "priority_en", "type", "nace_detail", "nace_divisions",
+           "mapping_note", "note", "source", "status"]
+STATUSES = {"sourced", "list_not_found", "fallback_national_2014_2020", "strength_not_s3"}
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "ris3_priorities.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def nace() -> pd.DataFrame:
+    from s3lib import data
+
+    return data.nace()
+
+
+def _codes(cell: str) -> list[str]:
+    return [c for c in cell.split(";") if c]
+
+
+def test_columns_and_vocabularies(table):
+    assert list(table.columns) == COLUMNS
+    assert set(table["type"]) <= set(alignment.PRIORITY_TYPES)
+    assert set(table["status"]) <= STATUSES
+    assert set(table["period"]) <= {"2014-2020", "2021-2027", "n.d."}
+
+
+def test_every_row_has_a_source_and_a_status(table):
+    assert (table["source"].str.strip() != "").all()
+    assert table["source"].str.contains("http").all()
+    assert (table["status"].str.strip() != "").all()
+
+
+def test_mapped_rows_say_the_mapping_is_ours_and_status_rows_carry_nothing(table):
+    mapped = table[table["type"] != "none"]
+    assert (mapped["nace_detail"] != "").all()
+    assert (mapped["mapping_note"] == "own mapping, not from the source").all()
+    assert (mapped["priority_en"] != "").all()
+    status_rows = table[table["type"] == "none"]
+    assert (status_rows["status"] == "list_not_found").all()
+    for col in ["priority_no", "priority_original", "priority_en", "nace_detail", "nace_divisions", "mapping_note"]:
+        assert (status_rows[col] == "").all(), col
+
+
+def test_every_nace_code_exists_in_nace_rev2(table, nace):
+    known = set(nace["code"])
+    divisions = set(nace.loc[nace["level"] == "division", "code"])
+    for row in table.itertuples():
+        assert set(_codes(row.nace_detail)) <= known, (row.owner_code, row.priority_en)
+        assert set(_codes(row.nace_divisions)) <= divisions, (row.owner_code, row.priority_en)
+
+
+def test_divisions_are_the_rollup_of_the_detail(table, nace):
+    divisions = nace.loc[nace["level"] == "division", "code"].tolist()
+    for row in table.itertuples():
+        assert _codes(row.nace_divisions) == alignment.to_divisions(_codes(row.nace_detail), divisions), row.priority_en
+
+
+def test_owner_codes_are_nuts2021_at_the_stated_level(table):
+    from s3lib import data
+
+    regions = data.regions().set_index("code")
+    for row in table.drop_duplicates("owner_code").itertuples():
+        assert row.owner_code in regions.index, row.owner_code
+        assert bool(regions.loc[row.owner_code, "in_2021"]), row.owner_code
+        assert int(regions.loc[row.owner_code, "level"]) == int(row.owner_level) == len(row.owner_code) - 2
+
+
+def test_no_priorities_where_the_list_was_not_found(table):
+    # Nouvelle-Aquitaine (FRI, and the former Aquitaine FRI1) and Bucuresti-Ilfov (RO32): lists not found.
+    for owner in ["FRI", "FRI1", "RO32"]:
+        rows = table[table["owner_code"] == owner]
+        assert not rows["type"].isin(["priority", "niche"]).any(), owner
+        assert (rows["status"] == "list_not_found").any(), owner
+    assert set(table.loc[table["owner_code"] == "RO32", "type"]) == {"none"}
+    national = table[table["owner_code"] == "RO"]
+    assert set(national["type"]) == {"fallback_national", "none"}
+    assert set(national.loc[national["type"] == "fallback_national", "status"]) == {"fallback_national_2014_2020"}
+    strengths = table[table["type"] == "strength_not_s3"]
+    assert set(strengths["owner_code"]) <= {"FRI", "FRI1"}
+    assert strengths["note"].str.contains("not an S3 list").all()
+
+
+@pytest.mark.parametrize("owner, period, expected", [
+    ("DE7", "2021-2027", {"priority": 7}),
+    ("ES21", "2014-2020", {"priority": 3, "niche": 4}),
+    ("ES21", "2021-2027", {"priority": 3, "niche": 1}),
+    ("ITC1", "2014-2020", {"priority": 6}),
+    ("ITC1", "2021-2027", {"priority": 6}),
+    ("PT11", "2014-2020", {"priority": 8}),
+    ("PT11", "2021-2027", {"priority": 8}),
+    ("RO", "2014-2020", {"fallback_national": 7}),
+])
+def test_list_sizes_match_the_facts_file(table, owner, period, expected):
+    rows = table[(table["owner_code"] == owner) & (table["period"] == period) & (table["type"] != "none")]
+    assert rows["type"].value_counts().to_dict() == expected
+    numbers = sorted(int(n) for n in rows["priority_no"])
+    assert numbers == list(range(1, len(rows) + 1))
+
+
+def test_hessen_finance_maps_to_k_which_sbs_does_not_measure(table):
+    finance = table[(table["owner_code"] == "DE7") & (table["priority_en"] == "Financial sector")].iloc[0]
+    assert {"K64", "K65", "K66"} <= set(_codes(finance["nace_divisions"]))
+
+
+def test_priorities_apply_to_sub_regions_and_resolve_periods():
+    frankfurt = alignment.priorities("DE712", period="2021-2027")
+    assert set(frankfurt["owner_code"]) == {"DE7"}
+    assert len(frankfurt) == 7
+    assert frankfurt["priority_id"].iloc[0] == "DE7/2021-2027/1"
+    assert frankfurt["label"].iloc[-1] == "7 Financial sector"
+    assert alignment.priorities("ES213", period=2016)["period"].unique().tolist() == ["2014-2020"]
+    assert alignment.priorities("ES213", period=2025)["period"].unique().tolist() == ["2021-2027"]
+
+
+def test_fallback_and_strengths_only_on_request():
+    assert alignment.priorities("RO321").empty
+    national = alignment.priorities("RO321", period="2014-2020", include_fallback=True)
+    assert len(national) == 7 and set(national["owner_code"]) == {"RO"}
+    assert alignment.priorities("RO321", period="2021-2027", include_fallback=True).empty
+    assert alignment.priorities("FRI12").empty
+    strengths = alignment.priorities("FRI12", include_strengths=True)
+    assert set(strengths["type"]) == {"strength_not_s3"} and len(strengths) == 3
+
+
+def test_strategies_show_the_gaps():
+    bordeaux = alignment.strategies("FRI12")
+    assert (bordeaux.loc[bordeaux["types"] == "none", "n_rows"] == 0).all()
+    assert set(bordeaux["status"]) == {"list_not_found", "strength_not_s3"}
+    bucharest = alignment.strategies("RO321", period="2021-2027")
+    assert set(bucharest["status"]) == {"list_not_found"}
+    assert bucharest["n_rows"].sum() == 0
+
+
+def test_place_names_and_bad_input():
+    assert alignment.priorities("frankfurt", period="2021-2027").equals(alignment.priorities("DE712", period="2021-2027"))
+    with pytest.raises(UnknownChoiceError, match="RIS3 period"):
+        alignment.priorities("DE7", period="2021-2028")
+    with pytest.raises(UnknownChoiceError, match="RIS3 owner"):
+        alignment.priorities("AT13")
