@@ -31,6 +31,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/s3lib run --places $(PLACES) --jobs $(JOBS)
+	$(BIN)/s3lib card --places $(PLACES)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

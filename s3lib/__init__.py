@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "config", "errors", "data", "specialisation", "variety", "relatedness", "complexity",
-    "clusters", "links", "opportunities", "alignment", "plots", "cards", "run", "cli",
+    "clusters", "links", "opportunities", "alignment", "profile", "plots", "cards", "run", "cli",
 }
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]

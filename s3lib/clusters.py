@@ -34,7 +34,9 @@ Examples
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -165,6 +167,7 @@ def get_scheme(name: str | Path | ClusterScheme = "uscmp", year: int = 2014) -> 
     raise UnknownChoiceError("cluster scheme", name, SCHEMES, hint="or give a .csv/.yaml mapping file")
 
 
+@lru_cache(maxsize=1)
 def uscmp() -> ClusterScheme:
     """The 51 US CMP traded clusters on NACE Rev. 2 divisions (derived through NAICS 2017).
 
@@ -189,6 +192,7 @@ def uscmp() -> ClusterScheme:
     )
 
 
+@lru_cache(maxsize=8)
 def colocation(year: int = 2014, resolution: float = COLOCATION_RESOLUTION, seed: int = COLOCATION_SEED,
                threshold: float = COLOCATION_THRESHOLD) -> ClusterScheme:
     """Data-driven clusters of NACE divisions from EU co-location relatedness.
@@ -416,7 +420,9 @@ def cluster_lq(emp: pd.DataFrame, total: pd.Series | None = None, reference=None
 
 def _top_share(values: pd.DataFrame, top: float) -> pd.DataFrame:
     """True where a positive value is >= the column's (1 - top) quantile over observed regions."""
-    cut = values.apply(lambda col: np.quantile(col.dropna(), 1 - top) if col.notna().any() else np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns have no cut
+        cut = np.nanquantile(values.to_numpy(dtype=float), 1 - top, axis=0)
     return (values >= cut) & (values > 0)
 
 
@@ -499,20 +505,19 @@ def strong_clusters(emp: pd.DataFrame, est: pd.DataFrame, top: float = 0.75) -> 
     [False, False, False, True]
     """
     est = est.reindex(index=emp.index, columns=emp.columns)
-    lq = cluster_lq(emp)
-    out = pd.DataFrame(False, index=emp.index, columns=emp.columns)
-    for c in emp.columns:
-        present = emp[c] > 0
-        if not present.any():
-            continue
-        e, q, n = emp.loc[present, c], lq.loc[present, c], est.loc[present, c]
-        ok = (q >= np.quantile(q.dropna(), top)) & (q >= 1) & (e > np.quantile(e, 0.25))
-        if n.notna().any():
-            ok &= n > np.quantile(n.dropna(), 0.25)
-        else:
-            ok &= False
-        out.loc[present, c] = ok.fillna(False).astype(bool)
-    return out
+    e = emp.to_numpy(dtype=float)
+    present = e > 0  # NaN compares False
+    masked = {name: np.where(present, values, np.nan)
+              for name, values in (("lq", cluster_lq(emp).to_numpy(dtype=float)), ("emp", e),
+                                   ("est", est.to_numpy(dtype=float)))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # clusters absent everywhere: all-NaN columns
+        cut = {"lq": np.nanquantile(masked["lq"], top, axis=0),
+               "emp": np.nanquantile(masked["emp"], 0.25, axis=0),
+               "est": np.nanquantile(masked["est"], 0.25, axis=0)}
+    ok = (present & (masked["lq"] >= cut["lq"]) & (masked["lq"] >= 1)
+          & (masked["emp"] > cut["emp"]) & (masked["est"] > cut["est"]))
+    return pd.DataFrame(ok, index=emp.index, columns=emp.columns)
 
 
 def portfolio(place, year: int = 2014, scheme: str | ClusterScheme = "uscmp") -> pd.DataFrame:
@@ -541,30 +546,38 @@ def portfolio(place, year: int = 2014, scheme: str | ClusterScheme = "uscmp") ->
     sch = get_scheme(scheme, year=year)
     p = data.place(place)
     region = p.nuts2 or p.code
-    persons, units = _eu_matrix(year), _eu_matrix(year, "local_units")
-    if region not in persons.index:
+    tables = _eu_portfolios(year, sch)
+    if region not in tables.index.get_level_values("region"):
         raise UsageError(f"no NUTS2 business statistics for {region} ({p.name}) in {year}")
-    emp, est = cluster_matrix(persons, sch), cluster_matrix(units, sch)
-    total = persons.sum(axis=1)
-    stars = observatory_stars(emp, total=total, detail=True)
-    stars = stars[stars["region"] == region].set_index("cluster")
-    table = pd.DataFrame({
-        "employment": emp.loc[region],
-        "share": emp.loc[region] / total[region],
-        "lq": cluster_lq(emp, total=total).loc[region],
-        "stars": stars["stars"],
-        "size_star": stars["size"],
-        "specialisation_star": stars["specialisation"],
-        "focus_star": stars["focus"],
-        "strong": strong_clusters(emp, est).loc[region],
-        "strong10": strong_clusters(emp, est, top=0.90).loc[region],
-        "local_units": est.loc[region],
-        "coverage": cluster_coverage(persons, sch).loc[region],
-    })
-    table.index.name = "cluster"
-    table["partial"] = table["coverage"] < PARTIAL_COVERAGE
+    table = tables.xs(region, level="region")
     table = table[table["employment"].notna()].sort_values("employment", ascending=False).reset_index()
     return table.assign(region=region, level=f"NUTS{len(region) - 2}", year=year, scheme=sch.name)
+
+
+@lru_cache(maxsize=8)
+def _eu_portfolios(year: int, scheme: ClusterScheme) -> pd.DataFrame:
+    """The portfolio columns of every EU NUTS2 region (index region, cluster), computed once."""
+    persons, units = _eu_matrix(year), _eu_matrix(year, "local_units")
+    emp, est = cluster_matrix(persons, scheme), cluster_matrix(units, scheme)
+    total = persons.sum(axis=1)
+    stars = observatory_stars(emp, total=total, detail=True).set_index(["region", "cluster"])
+    columns = {
+        "employment": emp,
+        "share": emp.div(total, axis=0),
+        "lq": cluster_lq(emp, total=total),
+        "strong": strong_clusters(emp, est),
+        "strong10": strong_clusters(emp, est, top=0.90),
+        "local_units": est,
+        "coverage": cluster_coverage(persons, scheme),
+    }
+    table = pd.concat({k: v.rename_axis(index="region", columns="cluster").stack(future_stack=True)
+                       for k, v in columns.items()}, axis=1)
+    table = table.join(stars.rename(columns={"size": "size_star", "specialisation": "specialisation_star",
+                                             "focus": "focus_star"}))
+    table = table[["employment", "share", "lq", "stars", "size_star", "specialisation_star", "focus_star",
+                   "strong", "strong10", "local_units", "coverage"]]
+    table["partial"] = table["coverage"] < PARTIAL_COVERAGE
+    return table
 
 
 def _eu_matrix(year: int, indicator: str = "persons") -> pd.DataFrame:

@@ -1,0 +1,198 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 01 · Cluster structure
+#
+# Which traded clusters does the place host, how large and how specialised are they against the
+# EU, and how does the city's economy compare with its region, its NUTS1 and its country?
+
+# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+place: str = "frankfurt"  # case place key, or any NUTS2/NUTS3 code or region name
+year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML mapping file
+
+# %% slideshow={"slide_type": "skip"}
+from IPython.display import Image, Markdown, display
+
+from s3lib import data, plots, profile
+
+P = data.place(place)
+S = profile.summary(place, year=year, scheme=scheme, candidates=False)  # candidates: notebook 03
+LABEL = f"{P.name} ({P.nuts2})"  # industry figures are for the NUTS2 region
+SOURCES = [plots.SOURCE_SBS, plots.SOURCE_USCMP if S["scheme"] == "uscmp" else f"Clusters: scheme {S['scheme']}."]
+display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {P.nuts2} {S['nuts2_name']}, NUTS1 {P.nuts1} "
+                 f"{S['nuts1_name']}; year {year}; cluster scheme `{S['scheme']}`.\n\n"
+                 + "\n".join(f"- {note}" for note in S["level_notes"])))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The cluster portfolio
+#
+# Employment by NACE division $x_{ri}$ (persons employed, business statistics) is carried to
+# clusters with the scheme's weights, $E_{rc} = \sum_i w_{ic} x_{ri}$. The location quotient
+# compares the cluster's share of the region's employment with its share in all EU NUTS2 regions,
+# $LQ_{rc} = (E_{rc}/T_r)/(E_{\cdot c}/T_{\cdot\cdot})$. The European Cluster Observatory gives up
+# to three **stars**: size (top 10 % of regions by cluster employment), specialisation
+# ($LQ \ge 2$) and focus (top 10 % by the cluster's share of regional employment). A US Cluster
+# Mapping **strong** cluster has an LQ in the top quartile, $LQ \ge 1$, and employment and
+# establishments above the lower quartile. `coverage` is the observed share of the cluster's
+# industries; below 50 % the row is **partial** (a fragment: e.g. Financial Services, whose core
+# NACE K is not in the business statistics).
+
+# %% slideshow={"slide_type": "subslide"}
+pf = S["portfolio"]
+shown = pf[["cluster", "employment", "share", "lq", "stars", "strong", "coverage", "partial"]].head(15)
+display(shown.set_index("cluster").style.format({"employment": "{:,.0f}", "share": "{:.1%}", "lq": "{:.2f}",
+                                                  "stars": "{:.0f}", "coverage": "{:.0%}"}))
+lead = S["leading_cluster"]
+display(Markdown(
+    f"{S['nuts2_name']} ({P.nuts2}) has employment observed in {S['n_clusters']} traded clusters in {year}; "
+    f"{S['n_starred']} have two or three stars and {S['n_strong']} are strong clusters. The largest is "
+    f"**{pf['cluster'].iloc[0]}** ({pf['employment'].iloc[0]:,.0f} persons employed, LQ {pf['lq'].iloc[0]:.2f}); "
+    f"the leading cluster (most stars, then most employment, at least 0.5 % of the region's employment and not "
+    f"partial) is **{lead}** (LQ {S['leading_lq']:.2f}). Rows marked partial are fragments: "
+    f"{', '.join(pf.loc[pf['partial'], 'cluster'].head(5)) or 'none'}."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Top specialisations by industry
+#
+# The same LQ for single NACE divisions, $LQ_{ri} = (x_{ri}/x_{r\cdot})/(x_{\cdot i}/x_{\cdot\cdot})$
+# against all EU NUTS2 regions, listing only divisions with at least 1,000 persons employed in
+# the region (tiny divisions produce large but meaningless LQs).
+
+# %% slideshow={"slide_type": "subslide"}
+spec = S["specialisations"].head(10)
+display(spec.set_index("nace").style.format({"employment": "{:,.0f}", "share": "{:.1%}", "lq": "{:.2f}"}))
+top = spec.iloc[0]
+display(Markdown(
+    f"The most specialised division with meaningful employment is {top['nace']} {top['name']} "
+    f"(LQ {top['lq']:.2f}, {top['employment']:,.0f} persons employed); {int((S['specialisations']['lq'] >= 2).sum())} "
+    f"divisions have an LQ of 2 or more."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The largest clusters
+#
+# Bars give cluster employment (thousands of persons employed); the colour is the LQ on a log
+# scale centred at the EU average (purple = specialised, orange = under-represented); stars are
+# printed after the LQ. Hatched bars are partial clusters.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plots.figure()
+plots.cluster_bars(ax, pf, n=12, label_width=42)
+plots.annotate(fig, "Largest traded clusters", place=LABEL, level="NUTS2", year=year, source=SOURCES)
+display(Image(plots.save(fig, place, "01", "cluster-bars")))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **For this place:** how much of the region's employment the largest clusters hold.
+
+# %% slideshow={"slide_type": "fragment"}
+top12 = pf.head(12)
+display(Markdown(
+    f"Of the 12 largest clusters, {int((top12['lq'] >= 1).sum())} are more concentrated in {S['nuts2_name']} than in "
+    f"the EU (LQ ≥ 1). Together they employ {top12['employment'].sum():,.0f} people, "
+    f"{top12['employment'].sum() / S['employment']:.0%} of the region's observed business-economy employment."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The leading cluster across Europe
+#
+# Where else is the leading cluster concentrated? The map colours every EU NUTS2 region by its LQ
+# in that cluster (log scale, centred at 1); the place's NUTS2 region is outlined in black and the
+# city marked. Grey hatched regions have none of the cluster's industries observed.
+
+# %% slideshow={"slide_type": "subslide"}
+regions2 = data.geometries(2)
+lq_map = regions2.merge(profile.eu_cluster_lq(year, scheme)[lead].rename("lq"), left_on="code",
+                        right_index=True, how="left")
+city = plots.label_points(data.geometries(3), [P.code], [P.name]) if P.level == 3 else None
+in_data = lq_map["country"].isin(set(lq_map.loc[lq_map["lq"].notna(), "country"]))  # countries in the statistics
+fig, ax = plots.figure()
+plots.region_map(ax, lq_map[in_data], "lq", cmap=plots.DIVERGING, norm=plots.lq_norm(4), context=lq_map[~in_data],
+                 label=f"LQ of {plots.short_name(lead, 34)} (log scale)", highlight=[P.nuts2], points=city)
+plots.annotate(fig, f"LQ of {plots.short_name(lead, 34)}", place=LABEL, level="NUTS2", year=year,
+               source=SOURCES + [plots.SOURCE_GISCO])
+display(Image(plots.save(fig, place, "01", "leading-cluster-map")))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **For this place:** where the region stands among all EU NUTS2 regions in its leading cluster.
+
+# %% slideshow={"slide_type": "fragment"}
+ranked = lq_map.dropna(subset=["lq"]).sort_values("lq", ascending=False).reset_index(drop=True)
+rank = int(ranked.index[ranked["code"] == P.nuts2][0]) + 1
+peers = ", ".join(f"{r.code} {r['name']} ({r.lq:.1f})" for _, r in ranked.head(3).iterrows())
+display(Markdown(f"{S['nuts2_name']} ranks {rank} of {len(ranked)} NUTS2 regions by LQ in {lead}; the highest LQs "
+                 f"are {peers}."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The city against its region, NUTS1 and country
+#
+# The business statistics stop at NUTS2 and leave out finance. The regional accounts
+# (`nama_10r_3empers`) give employment in ten broad sectors (A*10), including finance (K), down
+# to NUTS3 for some regions. The chart compares the sector shares $x_{rk}/x_{r,\text{TOTAL}}$ of
+# the city (NUTS3), its NUTS2 and NUTS1 regions and the country; where the city has only the
+# coarse sectors (G-J, K-N, O-U) a second panel compares all levels on those.
+
+# %% slideshow={"slide_type": "subslide"}
+sectors = profile.sector_shares(place, year)
+names = data.regions().drop_duplicates("code").set_index("code")["name"]
+panels = sectors["panels"]
+fig, axes = plots.figure(1, len(panels), width_ratios=[len(p) for p in panels], squeeze=False)
+colours = {"NUTS3": plots.OKABE_ITO[1], "NUTS2": plots.OKABE_ITO[0], "NUTS1": plots.OKABE_ITO[2],
+           "country": "#7F7F7F"}
+for ax, panel in zip(axes[0], panels):
+    pretty = panel.rename(columns=lambda c: f"{c} {plots.short_name(names.get(c, ''), 18)} ({sectors['regions'][c]})")
+    plots.grouped_bars(ax, pretty, colours=[colours[sectors["regions"][c]] for c in panel.columns],
+                       unit="% of employment" if sectors["source"] == "nama" else "% of business-economy employment",
+                       label_width=22)
+    ax.legend(fontsize=11.5, loc="best")
+source = plots.SOURCE_NAMA if sectors["source"] == "nama" else plots.SOURCE_SBS
+levels_shown = "NUTS" + "/".join(lvl.replace("country", "NUTS0")[-1] for lvl in dict.fromkeys(sectors["regions"].values()))
+plots.annotate(fig, "Employment by broad sector", place=f"{P.name} ({next(iter(sectors['regions']))})",
+               level=levels_shown, year=year, source=[source])
+display(Image(plots.save(fig, place, "01", "sectors-city-region")))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **For this place:** the largest differences from the country, and what the data leave out.
+
+# %% slideshow={"slide_type": "fragment"}
+notes = [f"- {n}" for n in sectors["notes"]]
+first = panels[0]
+own = first.columns[0]
+country = P.country if P.country in first.columns else first.columns[-1]
+gap = (first[own] - first[country]).sort_values()
+text = (f"Compared with {country}, {own} ({sectors['regions'][own]}) has its largest surplus share in "
+        f"{gap.index[-1]} {plots.SECTOR_LABELS.get(gap.index[-1], '')} ({gap.iloc[-1] * 100:+.1f} points) and its largest "
+        f"deficit in {gap.index[0]} {plots.SECTOR_LABELS.get(gap.index[0], '')} ({gap.iloc[0] * 100:+.1f} points).")
+if "K" in first.index:
+    text += f" Finance and insurance (K): {first.loc['K', own]:.1%} of employment against {first.loc['K', country]:.1%} nationally."
+if len(panels) > 1 and P.code in panels[1].columns and "K-N" in panels[1].index:
+    coarse = panels[1]
+    text += (f" The city itself ({P.code}, NUTS3) has {coarse.loc['K-N', P.code]:.1%} of its employment in K-N "
+             f"(finance to business services) against {coarse.loc['K-N', P.nuts2]:.1%} in {P.nuts2} and "
+             f"{coarse.loc['K-N', P.country]:.1%} nationally.")
+display(Markdown(text + "\n\n" + "\n".join(notes)))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Caveats
+#
+# - Every cluster and industry figure is for the NUTS2 region: it stands for the city and its
+#   surroundings (Darmstadt for Frankfurt, Aquitaine for Bordeaux, Norte for Porto).
+# - Finance (K), agriculture (A) and public and personal services (O-U) are not in the business
+#   statistics; only the broad-sector chart shows them.
+# - Missing cells are confidential or unpublished, not zero: a cluster's employment is a lower
+#   bound when one of its industries is missing (see `coverage`).
+# - Local units are classified by their principal activity: Aquitaine's aerospace cluster is spread
+#   over C25, C26, C28, C30 and C33 and services, so the Aerospace cluster understates it.
+# - The NACE to cluster weights of the US Cluster Mapping scheme are derived by s3lib through
+#   NAICS 2017, not an official EU table.

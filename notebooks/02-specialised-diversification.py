@@ -1,0 +1,307 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,s3lib
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Specialised diversification
+#
+# How can a place diversify from what it already knows? This notebook places the region of a city
+# among all European NUTS2 regions on four questions: how varied its economy is (related and
+# unrelated variety), which new industries lie close to its capabilities and are complex enough to
+# be worth the effort (the smart-specialisation opportunity frame), which specialisations it gained
+# and lost since a base year, and whether, across Europe, regions do diversify into related
+# industries (the principle of relatedness).
+#
+# Detailed industry data (Eurostat structural business statistics, NACE divisions) stop at NUTS2,
+# so a city is represented by its NUTS2 region.
+
+# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, bucharest, porto) or any NUTS code
+year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+base_year: int = 2010  # base year for entries and exits (2010 is the earliest year with France)
+
+# %% slideshow={"slide_type": "skip"}
+import warnings
+
+import pandas as pd
+from IPython.display import Image, Markdown, display
+
+from s3lib import complexity, data, opportunities, plots, relatedness, variety
+from s3lib import specialisation as spec
+from s3lib.errors import UsageError
+
+P = data.place(place)
+region = P.nuts2 or P.code
+if len(region) != 4:
+    raise UsageError(f"{P.name} ({P.code}) is a NUTS{P.level} region; give a NUTS2 or NUTS3 place")
+if base_year >= year:
+    raise UsageError(f"base_year ({base_year}) must come before year ({year})")
+names = data.regions(2).set_index("code")["name"]
+where = f"{P.name} ({region})"  # for titles
+full = f"{P.name} ({P.code})" + (f", NUTS2 region {region} {names.get(region, '')}" if P.code != region else "")
+nace = data.nace("division").set_index("code")["name"]
+label = {c: f"{c} {plots.short_name(n)}" for c, n in nace.items()}
+
+
+def eu_matrix(y):
+    """All NUTS2 regions x NACE divisions (persons employed), extra-regio rows and empty rows left out."""
+    x = data.matrix(data.employment(level=2, year=y, nace_level="division"))
+    return x.loc[~x.index.str.endswith("ZZ")].dropna(how="all")
+
+
+X, X0 = eu_matrix(year), eu_matrix(base_year)
+if region not in X.index:
+    raise UsageError(f"no NUTS2 business statistics for {region} ({P.name}) in {year}")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    cross = spec.covered_regions(X, min_coverage=0.5, keep=[region])
+    panel = spec.covered_regions(X0, X, min_coverage=0.5, keep=[region])
+notes = [str(w.message) for w in caught]
+X = X.loc[cross]
+coverage = spec.coverage(X).loc[region]
+M = spec.presence(spec.location_quotient(X))
+display(Markdown(
+    f"**{full}**, {year} (base year {base_year}). Sample: {len(cross)} NUTS2 regions (EU28 and Norway) "
+    f"with at least half of the {X.shape[1]} NACE divisions observed in {year}; {len(panel)} such regions in both "
+    f"{base_year} and {year}. {region} has {coverage:.0%} of its divisions observed in {year}"
+    + (f" ({'; '.join(notes)})." if notes else ".")
+))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. Related and unrelated variety
+#
+# **Question.** Is the region's economy varied, and is its variety *related* (many industries inside
+# the same broad sectors, which can share skills and knowledge) or *unrelated* (spread across
+# sectors, a portfolio that spreads risk)?
+#
+# **Method** (Frenken, Van Oort & Verburg 2007). With $p_i$ the share of NACE division $i$ in the
+# region's observed employment and $P_g = \sum_{i \in g} p_i$ the share of its section $g$:
+# variety $E = \sum_i p_i \log_2 (1/p_i)$, unrelated variety $UV = \sum_g P_g \log_2 (1/P_g)$ and
+# related variety $RV = \sum_g P_g H_g$ with $H_g = \sum_{i \in g} (p_i/P_g) \log_2 (P_g/p_i)$, so that
+# $E = UV + RV$ exactly (the grey diagonals mark equal total variety). Shares are taken over the
+# region's observed cells: a confidential cell is left out, not counted as zero.
+
+# %% slideshow={"slide_type": "subslide"}
+V = variety.decompose(X)
+pct = V.rank(pct=True).loc[region] * 100
+peers = [r for r in V.index if r.startswith(P.country) and r != region]
+fig, ax = plots.figure()
+plots.variety_scatter(ax, V, region, peers, label=f"{region} {names.get(region, '')}", group_label=f"other {P.country} regions")
+plots.annotate(fig, "Related vs unrelated variety", place=where, level="NUTS2", year=year,
+               source=[plots.SOURCE_SBS,
+                       (f"Method: Frenken et al. (2007), NACE divisions within sections, shares of observed employment; "
+                        f"{len(V)} NUTS2 regions with >= 50 % of divisions observed.")])
+Image(plots.save(fig, place, "02", "variety"))
+
+# %% slideshow={"slide_type": "fragment"}
+v = V.loc[region]
+display(Markdown(
+    f"{region} has a variety of **{v['variety']:.2f} bits** (percentile {pct['variety']:.0f} of the "
+    f"{len(V)} regions): related variety {v['related']:.2f} bits (percentile {pct['related']:.0f}) and "
+    f"unrelated variety {v['unrelated']:.2f} bits (percentile {pct['unrelated']:.0f}). "
+    + ("Its variety is more related than that of most European regions: many divisions inside the same sections."
+       if pct["related"] > pct["unrelated"] else
+       "Its variety leans to the unrelated side: employment is spread across sections more than within them.")
+))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* The business statistics cover NACE B-N and S95 only: agriculture (A), finance and
+# insurance (K) and public and personal services (O-U) are absent, so the variety of service
+# metropoles such as Frankfurt (banking) is measured on part of their economy. Percentiles are
+# among the regions shown; a region with many confidential cells looks less varied than it is.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Where to diversify: relatedness density and complexity
+#
+# **Question.** Which industries the region is *not* yet specialised in are both within reach and
+# worth reaching?
+#
+# **Method** (Balland, Boschma, Crespo & Rigby 2019). Presence $M_{ri} = 1$ when the location quotient
+# $LQ_{ri} = (x_{ri}/x_{r\cdot}) / (x_{\cdot i}/x_{\cdot\cdot}) \ge 1$ (reference: all regions of the sample).
+# Two industries are related when regions specialise in both: proximity
+# $\varphi_{ij} = \min\{P(M_i=1 \mid M_j=1), P(M_j=1 \mid M_i=1)\}$ (Hidalgo et al. 2007). The relatedness
+# density $RD_{ri} = \sum_{j \ne i} M_{rj} \varphi_{ij} / \sum_{j \ne i} \varphi_{ij}$ is the share of
+# industry $i$'s related industries that the region already has (feasibility, low risk). Complexity
+# (PCI) comes from the eigenvector of the region-industry network (Hidalgo & Hausmann 2009): it is high
+# for industries found in few, diverse regions (benefit). Candidates ($M_{ri} = 0$) are split into four
+# quadrants at the medians of the region's candidates. A missing cell counts as absent in proximity and
+# density and is never a candidate.
+
+# %% slideshow={"slide_type": "subslide"}
+phi = relatedness.proximity(M)
+RD = relatedness.density(M, phi)
+eci, pci = complexity.eci_pci(M)
+C = opportunities.candidates(M, phi, pci, region)
+have = M.loc[region] == 1
+present = pd.DataFrame({"density": RD.loc[region], "pci": pci})[have]
+ideal = C[C["quadrant"] == "low risk, high benefit"]
+best = ideal.assign(score=ideal["density"].rank(pct=True) + ideal["pci"].rank(pct=True)).nlargest(8, "score")
+fig, ax = plots.figure()
+plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index})
+plots.annotate(fig, "Diversification opportunities", place=where, level="NUTS2", year=year,
+               source=[plots.SOURCE_SBS,
+                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(X)} NUTS2 regions; co-location proximity; "
+                        "PCI (Hidalgo & Hausmann 2009); quadrants at the candidates' medians.")])
+Image(plots.save(fig, place, "02", "opportunities"))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The best candidates of the ideal quadrant (high density, high complexity), ranked by the sum of
+# their percentile ranks on both axes, with the region's current employment and location quotient
+# (how far each is from a specialisation):
+
+# %% slideshow={"slide_type": "-"}
+LQ = spec.location_quotient(X)
+table = pd.DataFrame({
+    "industry": [label[c] for c in best.index],
+    "relatedness density": best["density"].round(3),
+    "PCI": best["pci"].round(2),
+    f"employment {year}": X.loc[region, best.index].round(0),
+    "LQ": LQ.loc[region, best.index].round(2),
+}, index=best.index).rename_axis("NACE")
+display(table.style.format(precision=3, thousands=",").format({f"employment {year}": "{:,.0f}", "LQ": "{:.2f}", "PCI": "{:.2f}"}))
+
+# %% slideshow={"slide_type": "fragment"}
+rank = int(eci.rank(ascending=False).loc[region])
+counts = C["quadrant"].value_counts()
+top3 = ", ".join(label[c] for c in best.index[:3]) or "none"
+display(Markdown(
+    f"{region} is specialised (LQ >= 1) in {int(have.sum())} of {int(M.loc[region].notna().sum())} observed divisions "
+    f"and has {len(C)} candidates: {counts.get('low risk, high benefit', 0)} in the ideal quadrant (density >= "
+    f"{C.attrs['density_median']:.2f}, PCI >= {C.attrs['pci_median']:.2f}), led by {top3}. "
+    f"Its economic complexity index is **ECI = {eci[region]:.2f}**, rank **{rank} of {int(eci.notna().sum())}** "
+    f"NUTS2 regions."
+))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* Complexity is computed on the industries the business statistics cover (no finance,
+# public or personal services). On European regions and NACE divisions the leading eigenvector
+# separates manufacturing-intensive regions from service-intensive ones more than it ranks
+# sophistication: manufacturing divisions tend to get a high PCI and many business services a low
+# one, so a service metropole can have a low ECI. Read PCI as "typical of diverse industrial
+# regions", and a division's position as evidence to discuss, not a verdict. Relatedness here is
+# co-location in Europe in one year. Local units are classified by their principal activity, so a
+# cluster that spans divisions shows up in pieces: Aquitaine's aerospace industry, for instance, is
+# spread over C25, C26, C28, C30 and C33.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Entries and exits since the base year
+#
+# **Question.** Which specialisations did the region gain (entry: $M$ from 0 to 1) and lose (exit:
+# 1 to 0) between the base year and the analysis year, and how much employment moved with them?
+#
+# **Method.** Presence as above in each year, with each year's location quotient taken against the
+# regions observed (>= 50 % of divisions) in both years. A cell missing in either year (confidential or
+# not published) is neither an entry nor an exit: it is counted as unknown and listed below.
+
+# %% slideshow={"slide_type": "subslide"}
+XA, XB = X0.loc[panel], X.loc[panel]
+LA, LB = spec.location_quotient(XA), spec.location_quotient(XB)
+MA, MB = spec.presence(LA), spec.presence(LB)
+in_base = region in panel
+if in_base:
+    T = spec.transitions(MA.loc[[region]], MB.loc[[region]]).loc[region]
+    moves = pd.DataFrame({
+        "status": T,
+        f"LQ {base_year}": LA.loc[region].round(2),
+        f"LQ {year}": LB.loc[region].round(2),
+        f"employment {base_year}": XA.loc[region],
+        f"employment {year}": XB.loc[region],
+    })
+    moves["change"] = moves[f"employment {year}"] - moves[f"employment {base_year}"]
+    changed = moves[moves["status"].isin(["entry", "exit"])].sort_values(["status", "change"], ascending=[True, False])
+    changed.index = [f"{c} {plots.short_name(nace[c], 40)}" for c in changed.index]
+    unknown = [label[c] for c in moves.index[moves["status"].isna()]]
+    fig, ax = plots.figure()
+    plots.change_bars(ax, changed, value="change", status="status")
+    plots.annotate(fig, "Specialisation entries and exits", place=where, level="NUTS2",
+                   year=f"{base_year}-{year}",
+                   source=[plots.SOURCE_SBS,
+                           (f"Presence LQ >= 1 against the {len(panel)} NUTS2 regions observed in both years; "
+                            f"bars = change in persons employed; {len(unknown)} divisions missing in a year left out.")])
+    display(Image(plots.save(fig, place, "02", "entries-exits")))
+else:
+    changed, unknown = pd.DataFrame(), []
+    display(Markdown(f"**No business statistics for {region} in {base_year}**: entries and exits cannot be "
+                     f"computed (choose a later base year; France starts in 2010)."))
+
+# %% slideshow={"slide_type": "fragment"}
+if in_base:
+    n_in, n_out = int((changed["status"] == "entry").sum()), int((changed["status"] == "exit").sum())
+    marginal = changed[(changed[[f"LQ {base_year}", f"LQ {year}"]].sub(1).abs() < 0.1).all(axis=1)]
+    display(Markdown(
+        f"Between {base_year} and {year}, {region} entered **{n_in}** and left **{n_out}** specialisations "
+        f"({int((T == 'stay').sum())} kept). {len(marginal)} of these moves are marginal (LQ within 0.1 of 1 in both "
+        f"years): threshold crossings rather than structural change. "
+        + (f"Unknown (a cell missing in either year): {', '.join(unknown)}." if unknown else
+           "No division was missing in either year.")
+    ))
+    display(changed.style.format({c: "{:,.0f}" for c in changed.columns if c.startswith(("employment", "change"))})
+            .format({c: "{:.2f}" for c in changed.columns if c.startswith("LQ")}))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* Employment changes mix real change with revisions and breaks in the Eurostat series
+# (flags b, d); a change of LQ can come from the rest of Europe as much as from the region.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Does relatedness predict diversification? The principle of relatedness in Europe
+#
+# **Question.** Across all European regions, are industries with a higher relatedness density more
+# likely to become specialisations (Hidalgo et al. 2018)? If not, the opportunity chart above has
+# little predictive value here.
+#
+# **Method.** Cells at risk are region-division pairs with $M = 0$ in the base year and a known
+# presence in the analysis year, in the regions observed in both years. They are split into five
+# quantile bins (quintiles) of base-year relatedness density; the entry rate of a bin is the share
+# of its cells with $M = 1$ in the analysis year.
+
+# %% slideshow={"slide_type": "subslide"}
+D0 = relatedness.density(MA, relatedness.proximity(MA))
+por = opportunities.principle_of_relatedness(MA, MB, D0)
+overall = por.attrs["entries"] / por.attrs["at_risk"]
+# the region's own cells at risk, in the same bins (each bin holds the densities up to its density_max)
+own = pd.DataFrame({"d": D0.loc[region], "m0": MA.loc[region], "m1": MB.loc[region]}).dropna() if in_base else None
+if own is not None:
+    own = own[own["m0"] == 0].assign(bin=lambda t: por.index[por["density_max"].searchsorted(t["d"])])
+    own = own.groupby("bin").agg(at_risk=("m1", "size"), entries=("m1", "sum"))
+fig, ax = plots.figure()
+plots.entry_rate_bars(ax, por, overall=overall, highlight=own, highlight_label=f"{region}: entries / cells at risk")
+plots.annotate(fig, "Principle of relatedness, EU", place=where, level="NUTS2",
+               year=f"{base_year}-{year}",
+               source=[plots.SOURCE_SBS,
+                       (f"{len(panel)} NUTS2 regions observed in both years; entry = LQ < 1 in {base_year} and LQ >= 1 "
+                        f"in {year}; bins = quintiles of {base_year} relatedness density.")])
+Image(plots.save(fig, place, "02", "principle-of-relatedness"))
+
+# %% slideshow={"slide_type": "fragment"}
+low, high = por["entry_rate"].iloc[0], por["entry_rate"].iloc[-1]
+rising = bool((por["entry_rate"].diff().dropna() > 0).all())
+display(Markdown(
+    f"Of {por.attrs['at_risk']:,} cells at risk, {por.attrs['entries']:,} entered ({overall:.1%}). The entry rate is "
+    f"{low:.1%} in the lowest density quintile and {high:.1%} in the highest ({high / low:.1f} times as high); it "
+    + ("rises in every step: the principle of relatedness holds in these data." if rising else
+       "does not rise in every step: the evidence for the principle of relatedness is mixed here.")
+    + " This is a correlation across regions, not a forecast for one region."
+    + (f" In {region} itself, {int(own['entries'].sum())} of {int(own['at_risk'].sum())} cells at risk entered, "
+       f"{int(own.loc[own.index >= 4, 'entries'].sum())} of them in the two highest density quintiles."
+       if own is not None and len(own) else "")
+))
+display(por.style.format({"density_min": "{:.3f}", "density_max": "{:.3f}", "mean_density": "{:.3f}",
+                          "at_risk": "{:,}", "entries": "{:,}", "entry_rate": "{:.1%}"}))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* Four or five years is short for structural change; threshold crossings near LQ = 1 add
+# noise in both directions; regions whose NUTS code changed between the two years are not in the
+# panel.

@@ -1,0 +1,215 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,s3lib
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Intercluster links
+#
+# Which of a place's clusters are related to each other, which clusters bridge otherwise distant
+# parts of the economy ("clusters of competences"), and which pairs of the place's own clusters
+# could cooperate? Clusters are groups of related industries; two clusters are *related* when
+# their industries share workers' skills, buy from and sell to each other, or locate together.
+#
+# Detailed industry data (Eurostat structural business statistics, NACE divisions) stop at NUTS2,
+# so a city is represented by its NUTS2 region.
+
+# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, bucharest, porto) or any NUTS code
+year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+scheme: str = "uscmp"  # cluster scheme: "uscmp" (US Cluster Mapping, 51 traded clusters), "colocation" or a CSV/YAML path
+
+# %% slideshow={"slide_type": "skip"}
+import networkx as nx
+from IPython.display import Image, Markdown, display
+
+from s3lib import clusters, data, links, plots
+
+P = data.place(place)
+portfolio = clusters.portfolio(place, year=year, scheme=scheme)
+region = portfolio["region"].iloc[0]
+source = "uscmp" if str(scheme).lower() == "uscmp" else "colocation"
+network = links.cluster_network(source, year=year, scheme=scheme)
+where = f"{P.name} ({region})"
+full = f"{P.name} ({P.code})" + (f", NUTS2 region {region}" if P.code != region else "")
+emp = portfolio.set_index("cluster")["employment"]
+lq = portfolio.set_index("cluster")["lq"]
+specialised = lq[lq >= 1].index
+partial = portfolio.loc[portfolio["partial"], "cluster"].tolist()
+missing = sorted(set(network.nodes) - set(emp.index))
+sources = [plots.SOURCE_SBS, plots.SOURCE_USCMP if source == "uscmp" else
+           f"Clusters: scheme {scheme}; links: EU co-location of NACE divisions, {year} (s3lib)."]
+display(Markdown(
+    f"**{full}**, {year}, cluster scheme `{scheme}`: {len(emp)} of {network.number_of_nodes()} clusters observed "
+    f"in {region}, {len(specialised)} specialised (LQ >= 1 against all EU NUTS2 regions). "
+    + (f"No observed industry at all: {', '.join(missing)}. " if missing else "")
+    + (f"Fragments (under half of the cluster's industry weight observed): {', '.join(partial)}." if partial else "")
+))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. The related-cluster network and the place's clusters
+#
+# **Method.** With the US Cluster Mapping scheme, links are the *related clusters* of Delgado, Porter
+# & Stern (2016): for each pair of the 51 traded clusters a combined relatedness `cr_all` (a z-score
+# combination of co-location of employment and establishments, input-output links and occupational
+# similarity, measured on US data); a pair is related when it is in the top decile
+# (`rel_all_90_v3`, 128 links). For other schemes, links are the top decile of the mean EU co-location
+# proximity $\varphi$ over industry pairs across two clusters. On the network, node area is the
+# place's employment in the cluster, $E_{rc} = \sum_i w_{ic} x_{ri}$, and colour its location quotient
+# $LQ_{rc} = (E_{rc}/T_r)/(E_{\cdot c}/T_{\cdot})$ against all EU NUTS2 regions (purple above 1,
+# orange below; log scale centred at 1, from 0.25 to 4, the same for every place). Dark thick links join two of the place's own clusters:
+# the ten best cooperation candidates of section 3. The layout is a spring layout with a fixed seed, so every
+# place gets the same map.
+
+# %% slideshow={"slide_type": "subslide"}
+coop = links.cooperation_candidates(place, year=year, scheme=scheme)
+pos = plots.network_layout(network, seed=2014)
+shown = list(emp.nlargest(6).index) + list(lq[emp.reindex(lq.index) > 0].nlargest(8).index)
+shown = list(dict.fromkeys(shown))[:12]
+fig, ax = plots.figure()
+plots.network_chart(ax, network, emp, lq, labels={c: plots.short_name(c, 30, first_part=False) for c in shown}, pos=pos,
+                    highlight_edges=list(zip(coop["cluster_a"], coop["cluster_b"]))[:10],
+                    isolated_label="no related cluster (not in any top-decile pair):")
+plots.annotate(fig, "Related clusters" + (" (US CMP)" if source == "uscmp" else " (EU co-location)"), place=where,
+               level="NUTS2", year=year,
+               source=[*sources, ("Node area = persons employed in the cluster; colour = LQ vs all EU NUTS2 regions; "
+                                  "dark links: top 10 cooperation candidates.")])
+Image(plots.save(fig, place, "03", "network"))
+
+# %% slideshow={"slide_type": "fragment"}
+sub = network.subgraph(specialised)
+groups = sorted(nx.connected_components(sub), key=len, reverse=True) if len(specialised) else []
+biggest = groups[0] if groups else set()
+display(Markdown(
+    f"{region} is specialised in {len(specialised)} clusters; {sub.number_of_edges()} related links join two of them. "
+    + (f"The largest connected group of its specialised clusters has {len(biggest)} members: "
+       f"{', '.join(sorted(biggest))}. " if len(biggest) > 1 else
+       "None of its specialised clusters are related to each other in this network. ")
+    + f"Its largest cluster by employment is {emp.idxmax()} ({emp.max():,.0f} persons, LQ {lq[emp.idxmax()]:.2f})."
+))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* The US links are US evidence carried to Europe: European value chains and skill pools
+# may differ. Cluster employment is mapped from NACE divisions through a derived NAICS-to-NACE
+# correspondence, so a division split over several clusters is shared by weights. The business
+# statistics have no finance and insurance (NACE K), agriculture (A) or public and personal services
+# (O-U): Financial Services and Insurance Services are barely observable (they matter for Frankfurt),
+# and confidential cells make some clusters lower bounds. Local units are classified by their
+# principal activity, so a cluster such as Aquitaine's aerospace industry is partly counted in
+# metalworking, electronics and machinery divisions (C25, C26, C28, C33) rather than in C30.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Bridging clusters: clusters of competences
+#
+# **Method.** The betweenness centrality of a cluster is the share of shortest paths between two other
+# clusters that run through it (computed on the unweighted network of related pairs, normalised as in
+# networkx). A cluster with high betweenness links parts of the economy that are otherwise far apart:
+# a candidate *cluster of competences*, whose skills or technologies cut across sectors. The top 10 %
+# are flagged as bridging. This ranking is the same for every place; the bold labels (●) mark the
+# clusters in which this place is specialised.
+
+# %% slideshow={"slide_type": "subslide"}
+bridges = links.bridging(network)
+fig, ax = plots.figure()
+plots.betweenness_bars(ax, bridges, n=12, specialised=specialised)
+plots.annotate(fig, "Bridging clusters (betweenness)", place=where, level="NUTS2", year=year,
+               source=[*sources, ("Betweenness on the network of related pairs (networkx, normalised); "
+                                  "top 10 % flagged as bridging; ● = LQ >= 1 in the place.")])
+Image(plots.save(fig, place, "03", "bridging"))
+
+# %% slideshow={"slide_type": "fragment"}
+flagged = bridges.loc[bridges["bridging"], "cluster"].tolist()
+own = [c for c in flagged if c in specialised]
+display(Markdown(
+    f"Bridging clusters: {', '.join(flagged)}. "
+    + (f"{region} is specialised in {len(own)} of them ({', '.join(own)}): competences it can build on to link its "
+       "other clusters." if own else
+       f"{region} is specialised in none of them: its clusters are not connected through a local bridging cluster.")
+))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* Betweenness is a property of the network, not of the place: with US links it ranks the
+# US value chains and skill pools. A cluster with no related cluster in the top decile (Aerospace, for
+# instance) gets zero betweenness even where it is a regional strength, as in Aquitaine.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Cooperation candidates
+#
+# **Method.** Pairs of clusters that are both present in the place (LQ >= 1, or at least one
+# European Cluster Observatory star) and related in the network above, ranked first by how many of
+# the two are specialised, then by the strength of the link (`cr_all` for US CMP, mean $\varphi$ for EU
+# co-location). The reason names the channels that make the pair related: occupations (shared
+# skills: the competence channel), value chain (input-output) and co-location, those at or above their
+# 90th percentile.
+
+# %% slideshow={"slide_type": "subslide"}
+shown_coop = coop.head(12)
+if len(coop):
+    display(shown_coop[["cluster_a", "cluster_b", "lq_a", "lq_b", "stars_a", "stars_b", "strength", "reason"]]
+            .rename(columns={"cluster_a": "cluster A", "cluster_b": "cluster B", "lq_a": "LQ A", "lq_b": "LQ B",
+                             "stars_a": "stars A", "stars_b": "stars B"})
+            .style.format({"LQ A": "{:.2f}", "LQ B": "{:.2f}", "stars A": "{:.0f}", "stars B": "{:.0f}",
+                           "strength": "{:.3f}"}).hide(axis="index"))
+else:
+    display(Markdown(f"No pair of clusters present in {region} is related in this network."))
+
+# %% slideshow={"slide_type": "fragment"}
+if len(coop):
+    top = coop.iloc[0]
+    both = int((coop["specialised"] == 2).sum())
+    display(Markdown(
+        f"{len(coop)} related pairs of present clusters, {both} of them with both clusters specialised. "
+        f"The strongest: **{top['cluster_a']} - {top['cluster_b']}** ({top['reason']})."
+    ))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* A candidate is a pair worth a conversation, not evidence of existing cooperation:
+# the data say that the two clusters are related elsewhere and both present here, not that local
+# firms already work together.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. For comparison: links from European co-location
+#
+# **Method.** The same clusters linked by European evidence: the mean co-location proximity $\varphi$
+# of their NACE divisions over all EU NUTS2 regions in the analysis year, the top decile of cluster
+# pairs counting as related. Co-location is only one of the three US channels and it is measured on
+# coarse divisions, so agreement with the US links is partial by construction.
+
+# %% slideshow={"slide_type": "subslide"}
+eu = links.cluster_network("colocation", year=year, scheme=scheme)
+fig, ax = plots.figure()
+plots.network_chart(ax, eu, emp, lq, labels={c: plots.short_name(c, 30, first_part=False) for c in shown},
+                    pos=plots.network_layout(eu, seed=2014), isolated_label="no link in the top decile of EU co-location:")
+plots.annotate(fig, "Related clusters (EU co-location)", place=where, level="NUTS2", year=year,
+               source=[plots.SOURCE_SBS, (f"Links: top decile of mean EU co-location phi between the clusters' NACE "
+                                          f"divisions, {year} (s3lib); node area = employment, colour = LQ.")])
+Image(plots.save(fig, place, "03", "network-eu"))
+
+# %% slideshow={"slide_type": "fragment"}
+us_links = {frozenset(e) for e in network.edges} if source == "uscmp" else set()
+eu_links = {frozenset(e) for e in eu.edges}
+if us_links:
+    common = us_links & eu_links
+    display(Markdown(
+        f"The EU co-location network has {len(eu_links)} links, the US network {len(us_links)}; {len(common)} are in "
+        f"both (Jaccard {len(common) / len(us_links | eu_links):.2f}). Links found only in Europe are co-location "
+        "patterns of the business statistics' divisions; links found only in the US come from value chains and skills."
+    ))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* The EU links rest on the presence (LQ >= 1) of NACE divisions in one year: services found
+# in every region (business services, distribution) co-locate with nothing in particular and end up
+# without links, while resource-based clusters co-locate strongly. Use the two networks side by side:
+# a pair linked in both is the firmest evidence of relatedness.

@@ -1,0 +1,212 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: s3lib
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   s3lib:
+#     scope: suite
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 05 · The case places compared
+#
+# The same measures for every place, side by side, on the three pillars of the suite: cluster
+# structure, specialised diversification, and intercluster links.
+
+# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+places: list = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]  # place keys or NUTS codes
+year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML mapping file
+
+# %% slideshow={"slide_type": "skip"}
+import math
+
+from IPython.display import Image, Markdown, display
+
+from s3lib import data, plots, profile
+from s3lib.run import SUITE_KEY
+
+PLACES = [data.place(p) for p in places]
+T = profile.table(places, year=year, scheme=scheme)
+WHO = "six case places" if len(PLACES) == 6 else f"{len(PLACES)} places"
+SOURCES = [plots.SOURCE_SBS, plots.SOURCE_USCMP if scheme == "uscmp" else f"Clusters: scheme {scheme}."]
+NROWS = 1 if len(PLACES) <= 3 else 2
+NCOLS = math.ceil(len(PLACES) / NROWS)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary on the three pillars
+#
+# One row per place; every industry number is for the place's NUTS2 region (the business
+# statistics stop there) in the year given, against all EU NUTS2 regions.
+#
+# - **Cluster structure**: business-economy employment (persons employed, observed divisions), the
+#   leading cluster (most Cluster Observatory stars, then most employment, at least 0.5 % of the
+#   region's employment) and its LQ, clusters with two or three stars, US CMP strong clusters.
+# - **Specialised diversification**: Krugman specialisation coefficient
+#   $\tfrac12\sum_i |s_{ri} - s_{EU,i}|$ (0 = EU structure), Herfindahl $\sum_i s_{ri}^2$ of the
+#   divisions, related and unrelated variety (bits; EU percentile), and the Economic Complexity
+#   Index with its EU rank.
+# - **Intercluster links**: how many of the related-cluster network's bridging clusters (top 10 %
+#   by betweenness) the place hosts, and its most central present cluster.
+
+# %% slideshow={"slide_type": "subslide"}
+shown = T.assign(place=[f"{p.name} ({p.nuts2})" for p in PLACES]).set_index("place")
+columns = {"employment": "employment", "division_coverage": "divisions observed", "leading_cluster": "leading cluster",
+           "leading_lq": "LQ", "n_starred": "2-3 stars", "n_strong": "strong", "krugman": "Krugman",
+           "herfindahl": "Herfindahl", "related": "related var.", "related_pct": "pct", "unrelated": "unrelated var.",
+           "unrelated_pct": "pct ", "eci": "ECI", "eci_rank": "ECI rank", "n_bridging": "bridging",
+           "top_bridging": "most central present cluster"}
+summary = shown[list(columns)].rename(columns=columns)
+display(summary.style.format({"employment": "{:,.0f}", "divisions observed": "{:.0%}", "LQ": "{:.2f}",
+                              "Krugman": "{:.3f}", "Herfindahl": "{:.3f}", "related var.": "{:.2f}",
+                              "unrelated var.": "{:.2f}", "pct": "{:.0f}", "pct ": "{:.0f}", "ECI": "{:.2f}",
+                              "ECI rank": "{:.0f}"}))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Reading the table:** the extremes among the places, computed from it.
+
+# %% slideshow={"slide_type": "fragment"}
+n = int(T["n_regions"].iloc[0])
+most_spec, most_rel = T["krugman"].idxmax(), T["related"].idxmax()
+top_eci = T["eci"].idxmax()
+name = {p.key: p.name for p in PLACES}
+display(Markdown(
+    f"Among these places, {name[most_spec]} has the most specialised structure (Krugman {T.loc[most_spec, 'krugman']:.3f}), "
+    f"{name[most_rel]} the highest related variety ({T.loc[most_rel, 'related']:.2f} bits, EU percentile "
+    f"{T.loc[most_rel, 'related_pct']:.0f}), and {name[top_eci]} the highest ECI (rank {int(T.loc[top_eci, 'eci_rank'])} "
+    f"of {n} NUTS2 regions). ECI from business-statistics divisions rewards regions specialised in many "
+    f"manufacturing divisions: service hubs without finance in the data (Frankfurt, London, Paris) rank low. Read it "
+    f"as manufacturing complexity, not as overall sophistication."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Top specialised clusters, place by place
+#
+# For each place, the five clusters with the highest LQ among those holding at least 0.5 % of the
+# region's employment and not partial (so that a 3-star niche of a few hundred jobs or a
+# fragment does not dominate). Bars are LQ against all EU NUTS2 regions; colour is the same LQ;
+# stars follow the LQ.
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
+for ax, p in zip(axes.flat, PLACES):
+    pf = profile.portfolio(p.key, year, scheme)
+    eligible = pf[~pf["partial"] & (pf["share"] >= profile.LEADING_MIN_SHARE)]
+    plots.cluster_bars(ax, eligible.sort_values("lq", ascending=False), n=5, value="lq", colorbar=False,
+                       label_width=22, fontsize=11, wrap=True)
+    ax.set_title(f"{p.name} ({p.nuts2})", fontsize=14, loc="left", fontweight="bold")
+    ax.set_xlabel("LQ (EU NUTS2 = 1)", fontsize=11)
+for ax in list(axes.flat)[len(PLACES):]:
+    ax.set_visible(False)
+plots.annotate(fig, "Top five specialised clusters", place=WHO, level="NUTS2", year=year, source=SOURCES)
+display(Image(plots.save(fig, SUITE_KEY, "05", "top-clusters")))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Reading the panels:** specialisations the places share.
+
+# %% slideshow={"slide_type": "fragment"}
+tops = {p.key: profile.portfolio(p.key, year, scheme) for p in PLACES}
+shared = {}
+for key, pf in tops.items():
+    for c in pf.loc[~pf["partial"] & (pf["lq"] >= 1) & (pf["share"] >= profile.LEADING_MIN_SHARE), "cluster"]:
+        shared.setdefault(c, []).append(name[key])
+common = sorted(((c, k) for c, k in shared.items() if len(k) >= 3), key=lambda x: -len(x[1]))[:3]
+display(Markdown(
+    "Specialisations (LQ ≥ 1) shared by three or more places: "
+    + ("; ".join(f"{c} ({', '.join(k)})" for c, k in common) if common else "none")
+    + ". The US Cluster Mapping scheme is carried to NACE by s3lib (derived), and Aquitaine's aerospace is spread "
+      "over several divisions, so it does not appear as a cluster of its own."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Related and unrelated variety
+#
+# Frenken, Van Oort & Verburg (2007): with division shares $p_i$ and section shares $P_g$,
+# unrelated variety $UV = \sum_g P_g \log_2(1/P_g)$ measures spread across sections, related variety
+# $RV = \sum_g P_g H_g$ the spread within them ($H_g$ the entropy of the divisions of section $g$).
+# Grey dots are all EU NUTS2 regions; grey diagonals mark equal total variety $UV + RV$.
+
+# %% slideshow={"slide_type": "subslide"}
+indices = profile.eu_indices(year, scheme)
+fig, ax = plots.figure()
+plots.variety_places(ax, indices, {p.nuts2: f"{p.name} ({p.nuts2})" for p in PLACES})
+plots.annotate(fig, "Related vs unrelated variety", place=WHO, level="NUTS2", year=year, source=[plots.SOURCE_SBS])
+display(Image(plots.save(fig, SUITE_KEY, "05", "variety")))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Reading the chart:** the places ranked by related variety.
+
+# %% slideshow={"slide_type": "fragment"}
+rel = T.sort_values("related", ascending=False)
+display(Markdown(
+    "Related variety, highest first: " + ", ".join(f"{name[k]} {r.related:.2f} (pct {r.related_pct:.0f})"
+                                                  for k, r in rel.iterrows())
+    + ". Shares are over each region's observed divisions; finance and public services are not in the data, so "
+      "service-heavy regions lose part of their variety."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The leading cluster of each place on the map
+#
+# Each panel shows the place's country (mainland NUTS2 regions) coloured by the LQ of the place's
+# own leading cluster (log scale, centred at 1, same colours in every panel); the place's NUTS2
+# region is outlined and the city marked. Hatched grey: none of the cluster's industries observed;
+# pale grey: countries outside the business statistics.
+
+# %% slideshow={"slide_type": "subslide"}
+regions2 = data.geometries(2)
+centres = plots.label_points(regions2, list(regions2["code"]))
+x0, x1, y0, y1 = plots.EUROPE_EXTENT
+mainland = set(centres.loc[centres.geometry.x.between(x0, x1) & centres.geometry.y.between(y0, y1), "code"])
+cluster_lq = profile.eu_cluster_lq(year, scheme)
+cities = plots.label_points(data.geometries(3), [p.code for p in PLACES], [p.name for p in PLACES])
+norm = plots.lq_norm(4)
+fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
+for ax, p, (_, row) in zip(axes.flat, PLACES, T.iterrows()):
+    lead = row["leading_cluster"]
+    frame = regions2.merge(cluster_lq[lead].rename("lq"), left_on="code", right_index=True, how="left")
+    in_data = frame["country"].isin(set(frame.loc[frame["lq"].notna(), "country"]))  # countries in the statistics
+    country = [c for c in frame.loc[frame["country"] == p.country, "code"] if c in mainland]
+    plots.region_map(ax, frame[in_data], "lq", cmap=plots.DIVERGING, norm=norm, highlight=[p.nuts2],
+                     points=cities[cities["code"] == p.code], colorbar=False, context=frame[~in_data],
+                     extent=plots.extent_of(regions2, country, pad=0.05, aspect=1.3))
+    if ax.get_legend():
+        ax.get_legend().remove()
+    ax.set_title(f"{p.name} ({p.nuts2})\n{plots.short_name(lead, 34)}, LQ {row['leading_lq']:.1f}", fontsize=12.5,
+                 loc="left")
+for ax in list(axes.flat)[len(PLACES):]:
+    ax.set_visible(False)
+plots.lq_colorbar(fig, axes, norm, label="LQ of the place's leading cluster (log scale)")
+plots.annotate(fig, "Leading clusters by region", place=WHO, level="NUTS2", year=year,
+               source=SOURCES + [plots.SOURCE_GISCO])
+fig.get_layout_engine().set(rect=(0, 0.095, 1, 0.93))  # room for the two-line panel titles under the title
+display(Image(plots.save(fig, SUITE_KEY, "05", "leading-cluster-maps")))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Reading the maps:** each region's rank in its own leading cluster within its country.
+
+# %% slideshow={"slide_type": "fragment"}
+ranks = []
+for p, (_, row) in zip(PLACES, T.iterrows()):
+    col = cluster_lq[row["leading_cluster"]]
+    same = col[[c for c in col.index if c.startswith(p.country)]].dropna()
+    ranks.append(f"{p.name}: {row['leading_cluster']} ranks {int((same > same[p.nuts2]).sum()) + 1} of {len(same)} "
+                 f"{p.country} regions")
+display(Markdown("; ".join(ranks) + "."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Caveats
+#
+# - All industry figures are for NUTS2 regions, which are much larger than the cities (Darmstadt
+#   for Frankfurt, Aquitaine for Bordeaux, Norte for Porto).
+# - The business statistics have no finance (K), agriculture (A) or public and personal services
+#   (O-U): Frankfurt's financial centre is invisible here (see notebook 01's broad-sector chart).
+# - Missing cells are confidential or unpublished, not zero; coverage differs between places
+#   (notebook 00).
+# - Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33 by the principal-activity rule.

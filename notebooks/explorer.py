@@ -1,0 +1,40 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # Explorer · switch place, year and cluster scheme
+#
+# For live workshops: type a case place (`porto`), a name (`Gironde`) or a NUTS2/NUTS3 code
+# (`ES21`, `ITC11`), pick a year and a cluster scheme, and the two key figures of notebook 01
+# are redrawn: the place's largest traded clusters and the EU map of its leading cluster.
+#
+# The location quotient compares the cluster's share of the region's employment with its share
+# in all EU NUTS2 regions, $LQ_{rc} = (E_{rc}/T_r)/(E_{\cdot c}/T_{\cdot\cdot})$. Industry figures
+# are for the place's NUTS2 region (the business statistics stop there); missing cells are
+# confidential, not zero. The first use of a year or scheme computes the EU-wide tables (a few
+# seconds); after that a redraw takes about a second per figure (the status line gives the times).
+#
+# This notebook needs a live kernel (widgets); it is not part of `make run`.
+
+# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+place: str = "frankfurt"  # case place key, name or NUTS2/NUTS3 code
+year: int = 2014  # business-statistics year (2008-2015; 2014 is the best cross-section)
+scheme: str = "uscmp"  # cluster scheme: "uscmp" or "colocation"
+
+# %% slideshow={"slide_type": "slide"}
+from s3lib.explorer import Explorer
+
+app = Explorer(place, year, scheme)
+app.widget

@@ -1,0 +1,108 @@
+"""The one-page cluster card: 16:9 PNG and PDF, titled with place, level and year, written atomically.
+
+Two real places are rendered once (Porto: a sourced RIS3 list; Bordeaux: no NUTS3, list not
+found); the layout is also checked on the Figure's text artists, without the data, from a
+hand-made summary.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from s3lib import cards, plots
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cards")
+    return out, {place: cards.render(place, out_dir=out) for place in ("porto", "bordeaux")}
+
+
+@pytest.mark.parametrize("place, name, nuts2", [("porto", "Porto", "PT11"), ("bordeaux", "Bordeaux", "FRI1")])
+def test_card_png_is_16_9_and_titled(rendered, place, name, nuts2):
+    from PIL import Image
+
+    out, paths = rendered
+    png, pdf = paths[place]
+    assert png == out / f"{place}.png" and pdf == out / f"{place}.pdf"
+    assert png.stat().st_size > 50_000
+    with Image.open(png) as img:
+        assert img.size == (cards.WIDTH_PX, cards.HEIGHT_PX) == (1920, 1080)
+        assert img.size[0] * 9 == img.size[1] * 16
+    meta = plots.read_png_metadata(png)
+    assert name in meta["Title"] and f"NUTS2 {nuts2}" in meta["Title"] and "2014" in meta["Title"]
+    assert meta["Place"] == name and meta["Year"] == "2014" and nuts2 in meta["Level"]
+    assert meta["Description"].count("Source") == 1 and "sbs_r_nuts06_r2" in meta["Description"]
+    assert not list(out.glob(".*")), "temporary files left behind"
+
+
+def test_card_pdf_exists_with_metadata(rendered):
+    _, paths = rendered
+    for place, (_, pdf) in paths.items():
+        raw = pdf.read_bytes()
+        assert raw.startswith(b"%PDF") and len(raw) > 10_000
+        assert place.capitalize().encode() in raw  # the Title entry of the document info
+        assert b"2014" in raw
+
+
+def test_bordeaux_card_says_list_not_found_and_porto_shows_fit():
+    bordeaux = cards.card_data("bordeaux")
+    assert bordeaux["ris3"]["found"] is False and bordeaux["ris3"]["coverage"] is None
+    texts = [t.get_text() for t in cards.draw(bordeaux).texts]
+    assert "RIS3 list not found" in texts
+    assert any("FRI12" in t and "NUTS3" in t for t in texts)  # level named
+    assert any("2014" in t for t in texts)
+
+
+def _summary(**ris3) -> dict:
+    """A hand-made card summary (numbers invented for layout only; no data is read)."""
+    clusters = pd.DataFrame({"cluster": ["Automotive", "Metalworking Technology", "Plastics"],
+                             "employment": [30000.0, 12000.0, 800.0], "lq": [2.4, 1.6, 0.9],
+                             "stars": [3.0, 2.0, 0.0], "strong": [True, True, False],
+                             "coverage": [1.0, 1.0, 0.1], "partial": [False, False, True]})
+    return {
+        "name": "Testville", "code": "XX123", "level": 3, "nuts2": "XX12", "nuts2_name": "Testregion",
+        "year": 2014, "scheme": "uscmp", "leading_cluster": "Automotive", "leading_lq": 2.4,
+        "clusters": clusters, "variety_pct": 80.0, "related_pct": 70.0, "unrelated_pct": 20.0,
+        "eci_rank": 12, "n_regions": 280, "level_notes": ["a", "b", "c"],
+        "opportunities": pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"]},
+                                      index=["C27"]),
+        "industry_names": {"C27": "Manufacture of electrical equipment"},
+        "candidates": pd.DataFrame({"cluster_a": ["Automotive"], "cluster_b": ["Metalworking Technology"]}),
+        "bridging": pd.DataFrame({"cluster": ["Metalworking Technology"]}),
+        "ris3": {"kind": "regional", "found": True, "period": "2021-2027", "owner": "XX1", "owner_level": 2,
+                 "strategy": "Test S3", "coverage": 0.755, "fit": 0.31, "region": "XX12", "not_found": [],
+                 "n_priorities": 5, **ris3},
+    }
+
+
+def test_layout_shows_big_numbers_stars_and_skips_partial_clusters():
+    texts = [t.get_text() for t in cards.draw(_summary()).texts]
+    assert "Testville" in texts
+    assert "76%" in texts and "31%" in texts  # coverage and fit, rounded
+    assert "★★★" in texts and "★★☆" in texts
+    assert "LQ 2.4" in texts and "LQ 1.6" in texts
+    assert not any(t.startswith("Plastics") for t in texts), "a partial cluster must not be shown"
+    assert "#12" in texts and "80" in texts and "Electrical equipment" in texts
+    assert any("Metalworking Technology" in t and t.startswith("↔") for t in texts)
+
+
+def test_layout_without_a_list_invents_nothing():
+    s = _summary(kind="strengths only", found=False, coverage=None, fit=None,
+                 not_found=["Testregion 2021-2027"])
+    texts = [t.get_text() for t in cards.draw(s).texts]
+    assert "RIS3 list not found" in texts
+    assert not any(re.fullmatch(r"\d+%", t) for t in texts), "no coverage or fit without a list"
+    assert any("Testregion 2021-2027" in t for t in texts)
+
+
+def test_cli_unknown_place_exits_2_and_writes_nothing(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "card", "--places", "atlantis", "--out", str(tmp_path / "c")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert "atlantis" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "c").exists()

@@ -1,0 +1,122 @@
+"""The runner on tiny notebooks written by the tests: typed parameters, failure
+handling, skipping of unchanged runs, and usage errors that write nothing."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from s3lib import run as runner
+from s3lib.errors import UnknownChoiceError, UsageError
+
+
+def _notebook(path, parameters: str, body: str, scope: str | None = None):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if scope:
+        nb.metadata["s3lib"] = {"scope": scope}
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture()
+def suite(tmp_path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year\nweights = [1.0]',
+              "import json, os, pathlib\n"
+              "assert isinstance(year, int) and isinstance(weights, list)\n"
+              "d = pathlib.Path(os.environ['S3LIB_FIGURES_DIR']) / place\n"
+              "d.mkdir(parents=True, exist_ok=True)\n"
+              "(d / '01-ok-marker.txt').write_text(json.dumps([place, year, weights]))")
+    _notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom in ' + place)")
+    _notebook(nbdir / "05-all.ipynb", 'places = ["frankfurt"]', "assert len(places) >= 1", scope="suite")
+    return tmp_path
+
+
+def _run(suite, **kw):
+    kw.setdefault("jobs", 1)
+    return runner.run(reports_dir=suite / "reports", figures_dir=suite / "figures",
+                      notebooks_dir=suite / "notebooks", progress=False, **kw)
+
+
+def test_plan_passes_typed_parameters_and_filters_undeclared(suite, tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text("weights: [0.5, 0.25]\nunused: 3\nnotebooks:\n  '01': {year: 2012}\n")
+    tasks = runner.plan(["Frankfurt am Main", "DE712", "porto"], params_file=params,
+                        reports_dir=suite / "reports", figures_dir=suite / "figures",
+                        notebooks_dir=suite / "notebooks")
+    by = {(t.name, t.place): t.parameters for t in tasks}
+    # the same place under two names runs once; the suite notebook runs once for all places
+    assert by[("01-ok", "frankfurt")] == {"place": "frankfurt", "year": 2012, "weights": [0.5, 0.25]}
+    assert by[("02-boom", "porto")] == {"place": "porto"}
+    assert by[("05-all", runner.SUITE_KEY)] == {"places": ["frankfurt", "porto"]}
+    assert len(tasks) == 5
+
+
+def test_run_reports_failure_and_skips_unchanged(suite):
+    results = _run(suite, places=["frankfurt"])
+    status = {(r.notebook, r.place): r.status for r in results}
+    assert status == {("01-ok", "frankfurt"): "ok", ("02-boom", "frankfurt"): "failed",
+                      ("05-all", runner.SUITE_KEY): "ok"}
+    reports = suite / "reports"
+    assert (reports / "frankfurt" / "01-ok.ipynb").exists()
+    assert (reports / "frankfurt" / "01-ok.html").stat().st_size > 1000
+    # the failing notebook is kept under a name that says so, never as a complete run
+    assert not (reports / "frankfurt" / "02-boom.ipynb").exists()
+    assert (reports / "frankfurt" / "02-boom.FAILED.ipynb").exists()
+    failed = next(r for r in results if r.status == "failed")
+    assert "RuntimeError" in failed.error and "boom in frankfurt" in failed.error
+    table = runner.summary_table(results)
+    assert "02-boom" in table and "failed" in table
+    marker = json.loads((suite / "figures" / "frankfurt" / "01-ok-marker.txt").read_text())
+    assert marker == ["frankfurt", 2014, [1.0]]
+
+    again = _run(suite, places=["frankfurt"])
+    status = {(r.notebook, r.place): r.status for r in again}
+    assert status[("01-ok", "frankfurt")] == "skipped"
+    assert status[("02-boom", "frankfurt")] == "failed"  # failures are never skipped
+    forced = _run(suite, places=["frankfurt"], notebooks=["01"], force=True)
+    assert [r.status for r in forced] == ["ok"]
+    changed = _run(suite, places=["frankfurt"], notebooks=["01"], year=2012)
+    assert [r.status for r in changed] == ["ok"]
+
+
+def test_unknown_place_notebook_or_params(suite, tmp_path):
+    with pytest.raises(UnknownChoiceError, match="atlantis"):
+        _run(suite, places=["atlantis"])
+    with pytest.raises(UnknownChoiceError, match="notebook"):
+        _run(suite, places=["porto"], notebooks=["99"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n")
+    with pytest.raises(UsageError, match="mapping"):
+        _run(suite, places=["porto"], params_file=bad)
+    assert not (suite / "reports").exists()
+
+
+def test_cli_unknown_place_exits_2_and_writes_nothing(tmp_path):
+    env_dirs = {"S3LIB_REPORTS_DIR": str(tmp_path / "r"), "S3LIB_FIGURES_DIR": str(tmp_path / "f")}
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "run", "--places", "atlantis"],
+                          capture_output=True, text=True, env={**os.environ, **env_dirs})
+    assert proc.returncode == 2
+    message = proc.stderr.lower()
+    assert "atlantis" in message and ("did you mean" in message or "valid" in message)
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "r").exists() and not (tmp_path / "f").exists()
+
+
+def test_cli_failing_notebook_exits_nonzero(suite):
+    env = {**os.environ, "S3LIB_REPORTS_DIR": str(suite / "reports"), "S3LIB_FIGURES_DIR": str(suite / "figures"),
+           "S3LIB_NOTEBOOKS_DIR": str(suite / "notebooks")}
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "run", "--places", "porto", "--notebooks", "02",
+                           "--no-progress", "--jobs", "1"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert "02-boom" in proc.stdout and "failed" in proc.stdout
+    assert "02-boom [porto]" in proc.stderr
