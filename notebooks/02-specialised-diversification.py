@@ -39,7 +39,7 @@ import warnings
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from s3lib import complexity, data, opportunities, plots, relatedness, variety
+from s3lib import data, opportunities, plots, relatedness, space, variety
 from s3lib import specialisation as spec
 from s3lib.errors import UsageError
 
@@ -56,28 +56,21 @@ nace = data.nace("division").set_index("code")["name"]
 label = {c: f"{c} {plots.short_name(n)}" for c, n in nace.items()}
 
 
-def eu_matrix(y):
-    """All NUTS2 regions x NACE divisions (persons employed), extra-regio rows and empty rows left out."""
-    x = data.matrix(data.employment(level=2, year=y, nace_level="division"))
-    return x.loc[~x.index.str.endswith("ZZ")].dropna(how="all")
-
-
-X, X0 = eu_matrix(year), eu_matrix(base_year)
-if region not in X.index:
+S = space.eu(year)  # the EU industry space shared by notebooks 02-05 and the card (s3lib.space)
+X0 = data.eu_matrix(2, base_year)
+if region not in S.matrix.index:
     raise UsageError(f"no NUTS2 business statistics for {region} ({P.name}) in {year}")
+X = S.matrix.loc[S.sample]  # regions with >= 50 % of divisions observed
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    cross = spec.covered_regions(X, min_coverage=0.5, keep=[region])
-    panel = spec.covered_regions(X0, X, min_coverage=0.5, keep=[region])
-notes = [str(w.message) for w in caught]
-X = X.loc[cross]
-coverage = spec.coverage(X).loc[region]
-M = spec.presence(spec.location_quotient(X))
+    panel = spec.covered_regions(X0, S.matrix, min_coverage=space.MIN_COVERAGE, keep=[region])
+notes = list(S.notes) + [str(w.message) for w in caught]
+coverage = spec.coverage(S.matrix).loc[region]
+M = S.presence
 display(Markdown(
-    f"**{full}**, {year} (base year {base_year}). Sample: {len(cross)} NUTS2 regions (EU28 and Norway) "
-    f"with at least half of the {X.shape[1]} NACE divisions observed in {year}; {len(panel)} such regions in both "
-    f"{base_year} and {year}. {region} has {coverage:.0%} of its divisions observed in {year}"
-    + (f" ({'; '.join(notes)})." if notes else ".")
+    f"**{full}**, {year} (base year {base_year}). {S.describe()}. {len(panel)} regions are observed with at "
+    f"least half of the divisions in both {base_year} and {year}. {region} has {coverage:.0%} of its divisions "
+    f"observed in {year}" + (f" ({'; '.join(notes)})." if notes else ".")
 ))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -141,19 +134,17 @@ display(Markdown(
 # density and is never a candidate.
 
 # %% slideshow={"slide_type": "subslide"}
-phi = relatedness.proximity(M)
-RD = relatedness.density(M, phi)
-eci, pci = complexity.eci_pci(M)
-C = opportunities.candidates(M, phi, pci, region)
+eci, pci = S.eci, S.pci
+C = S.candidates(region)
 have = M.loc[region] == 1
-present = pd.DataFrame({"density": RD.loc[region], "pci": pci})[have]
+present = pd.DataFrame({"density": S.density.loc[region], "pci": pci})[have]
 ideal = C[C["quadrant"] == "low risk, high benefit"]
 best = ideal.assign(score=ideal["density"].rank(pct=True) + ideal["pci"].rank(pct=True)).nlargest(8, "score")
 fig, ax = plots.figure()
 plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index})
 plots.annotate(fig, "Diversification opportunities", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
-                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(X)} NUTS2 regions; co-location proximity; "
+                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(S.matrix)} NUTS2 regions; co-location proximity; "
                         "PCI (Hidalgo & Hausmann 2009); quadrants at the candidates' medians.")])
 Image(plots.save(fig, place, "02", "opportunities"))
 
@@ -163,12 +154,12 @@ Image(plots.save(fig, place, "02", "opportunities"))
 # (how far each is from a specialisation):
 
 # %% slideshow={"slide_type": "-"}
-LQ = spec.location_quotient(X)
+LQ = S.lq
 table = pd.DataFrame({
     "industry": [label[c] for c in best.index],
     "relatedness density": best["density"].round(3),
     "PCI": best["pci"].round(2),
-    f"employment {year}": X.loc[region, best.index].round(0),
+    f"employment {year}": S.matrix.loc[region, best.index].round(0),
     "LQ": LQ.loc[region, best.index].round(2),
 }, index=best.index).rename_axis("NACE")
 display(table.style.format(precision=3, thousands=",").format({f"employment {year}": "{:,.0f}", "LQ": "{:.2f}", "PCI": "{:.2f}"}))
@@ -187,11 +178,14 @@ display(Markdown(
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* Complexity is computed on the industries the business statistics cover (no finance,
-# public or personal services). On European regions and NACE divisions the leading eigenvector
-# separates manufacturing-intensive regions from service-intensive ones more than it ranks
-# sophistication: manufacturing divisions tend to get a high PCI and many business services a low
-# one, so a service metropole can have a low ECI. Read PCI as "typical of diverse industrial
-# regions", and a division's position as evidence to discuss, not a verdict. Relatedness here is
+# public or personal services). On European regions and NACE divisions the second eigenvector
+# separates manufacturing-intensive regions from service-intensive ones. Its sign is arbitrary: the
+# usual rule (ECI positively correlated with diversity) makes apparel, leather and coal mining the
+# most complex divisions here and ranks service metropoles last, because the data lack the
+# finance and public services in which rich regions specialise. s3lib therefore orients the sign by
+# log GDP per head (PPS) of the same year (see `s3lib.space`): knowledge-intensive services such as
+# J59, M70, H51 and J62 then come out as complex. The ranking along the eigenvector is the same
+# either way; read a division's position as evidence to discuss, not a verdict. Relatedness here is
 # co-location in Europe in one year. Local units are classified by their principal activity, so a
 # cluster that spans divisions shows up in pieces: Aquitaine's aerospace industry, for instance, is
 # spread over C25, C26, C28, C30 and C33.
@@ -207,7 +201,7 @@ display(Markdown(
 # not published) is neither an entry nor an exit: it is counted as unknown and listed below.
 
 # %% slideshow={"slide_type": "subslide"}
-XA, XB = X0.loc[panel], X.loc[panel]
+XA, XB = X0.loc[panel], S.matrix.loc[panel]
 LA, LB = spec.location_quotient(XA), spec.location_quotient(XB)
 MA, MB = spec.presence(LA), spec.presence(LB)
 in_base = region in panel

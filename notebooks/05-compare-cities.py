@@ -53,8 +53,9 @@ NCOLS = math.ceil(len(PLACES) / NROWS)
 #   region's employment) and its LQ, clusters with two or three stars, US CMP strong clusters.
 # - **Specialised diversification**: Krugman specialisation coefficient
 #   $\tfrac12\sum_i |s_{ri} - s_{EU,i}|$ (0 = EU structure), Herfindahl $\sum_i s_{ri}^2$ of the
-#   divisions, related and unrelated variety (bits; EU percentile), and the Economic Complexity
-#   Index with its EU rank.
+#   divisions, related and unrelated variety (bits; EU percentile among the regions with at least half
+#   of the divisions observed), and the Economic Complexity Index with its EU rank (sign oriented by
+#   GDP per head; see notebook 02).
 # - **Intercluster links**: how many of the related-cluster network's bridging clusters (top 10 %
 #   by betweenness) the place hosts, and its most central present cluster.
 
@@ -83,9 +84,9 @@ display(Markdown(
     f"Among these places, {name[most_spec]} has the most specialised structure (Krugman {T.loc[most_spec, 'krugman']:.3f}), "
     f"{name[most_rel]} the highest related variety ({T.loc[most_rel, 'related']:.2f} bits, EU percentile "
     f"{T.loc[most_rel, 'related_pct']:.0f}), and {name[top_eci]} the highest ECI (rank {int(T.loc[top_eci, 'eci_rank'])} "
-    f"of {n} NUTS2 regions). ECI from business-statistics divisions rewards regions specialised in many "
-    f"manufacturing divisions: service hubs without finance in the data (Frankfurt, London, Paris) rank low. Read it "
-    f"as manufacturing complexity, not as overall sophistication."))
+    f"of {n} NUTS2 regions). The ECI is computed on the business-statistics divisions (no finance or public "
+    f"services); its sign is oriented by GDP per head (see notebook 02 and `s3lib.space`), so regions specialised "
+    f"in knowledge-intensive services rank high. Read it as one view of the region's capabilities, not a verdict."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Top specialised clusters, place by place

@@ -633,19 +633,12 @@ class Alignment:
         return matching_matrix(self.match, value)
 
 
-def _sbs_matrix(level: int, year: int) -> pd.DataFrame:
-    """Region x division persons employed (SBS), without extra-regio rows (``..ZZ``) and rows with no value."""
-    from s3lib import data
-
-    matrix = data.matrix(data.employment(level=level, year=year, nace_level="division"))
-    return matrix.loc[~matrix.index.astype(str).str.endswith("Z")].dropna(how="all")
-
-
 def _division_profile(region: str, level: int, year: int):
     """Employment, LQ (reference: all regions of the level in SBS) and the regions' LQ matrix."""
+    from s3lib import data
     from s3lib.specialisation import location_quotient
 
-    matrix = _sbs_matrix(level, year)
+    matrix = data.eu_matrix(level, year)
     if region not in matrix.index:
         raise DataError(f"no business statistics for {region} in {year} at NUTS{level}")
     lq = location_quotient(matrix)
@@ -676,8 +669,8 @@ def align(place, year: int = 2014, period="2021-2027", level: int = 2,
     Levels: ``2`` (default) and ``1`` use the business statistics (SBS) by NACE division
     for the place's NUTS2 / NUTS1 region; LQ against all regions of that level in SBS (EU28 + NO,
     extra-regio rows left out);
-    candidates from relatedness density and PCI over those regions (NaN presence counted
-    as absent). ``3`` uses broad-sector employment of the place's NUTS3 region (where it
+    candidates from relatedness density and PCI of the EU industry space of the year and level
+    (:func:`s3lib.space.eu`, shared with notebook 02 and the card). ``3`` uses broad-sector employment of the place's NUTS3 region (where it
     exists: not in France) on the finest complete partition of :data:`BROAD_PARTITIONS`,
     LQ against the country; no candidates at that level (complexity needs all regions).
     Formulas: see :func:`scores`, :func:`priority_gaps`, :func:`uncovered_strengths`,
@@ -699,10 +692,8 @@ def align(place, year: int = 2014, period="2021-2027", level: int = 2,
     -------
     Alignment
     """
-    from s3lib import data, opportunities
-    from s3lib.complexity import eci_pci
-    from s3lib.relatedness import proximity
-    from s3lib.specialisation import location_quotient, presence
+    from s3lib import data, space
+    from s3lib.specialisation import location_quotient
 
     if level not in (1, 2, 3):
         raise UnknownChoiceError("level", level, ["1", "2", "3"])
@@ -737,9 +728,7 @@ def align(place, year: int = 2014, period="2021-2027", level: int = 2,
         profile, measurable, lq = _division_profile(region, level, year)
         links = priority_industries(prios)
         match = matching(links, profile, measurable)
-        pres = presence(lq)
-        _, pci = eci_pci(pres)
-        cands = candidates(match, opportunities.candidates(pres, proximity(pres), pci, region))
+        cands = candidates(match, space.eu(year, level).candidates(region))
         notes.append(f"NACE divisions at NUTS{level} ({region}); LQ against all NUTS{level} regions in SBS. "
                      "SBS has no A, K, O-U: such codes are reported as not measurable.")
     return Alignment(place=p, region=region, level=level, year=year, period=period, strategies=status,
@@ -794,7 +783,7 @@ def similarity(place, year: int = 2014) -> pd.DataFrame:
     else:
         notes.append(f"broad sectors: fewer than two of {', '.join(levels)} published in {year}")
     if p.nuts1 and p.nuts2:
-        m2, m1 = _sbs_matrix(2, year), _sbs_matrix(1, year)
+        m2, m1 = data.eu_matrix(2, year), data.eu_matrix(1, year)
         absent = [c for c, m in ((p.nuts2, m2), (p.nuts1, m1)) if c not in m.index]
         if not absent:
             stacked = pd.concat([m2.loc[[p.nuts2]], m1.loc[[p.nuts1]]]).reindex(columns=m2.columns)

@@ -47,25 +47,10 @@ _N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 6, 3, 3
 
 
 # ----------------------------------------------------------------------------- numbers
-def _opportunities(region: str, year: int):
-    """Candidates of a NUTS2 region in the Balland et al. (2019) frame (all EU NUTS2 regions, SBS divisions)."""
-    from s3lib import data, opportunities
-    from s3lib.complexity import eci_pci
-    from s3lib.relatedness import proximity
-    from s3lib.specialisation import location_quotient, presence
-
-    x = data.matrix(data.employment(level=2, year=year, nace_level="division"))
-    x = x.loc[~x.index.astype(str).str.endswith("Z")].dropna(how="all")
-    pres = presence(location_quotient(x))
-    _, pci = eci_pci(pres)
-    return opportunities.candidates(pres, proximity(pres), pci, region)
-
-
 def card_data(place, year: int = 2014, scheme: str = "uscmp") -> dict:
     """Everything a card shows, as plain values: :func:`s3lib.profile.summary` plus RIS3 and opportunities.
 
-    Adds to the summary: ``opportunities`` (best candidates: ``low risk, high benefit`` quadrant
-    first, by density), ``ris3`` (dict with ``kind``, ``found``, ``period``, ``strategy``,
+    Adds to the summary: ``ris3`` (dict with ``kind``, ``found``, ``period``, ``strategy``,
     ``owner``, ``owner_level``, ``coverage``, ``fit``, ``region``, ``not_found``: list of
     strategies whose list was not found) and ``industry_names``.
     """
@@ -75,7 +60,7 @@ def card_data(place, year: int = 2014, scheme: str = "uscmp") -> dict:
     s = profile.summary(place, year=year, scheme=scheme)
     p = data.place(place)
     s["industry_names"] = data.nace(level="division").set_index("code")["name"].to_dict()
-    s["opportunities"] = _opportunities(p.nuts2, year).head(_N_OPPORTUNITIES)
+    s["opportunities"] = s["opportunities"].head(_N_OPPORTUNITIES)
     choice = alignment.choose(p.code)
     try:
         record = alignment.strategies(p.code)

@@ -219,9 +219,10 @@ def colocation(year: int = 2014, resolution: float = COLOCATION_RESOLUTION, seed
     """
     import networkx as nx
 
+    from s3lib import data
     from s3lib.relatedness import graph
 
-    x = _eu_matrix(year)
+    x = data.eu_matrix(2, year)
     backbone = graph(_eu_proximity(x), threshold=threshold)
     communities = nx.community.louvain_communities(backbone, weight="weight", resolution=resolution, seed=seed)
     size = x.sum(axis=0)
@@ -557,7 +558,9 @@ def portfolio(place, year: int = 2014, scheme: str | ClusterScheme = "uscmp") ->
 @lru_cache(maxsize=8)
 def _eu_portfolios(year: int, scheme: ClusterScheme) -> pd.DataFrame:
     """The portfolio columns of every EU NUTS2 region (index region, cluster), computed once."""
-    persons, units = _eu_matrix(year), _eu_matrix(year, "local_units")
+    from s3lib import data
+
+    persons, units = data.eu_matrix(2, year), data.eu_matrix(2, year, "local_units")
     emp, est = cluster_matrix(persons, scheme), cluster_matrix(units, scheme)
     total = persons.sum(axis=1)
     stars = observatory_stars(emp, total=total, detail=True).set_index(["region", "cluster"])
@@ -578,19 +581,6 @@ def _eu_portfolios(year: int, scheme: ClusterScheme) -> pd.DataFrame:
                    "strong", "strong10", "local_units", "coverage"]]
     table["partial"] = table["coverage"] < PARTIAL_COVERAGE
     return table
-
-
-def _eu_matrix(year: int, indicator: str = "persons") -> pd.DataFrame:
-    """All NUTS2 regions x NACE divisions of the business statistics in ``year``.
-
-    The regions are those Eurostat reports (EU28 and Norway in 2014); extra-regio codes (``..ZZ``)
-    and regions with no observed cell (e.g. pre-2013 codes kept for earlier years) are left out.
-    """
-    from s3lib import data
-
-    x = data.matrix(data.employment(level=2, year=year, indicator=indicator, nace_level="division"))
-    keep = ~x.index.str.endswith("ZZ") & x.notna().any(axis=1)
-    return x.loc[keep]
 
 
 def _eu_proximity(matrix: pd.DataFrame) -> pd.DataFrame:

@@ -97,10 +97,11 @@ def _uscmp_network(related_only: bool):
 def _colocation_network(related_only: bool, year: int, scheme, top: float):
     import networkx as nx
 
-    from s3lib.clusters import _eu_matrix, _eu_proximity, get_scheme
+    from s3lib import data
+    from s3lib.clusters import _eu_proximity, get_scheme
 
     sch = get_scheme(scheme, year=year)
-    x = _eu_matrix(year)
+    x = data.eu_matrix(2, year)
     phi = _eu_proximity(x)
     link = _cluster_phi(phi, sch.weight_matrix(), x.sum(axis=0))
     clusters = list(link["phi"].index)

@@ -262,7 +262,7 @@ def short_name(text: str, width: int = 26, first_part: bool = True) -> str:
 
     Drops ``"Manufacture of "``, anything after ``"; "`` or ``", except"`` and a trailing
     ``" n.e.c."``; if still longer than ``width`` and ``first_part``, keeps the part before the
-    first ``", "`` or ``" and of "`` when that part is at least 4 characters (NACE names; pass
+    first ``", "`` or ``" and of "`` when that part is at least 12 characters (NACE names; pass
     ``first_part=False`` for cluster names); then cuts at a word boundary within ``width``
     characters (adding ``"…"``).
 
@@ -271,7 +271,9 @@ def short_name(text: str, width: int = 26, first_part: bool = True) -> str:
     >>> short_name("Manufacture of machinery and equipment n.e.c.")
     'Machinery and equipment'
     >>> short_name("Manufacture of computer, electronic and optical products")
-    'Computer'
+    'Computer, electronic and…'
+    >>> short_name("Warehousing and support activities for transportation")
+    'Warehousing and support…'
     >>> short_name("Activities of head offices; management consultancy activities", 12)
     'Activities…'
     """
@@ -282,7 +284,7 @@ def short_name(text: str, width: int = 26, first_part: bool = True) -> str:
     if len(text) <= width:
         return text
     head = re.split(r", | and of ", text)[0] if first_part else text
-    if 4 <= len(head) < len(text):
+    if 12 <= len(head) < len(text):
         text = head
         if len(text) <= width:
             return text

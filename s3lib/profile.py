@@ -26,7 +26,6 @@ Examples
 """
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -63,26 +62,22 @@ class _EU(NamedTuple):
 @lru_cache(maxsize=8)
 def _eu(year: int, scheme) -> _EU:
     """EU-wide matrices and indices for ``year`` (and the cluster network of ``scheme``), computed once."""
-    from s3lib import clusters, links
-    from s3lib.complexity import eci_pci
-    from s3lib.specialisation import herfindahl, krugman, location_quotient, presence
+    from s3lib import clusters, links, space
+    from s3lib.specialisation import herfindahl, krugman
     from s3lib.variety import decompose
 
-    x = clusters._eu_matrix(year)
-    lq = location_quotient(x)
+    sp = space.eu(year)
+    x = sp.matrix
     structure = pd.concat([krugman(x)["coefficient"].rename("krugman"), herfindahl(x), decompose(x)], axis=1)
-    for column in ("variety", "related", "unrelated"):
-        structure[f"{column}_pct"] = 100 * structure[column].rank(pct=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # regions without any presence get NaN and are not ranked
-        eci, _ = eci_pci(presence(lq))
-    structure["eci"] = eci
-    structure["eci_rank"] = eci.rank(ascending=False, method="min")
+    for column in ("variety", "related", "unrelated"):  # percentiles among the well-covered sample
+        structure[f"{column}_pct"] = 100 * structure.loc[sp.sample, column].rank(pct=True)
+    structure["eci"] = sp.eci
+    structure["eci_rank"] = sp.eci.rank(ascending=False, method="min")
     sch = clusters.get_scheme(scheme, year=year)
     source = "uscmp" if sch.name == "uscmp" else "colocation"
     graph = links.cluster_network(source, related_only=True, year=year, scheme=sch)
     cluster_lq = clusters.cluster_lq(clusters.cluster_matrix(x, sch), total=x.sum(axis=1))
-    return _EU(x, lq, cluster_lq, structure, links.bridging(graph))
+    return _EU(x, sp.lq, cluster_lq, structure, links.bridging(graph))
 
 
 def eu_cluster_lq(year: int = 2014, scheme="uscmp") -> pd.DataFrame:
@@ -236,7 +231,7 @@ def _level_notes(p, region_name: str, coverage: float, year: int, has_nuts3: boo
 
 def _core(place, year: int, scheme) -> dict:
     """Every field of :func:`summary` except the cooperation candidates."""
-    from s3lib import data
+    from s3lib import data, space
     from s3lib.errors import UsageError
 
     p = data.place(place)
@@ -276,6 +271,7 @@ def _core(place, year: int, scheme) -> dict:
                                       "variety_pct", "related_pct", "unrelated_pct", "eci")},
         "eci_rank": int(row["eci_rank"]),
         "n_regions": int(eu.structure["eci"].notna().sum()),
+        "opportunities": space.eu(year).candidates(p.nuts2).head(TOP_CANDIDATES),
         "n_bridging": int(bridge_all["bridging"].sum()),
         "top_bridging": bridge["cluster"].iloc[0] if len(bridge) else None,
         "bridging": bridge,
@@ -322,8 +318,12 @@ def summary(place, year: int = 2014, scheme="uscmp", candidates: bool = True) ->
         ``K_r / 2 = (1/2) sum_i |s_ri - s_EU,i|`` (0 = EU structure), ``herfindahl`` = ``sum_i s_ri^2``
         over divisions; ``variety``, ``related``, ``unrelated`` in bits (Frenken et al. 2007, divisions
         within sections) and their percentiles ``*_pct`` (100 x share of EU NUTS2 regions with a value
-        <= the place's); ``eci`` (Hidalgo & Hausmann 2009, Stata standardisation), ``eci_rank`` (1 = most
-        complex) among ``n_regions``.
+        <= the place's, among the well-covered sample of :func:`s3lib.space.eu`); ``eci`` (Hidalgo &
+        Hausmann 2009, Stata standardisation, sign oriented by GDP per head: see :mod:`s3lib.space`),
+        ``eci_rank`` (1 = most complex) among ``n_regions``.
+
+        Diversification: ``opportunities`` (top ``TOP_CANDIDATES`` industries of
+        :meth:`s3lib.space.Space.candidates`: not yet specialised, ideal quadrant first).
 
         Links: ``candidates`` (top ``TOP_CANDIDATES`` rows of :func:`s3lib.links.cooperation_candidates`)
         and ``bridging`` (the ``TOP_BRIDGING`` clusters present in the place, ``LQ >= 1`` or a star,

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from s3lib import clusters as cl
+from s3lib import data
 from s3lib.errors import UsageError
 
 REGIONS = list("abcdefghij")
@@ -222,7 +223,7 @@ def test_portfolio_de71_2014(uscmp_scheme):
 
 
 def test_size_star_goes_to_about_a_tenth_of_regions(uscmp_scheme):
-    x = cl._eu_matrix(2014)
+    x = data.eu_matrix(2, 2014)
     emp = cl.cluster_matrix(x, uscmp_scheme)
     detail = cl.observatory_stars(emp, total=x.sum(axis=1), detail=True).dropna(subset=["stars"])
     share = detail.groupby("cluster")["size"].mean()

@@ -32,7 +32,7 @@ def _texts(ax):
 def test_short_name_drops_boilerplate_and_cuts_at_a_word():
     assert plots.short_name("Manufacture of machinery and equipment n.e.c.") == "Machinery and equipment"
     assert plots.short_name("Wholesale trade, except of motor vehicles and motorcycles") == "Wholesale trade"
-    assert plots.short_name("Manufacture of computer, electronic and optical products") == "Computer"
+    assert plots.short_name("Manufacture of computer, electronic and optical products") == "Computer, electronic and…"
     cut = plots.short_name("Other professional, scientific and technical activities", 20)
     assert cut == "Other professional"
     cut = plots.short_name("Wholesale and retail trade and repair of motor vehicles and motorcycles", 20)

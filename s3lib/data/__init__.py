@@ -46,6 +46,7 @@ __all__ = [
     "info",
     "manifest",
     "matrix",
+    "eu_matrix",
     "nace",
     "normalise",
     "place",
@@ -227,6 +228,22 @@ def matrix(df, fill=None):
     out.index.name, out.columns.name = "region", "nace"
     out = out.astype("float64")
     return out if fill is None else out.fillna(fill)
+
+
+def eu_matrix(level=2, year=2014, indicator="persons"):
+    """All regions of a NUTS level x NACE divisions of the business statistics in ``year``.
+
+    The regions are those Eurostat reports (EU28 and Norway in 2014); extra-regio codes
+    (``xxZ``, ``xxZZ``: a ``Z`` after the country code) and regions with no observed cell (old codes kept for other years) are left
+    out. Missing cells stay NaN. This is the sample every EU-wide measure starts from.
+
+    Examples
+    --------
+    >>> eu_matrix(2, 2014).shape                                 # doctest: +SKIP
+    (309, 68)
+    """
+    x = matrix(employment(level=level, year=year, indicator=indicator, nace_level="division"))
+    return x.loc[x.index.str[2] != "Z"].dropna(how="all")
 
 
 # --------------------------------------------------------------------------- regions and classifications

@@ -1,0 +1,51 @@
+"""s3lib.space: one EU industry space for the whole suite, recomputed here from its parts."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from s3lib import data, opportunities, space
+from s3lib.complexity import eci_pci
+from s3lib.relatedness import density, proximity
+from s3lib.specialisation import location_quotient, presence
+
+
+@pytest.fixture(scope="module")
+def eu():
+    return space.eu(2014)
+
+
+def test_lq_against_all_regions_and_sample_rule(eu):
+    x = data.eu_matrix(2, 2014)
+    pd.testing.assert_frame_equal(eu.lq, location_quotient(x))
+    coverage = x.notna().mean(axis=1)
+    expected = set(coverage.index[coverage >= space.MIN_COVERAGE]) | set(space.case_regions())
+    assert set(eu.sample) == expected
+    assert {"DE71", "FRI1", "ES21", "ITC1", "RO32", "PT11"} <= set(eu.sample)
+
+
+def test_relatedness_and_complexity_from_the_sample(eu):
+    m = presence(location_quotient(data.eu_matrix(2, 2014)))
+    phi = proximity(m.loc[eu.sample])
+    pd.testing.assert_frame_equal(eu.proximity, phi)
+    pd.testing.assert_frame_equal(eu.density, density(m, phi))
+    assert eu.eci.loc[eu.sample].notna().all() and eu.eci.drop(eu.sample).isna().all()
+    # the sign follows GDP per head; the values are the Stata-standardised eigenvector either way
+    plain, _ = eci_pci(m.loc[eu.sample])
+    assert np.allclose(np.abs(plain), np.abs(eu.eci.loc[eu.sample]))
+    gdp = np.log(data.gdp(unit="PPS_EU27_2020_HAB", level=2, year=2014).set_index("region")["value"])
+    both = pd.concat([eu.eci, gdp], axis=1, join="inner").dropna()
+    assert both.corr().iloc[0, 1] > 0.3
+
+
+def test_candidates_are_the_opportunity_frame(eu):
+    direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11")
+    pd.testing.assert_frame_equal(eu.candidates("PT11"), direct)
+    assert (eu.presence.loc["PT11", direct.index] == 0).all()
+
+
+def test_cached_per_year_and_level(eu):
+    assert space.eu(2014) is eu
+    nuts1 = space.eu(2014, level=1)
+    assert nuts1.level == 1 and "DE7" in nuts1.sample and "NUTS1" in nuts1.describe()
