@@ -16,7 +16,8 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "config", "errors", "data", "specialisation", "variety", "relatedness", "complexity",
-    "clusters", "links", "opportunities", "alignment", "profile", "plots", "cards", "run", "cli",
+    "clusters", "links", "opportunities", "space", "alignment", "profile", "plots", "cards", "run", "cli",
+    "site", "explorer", "dask_executor",
 }
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]
