@@ -45,8 +45,12 @@ data: $(STAMP)
 site: $(STAMP)
 	$(BIN)/s3lib site
 
+# Speed is measured here, never asserted in tests. bench_executors.py (every EU NUTS2 region,
+# local processes vs dask) takes about ten minutes: run it by hand.
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks --benchmark-only
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_run.py
 
 clean:
 	rm -rf $(VENV) reports site .pytest_cache

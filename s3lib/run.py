@@ -38,6 +38,9 @@ from s3lib.errors import UnknownChoiceError, UsageError
 __all__ = ["Task", "Result", "discover", "plan", "run", "execute_task", "summary_table", "main"]
 
 KERNEL = "python3"
+#: Seconds a kernel may take to start and one cell to run: a lost kernel message becomes a
+#: failed task with a clear error instead of a run that hangs forever.
+START_TIMEOUT, CELL_TIMEOUT = 120, 600
 STATE_FILE = ".runstate.json"
 SUITE_KEY = "compare"  # folder name for notebooks that cover all places at once
 
@@ -215,7 +218,7 @@ def execute_task(task: Task) -> Result:
             papermill.execute_notebook(
                 task.notebook, str(tmp), parameters=task.parameters, kernel_name=KERNEL,
                 cwd=str(Path(task.notebook).parent), progress_bar=False, log_output=False,
-                **_kernel_transport(sockets),
+                start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT, **_kernel_transport(sockets),
             )
         html = _export_html(tmp)
         os.replace(tmp, out)

@@ -3,14 +3,14 @@ here run for two places on a LocalCluster of two worker processes."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
 
 pytest.importorskip("distributed", reason="dask.distributed is in the [dask] extra")
-
-from s3lib import dask_executor
-from s3lib import run as runner
 
 PLACES = ("frankfurt", "bordeaux")
 
@@ -38,45 +38,57 @@ def notebooks(tmp_path_factory):
     return ok, boom
 
 
-def _tasks(notebooks, root):
-    ok, boom = notebooks
-    tasks = []
-    for place in PLACES:
-        tasks.append(runner.Task(str(ok), place, {"place": place, "year": 2012}, str(root / "reports"),
-                                 str(root / "figures"), fingerprint=f"fp-{place}"))
-        tasks.append(runner.Task(str(boom), place, {"place": place}, str(root / "reports"), str(root / "figures")))
-    return tasks
+def _cli(executor: str, root, notebooks, jobs: int):
+    """``s3lib run`` in a child process: a dask client never lives in the pytest process
+    (its event-loop state once left a later in-process papermill run hanging)."""
+    env = {**os.environ, "S3LIB_REPORTS_DIR": str(root / "reports"), "S3LIB_FIGURES_DIR": str(root / "figures"),
+           "S3LIB_NOTEBOOKS_DIR": str(notebooks[0].parent)}
+    params = root / "params.yaml"
+    root.mkdir(parents=True, exist_ok=True)
+    params.write_text("year: 2012\n")
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "run", "--places", *PLACES, "--executor", executor,
+                           "--jobs", str(jobs), "--params", str(params), "--no-progress"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    rows = sorted(tuple(line.split()[:3]) for line in proc.stdout.splitlines()
+                  if line.startswith(("01-ok", "02-boom")))
+    return proc, rows
 
 
-def _outcome(results, root):
+def _outcome(root):
     """What a run leaves behind, with the run's own folder factored out."""
-    status = {(r.notebook, r.place): (r.status, r.error, r.fingerprint,
-                                      r.output.replace(str(root), "ROOT") if r.output else "") for r in results}
-    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                   if p.is_file() and p.name not in {"params.yaml", ".runstate.json"})
     seen = {p: json.loads((root / "figures" / p / "01-ok-seen.json").read_text()) for p in PLACES
             if (root / "figures" / p / "01-ok-seen.json").exists()}
-    return status, files, seen
+    return files, seen
 
 
 def test_dask_matches_local_executor(notebooks, tmp_path):
     local_root, dask_root = tmp_path / "local", tmp_path / "dask"
-    local = list(runner._execute(_tasks(notebooks, local_root), jobs=1, progress=False, executor="local",
-                                 scheduler=None))
-    on_dask = list(runner._execute(_tasks(notebooks, dask_root), jobs=2, progress=False, executor="dask",
-                                   scheduler=None))
-    assert len(on_dask) == len(local) == 4
-    assert _outcome(on_dask, dask_root) == _outcome(local, local_root)
-
-    status, files, seen = _outcome(on_dask, dask_root)
+    local, local_rows = _cli("local", local_root, notebooks, jobs=1)
+    on_dask, dask_rows = _cli("dask", dask_root, notebooks, jobs=2)
+    assert local.returncode == on_dask.returncode == 1, (local.stderr, on_dask.stderr)  # 02-boom fails
+    assert dask_rows == local_rows == sorted(
+        [("01-ok", p, "ok") for p in PLACES] + [("02-boom", p, "failed") for p in PLACES])
+    assert "ValueError: no data for bordeaux" in on_dask.stdout
+    assert _outcome(dask_root) == _outcome(local_root)
+    files, seen = _outcome(dask_root)
     assert seen == {p: {"place": p, "year": 2012} for p in PLACES}  # typed parameters reached the kernel
-    assert status[("02-boom", "bordeaux")][0] == "failed"
-    assert "ValueError: no data for bordeaux" in status[("02-boom", "bordeaux")][1]
     assert "figures/frankfurt/01-ok-figure.png" in files and "reports/bordeaux/01-ok.html" in files
     assert "reports/frankfurt/02-boom.FAILED.ipynb" in files and "reports/frankfurt/02-boom.ipynb" not in files
 
 
 def test_task_lost_on_the_cluster_is_a_failed_result(notebooks, tmp_path):
-    tasks = _tasks(notebooks, tmp_path)[:2]
-    results = list(dask_executor.execute(tasks, int, jobs=1, progress=False))  # int(task) raises TypeError
-    assert sorted((r.notebook, r.status) for r in results) == [("01-ok", "failed"), ("02-boom", "failed")]
-    assert all("TypeError on the dask cluster" in r.error for r in results)
+    code = (
+        "import json, sys\n"
+        "from s3lib import dask_executor, run\n"
+        f"tasks = [run.Task({str(notebooks[0])!r}, p, {{'place': p}}, {str(tmp_path)!r}, {str(tmp_path)!r}) "
+        f"for p in {PLACES!r}]\n"
+        "out = [(r.place, r.status, r.error) for r in dask_executor.execute(tasks, int, jobs=1, progress=False)]\n"
+        "print(json.dumps(sorted(out)))\n"
+    )  # int(task) raises TypeError on the worker
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [(p, s) for p, s, _ in results] == [("bordeaux", "failed"), ("frankfurt", "failed")]
+    assert all("TypeError on the dask cluster" in e for _, _, e in results)
