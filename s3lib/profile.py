@@ -195,10 +195,23 @@ def _leading(portfolio: pd.DataFrame) -> pd.Series | None:
     """The leading cluster: most stars, then most employment, among clusters not flagged ``partial``
     holding at least :data:`LEADING_MIN_SHARE` of the region's employment (a 3-star niche of a few
     hundred jobs, e.g. a mining fragment, does not lead)."""
-    eligible = portfolio[~portfolio["partial"] & (portfolio["share"] >= LEADING_MIN_SHARE)]
+    eligible = portfolio[_eligible(portfolio)]
     if eligible.empty:
         return None
     return eligible.sort_values(["stars", "employment"], ascending=False).iloc[0]
+
+
+def _eligible(portfolio: pd.DataFrame) -> pd.Series:
+    """Clusters that can lead or top a list: not ``partial`` and at least :data:`LEADING_MIN_SHARE`."""
+    return ~portfolio["partial"] & (portfolio["share"] >= LEADING_MIN_SHARE)
+
+
+def _top_clusters(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Top :data:`TOP_CLUSTERS` by stars then employment, eligible clusters first (a 3-star fragment of a
+    few hundred jobs, e.g. coal mining in Aquitaine, comes after the clusters that carry the economy)."""
+    order = portfolio.assign(_eligible=_eligible(portfolio))
+    order = order.sort_values(["_eligible", "stars", "employment"], ascending=False)
+    return order[CLUSTER_COLUMNS].head(TOP_CLUSTERS).reset_index(drop=True)
 
 
 def _specialisations(eu: _EU, region: str) -> pd.DataFrame:
@@ -259,8 +272,7 @@ def _core(place, year: int, scheme) -> dict:
         "employment": float(eu.divisions.loc[p.nuts2].sum()),
         "division_coverage": coverage,
         "portfolio": pf,
-        "clusters": pf.sort_values(["stars", "employment"], ascending=False)[CLUSTER_COLUMNS]
-                      .head(TOP_CLUSTERS).reset_index(drop=True),
+        "clusters": _top_clusters(pf),
         "leading_cluster": None if lead is None else lead["cluster"],
         "leading_lq": None if lead is None else float(lead["lq"]),
         "specialisations": _specialisations(eu, p.nuts2),
@@ -305,7 +317,8 @@ def summary(place, year: int = 2014, scheme="uscmp", candidates: bool = True) ->
         68 divisions.
 
         Clusters (:func:`s3lib.clusters.portfolio`): ``portfolio`` (the full table), ``clusters``
-        (top ``TOP_CLUSTERS`` by stars then employment, columns ``CLUSTER_COLUMNS``), ``leading_cluster`` /
+        (top ``TOP_CLUSTERS`` by stars then employment, clusters eligible to lead first, columns
+        ``CLUSTER_COLUMNS``), ``leading_cluster`` /
         ``leading_lq`` (most stars, then most employment, among clusters not flagged ``partial`` with
         at least ``LEADING_MIN_SHARE`` of the region's employment),
         ``n_clusters`` (clusters with an observed industry), ``n_starred`` (two or three Cluster

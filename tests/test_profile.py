@@ -68,7 +68,10 @@ def test_clusters_equal_portfolio(frankfurt):
     pd.testing.assert_frame_equal(s["portfolio"], pf)
     top = s["clusters"]
     assert list(top.columns) == profile.CLUSTER_COLUMNS and len(top) == profile.TOP_CLUSTERS
-    assert list(top["stars"]) == sorted(top["stars"], reverse=True)
+    eligible = ~top["partial"] & top["cluster"].map(pf.set_index("cluster")["share"]).ge(profile.LEADING_MIN_SHARE)
+    assert list(eligible) == sorted(eligible, reverse=True)  # clusters eligible to lead come first
+    for group in (top[eligible], top[~eligible]):
+        assert list(group["stars"]) == sorted(group["stars"], reverse=True)
     assert s["n_clusters"] == len(pf)
     assert s["n_starred"] == int((pf["stars"] >= 2).sum()) and s["n_strong"] == int(pf["strong"].sum())
     lead = pf.set_index("cluster").loc[s["leading_cluster"]]
