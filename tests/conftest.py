@@ -18,3 +18,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 needs_raw = pytest.mark.skipif(
     not RAW_DIR.exists(), reason=f"raw public files not found at {RAW_DIR} (only CI and developers have ../shared)"
 )
+
+# Property tests are reproducible in CI: the same examples every run (derandomize), and the
+# filtering of ill-posed random matrices (assume) is expected, not a health problem.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "s3lib", derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+settings.load_profile("s3lib")
