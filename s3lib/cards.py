@@ -34,10 +34,9 @@ from pathlib import Path
 
 from s3lib import config
 
-__all__ = ["CASE_PLACES", "HEIGHT_PX", "WIDTH_PX", "add_parser", "card_data", "draw", "main", "render"]
+__all__ = ["HEIGHT_PX", "WIDTH_PX", "add_parser", "card_data", "draw", "main", "render"]
 
 WIDTH_PX, HEIGHT_PX, DPI = 1920, 1080, 100
-CASE_PLACES = ("frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto")
 
 _INK, _MUTED, _RULE = "#1A1A1A", "#5A5A5A", "#D0D0D0"
 _BAND = "#0B3C5D"  # header band: dark blue, white text
@@ -316,8 +315,8 @@ def add_parser(subparsers) -> None:
     """Register ``s3lib card`` on an argparse sub-parser collection."""
     p = subparsers.add_parser("card", help="render one-page cluster cards (PNG + PDF, 16:9)",
                               description="Render a one-page cluster card per place into figures/cards/.")
-    p.add_argument("--places", nargs="+", default=list(CASE_PLACES),
-                   help="place names or NUTS codes (default: the six case places)")
+    p.add_argument("--places", nargs="+",
+                   help="place names or NUTS codes (default: the case places of data/places.csv)")
     p.add_argument("--year", type=int, default=2014, help="data year (default 2014)")
     p.add_argument("--scheme", default="uscmp", help="cluster scheme (default uscmp)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default figures/cards)")
@@ -328,7 +327,7 @@ def main(args) -> int:
     """Render the cards of ``args.places``; validate every place before writing anything."""
     from s3lib import data
 
-    keys = list(dict.fromkeys(data.place(p).key for p in args.places))
+    keys = list(dict.fromkeys(data.place(p).key for p in (args.places or data.places().index)))
     root = config.PROJECT_ROOT
     for key in keys:
         png, pdf = render(key, year=args.year, scheme=args.scheme, out_dir=args.out)

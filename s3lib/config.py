@@ -11,15 +11,15 @@ import os
 from pathlib import Path
 
 __all__ = [
-    "PROJECT_ROOT",
+    "CACHE_DIR",
+    "CARDS_DIR",
     "DATA_DIR",
     "FIGURES_DIR",
-    "REPORTS_DIR",
     "NOTEBOOKS_DIR",
-    "CACHE_DIR",
+    "PROJECT_ROOT",
     "RAW_DIR",
+    "REPORTS_DIR",
     "SITE_DIR",
-    "CARDS_DIR",
 ]
 
 

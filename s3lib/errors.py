@@ -6,9 +6,9 @@ The CLI turns every :class:`S3libError` into a one-line message on stderr
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
-__all__ = ["S3libError", "UsageError", "DataError", "UnknownChoiceError", "suggest"]
+__all__ = ["DataError", "S3libError", "UnknownChoiceError", "UsageError", "suggest"]
 
 
 class S3libError(Exception):

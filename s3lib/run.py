@@ -28,14 +28,14 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from s3lib import config
 from s3lib.errors import UnknownChoiceError, UsageError
 
-__all__ = ["Task", "Result", "discover", "plan", "run", "execute_task", "summary_table", "main"]
+__all__ = ["Result", "Task", "discover", "execute_task", "main", "plan", "run", "summary_table"]
 
 KERNEL = "python3"
 #: Seconds a kernel may take to start and one cell to run: a lost kernel message becomes a
@@ -406,8 +406,8 @@ def add_parser(subparsers) -> None:
     """Register ``s3lib run`` on an argparse sub-parser collection."""
     p = subparsers.add_parser("run", help="execute the notebook suite for places (papermill, parallel)",
                               description="Execute notebooks x places; skip what is unchanged.")
-    p.add_argument("--places", nargs="+", default=["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"],
-                   help="place names or NUTS codes (default: the six case places)")
+    p.add_argument("--places", nargs="+",
+                   help="place names or NUTS codes (default: the case places of data/places.csv)")
     p.add_argument("--notebooks", nargs="+", help="notebook names or numbers (default: all)")
     p.add_argument("--year", type=int, help="the analysis year passed to every notebook")
     p.add_argument("--params", metavar="FILE.yaml", help="typed parameters; per-notebook under 'notebooks:'")
@@ -422,7 +422,10 @@ def add_parser(subparsers) -> None:
 def main(args) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    results = run(args.places, args.notebooks, args.year, args.params, jobs=args.jobs, force=args.force,
+    from s3lib import data
+
+    places = args.places or list(data.places().index)
+    results = run(places, args.notebooks, args.year, args.params, jobs=args.jobs, force=args.force,
                   progress=not args.no_progress, executor=args.executor, scheduler=args.scheduler)
     print(summary_table(results))
     failed = [r for r in results if r.status == "failed"]

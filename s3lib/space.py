@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["MIN_COVERAGE", "Space", "eu", "case_regions"]
+__all__ = ["MIN_COVERAGE", "Space", "case_regions", "eu"]
 
 #: Minimum share of the 68 divisions a region must have observed to enter the sample.
 MIN_COVERAGE = 0.5

@@ -21,7 +21,7 @@ needs_raw = pytest.mark.skipif(
 
 # Property tests are reproducible in CI: the same examples every run (derandomize), and the
 # filtering of ill-posed random matrices (assume) is expected, not a health problem.
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
 settings.register_profile(
     "s3lib", derandomize=True, deadline=None,

@@ -61,7 +61,7 @@ def executed(tmp_path_factory):
 
 @pytest.mark.slow
 def test_every_notebook_executes_for_two_places(executed):
-    root, results = executed
+    _, results = executed
     failed = [(r.notebook, r.place, r.error) for r in results if r.status != "ok"]
     assert not failed, failed
     ran = {(r.notebook.split("-", 1)[0], r.place) for r in results}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tomllib
 
+import tomllib
 import yaml
 
 from s3lib.config import PROJECT_ROOT

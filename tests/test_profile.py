@@ -1,8 +1,6 @@
 """s3lib.profile on the committed snapshot: every headline number equals a direct library recomputation."""
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest

@@ -104,7 +104,7 @@ def test_unknown_place_notebook_or_params(suite, tmp_path):
 def test_cli_unknown_place_exits_2_and_writes_nothing(tmp_path):
     env_dirs = {"S3LIB_REPORTS_DIR": str(tmp_path / "r"), "S3LIB_FIGURES_DIR": str(tmp_path / "f")}
     proc = subprocess.run([sys.executable, "-m", "s3lib", "run", "--places", "atlantis"],
-                          capture_output=True, text=True, env={**os.environ, **env_dirs})
+                          capture_output=True, text=True, env={**os.environ, **env_dirs}, check=False)
     assert proc.returncode == 2
     message = proc.stderr.lower()
     assert "atlantis" in message and ("did you mean" in message or "valid" in message)
@@ -116,7 +116,7 @@ def test_cli_failing_notebook_exits_nonzero(suite):
     env = {**os.environ, "S3LIB_REPORTS_DIR": str(suite / "reports"), "S3LIB_FIGURES_DIR": str(suite / "figures"),
            "S3LIB_NOTEBOOKS_DIR": str(suite / "notebooks")}
     proc = subprocess.run([sys.executable, "-m", "s3lib", "run", "--places", "porto", "--notebooks", "02",
-                           "--no-progress", "--jobs", "1"], capture_output=True, text=True, env=env)
+                           "--no-progress", "--jobs", "1"], capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 1
     assert "02-boom" in proc.stdout and "failed" in proc.stdout
     assert "02-boom [porto]" in proc.stderr
