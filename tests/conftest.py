@@ -15,6 +15,18 @@ from s3lib.config import RAW_DIR
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+@pytest.fixture
+def ax():
+    """A projector-sized axes (s3lib.plots.figure) under Agg, closed after the test."""
+    import matplotlib.pyplot as plt
+
+    from s3lib import plots
+
+    fig, ax = plots.figure()
+    yield ax
+    plt.close(fig)
+
+
 needs_raw = pytest.mark.skipif(
     not RAW_DIR.exists(), reason=f"raw public files not found at {RAW_DIR} (only CI and developers have ../shared)"
 )

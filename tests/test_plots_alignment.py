@@ -5,7 +5,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import pytest
 
 from s3lib import plots
 from s3lib.alignment import MISSING, NOT_MEASURABLE
@@ -21,13 +20,6 @@ MATCH = pd.DataFrame({
     "lq": [2.0, 0.5, np.nan, 0.5, np.nan],
     "status": ["measured", "measured", NOT_MEASURABLE, "measured", MISSING],
 })
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plots.figure()
-    yield ax
-    plt.close(fig)
 
 
 def test_heatmap_cells_labels_and_unmeasured_marks(ax):

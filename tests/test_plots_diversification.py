@@ -12,15 +12,6 @@ from matplotlib.patches import Rectangle
 from s3lib import plots  # the Agg backend is set in conftest.py
 
 
-@pytest.fixture
-def ax():
-    import matplotlib.pyplot as plt
-
-    fig, ax = plots.figure()
-    yield ax
-    plt.close(fig)
-
-
 def _bars(ax):
     return [p for p in ax.patches if isinstance(p, Rectangle)]
 
