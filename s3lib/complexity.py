@@ -41,7 +41,7 @@ def _second_eigenvector(m: np.ndarray, kr: np.ndarray, ki: np.ndarray) -> np.nda
     small = a @ a.T if a.shape[0] <= a.shape[1] else a.T @ a
     n = small.shape[0]
     # only the two largest eigenpairs (LAPACK dsyevr): about 4x faster than a full eigh
-    w = eigh(small, subset_by_index=[n - 2, n - 1], driver="evr")[1][:, 0]
+    w = eigh(small, subset_by_index=[n - 2, n - 1], driver="evr", overwrite_a=True, check_finite=False)[1][:, 0]
     v = w if a.shape[0] <= a.shape[1] else a @ w
     return v / np.sqrt(kr)
 
