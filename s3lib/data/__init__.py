@@ -366,11 +366,16 @@ def gdp(unit="MIO_EUR", level=None, year=None, countries=None):
         EUR_HAB_EU27_2020, PPS_HAB_EU27_2020.
     level, year, countries : filters (None = all). 2020 is missing for several countries.
     """
-    df = _table("gdp.parquet")
-    units = _as_list(unit)
-    if units is not None:
-        _check("GDP unit", units, df["unit"].cat.categories)
-    return _select(df, unit=units, level=_level(level), year=_years(year, df["year"].unique()),
+    return _regional("gdp.parquet", "unit", "GDP unit", unit, level, year, countries)
+
+
+def _regional(name, column, what, values, level, year, countries):
+    """Rows of a regional table filtered on ``column`` (checked against its categories), level, year, country."""
+    df = _table(name)
+    values = _as_list(values)
+    if values is not None:
+        _check(what, values, df[column].cat.categories)
+    return _select(df, **{column: values}, level=_level(level), year=_years(year, df["year"].unique()),
                    country=_countries(countries, df["country"].cat.categories))
 
 
@@ -383,12 +388,7 @@ def population(age="TOTAL", level=None, year=None, countries=None):
         TOTAL, Y_LT15, Y15-64, Y_GE65, UNK.
     level, year, countries : filters (None = all).
     """
-    df = _table("population.parquet")
-    ages = _as_list(age)
-    if ages is not None:
-        _check("age group", ages, df["age"].cat.categories)
-    return _select(df, age=ages, level=_level(level), year=_years(year, df["year"].unique()),
-                   country=_countries(countries, df["country"].cat.categories))
+    return _regional("population.parquet", "age", "age group", age, level, year, countries)
 
 
 # --------------------------------------------------------------------------- provenance
