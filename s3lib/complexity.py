@@ -4,7 +4,8 @@ Hidalgo & Hausmann (2009): with presence ``M`` (region x industry, 0/1), diversi
 ``k_r = sum_i M_ri`` and ubiquity ``k_i = sum_r M_ri``, the ECI is the eigenvector of the
 second largest eigenvalue of ``M~ = D^-1 M U^-1 M^T`` (``D``, ``U`` diagonal of ``k_r``,
 ``k_i``). It is computed from the symmetric matrix ``S = D^-1/2 M U^-1 M^T D^-1/2``
-with ``numpy.linalg.eigh``: if ``S v = lambda v`` then ``M~ (D^-1/2 v) = lambda D^-1/2 v``.
+(LAPACK or Lanczos, see ``_second_eigenvector``): if ``S v = lambda v`` then
+``M~ (D^-1/2 v) = lambda D^-1/2 v``.
 Missing presence (NaN) counts as 0.
 """
 from __future__ import annotations
@@ -34,15 +35,39 @@ def _density(presence, proximity, density) -> np.ndarray:
 def _second_eigenvector(m: np.ndarray, kr: np.ndarray, ki: np.ndarray) -> np.ndarray:
     """ECI direction ``D^-1/2 v`` with ``v`` the 2nd eigenvector of ``S = A A^T``,
     ``A = D^-1/2 M U^-1/2``. With more regions than industries the smaller ``A^T A`` is
-    decomposed instead: its eigenvector ``w`` gives ``v = A w`` (same eigenvalue)."""
-    from scipy.linalg import eigh
+    used instead: its eigenvector ``w`` gives ``v = A w`` (same eigenvalue).
 
-    a = m / np.sqrt(kr)[:, None] / np.sqrt(ki)[None, :]
-    small = a @ a.T if a.shape[0] <= a.shape[1] else a.T @ a
-    n = small.shape[0]
-    # only the two largest eigenpairs (LAPACK dsyevr): about 4x faster than a full eigh
-    w = eigh(small, subset_by_index=[n - 2, n - 1], driver="evr", overwrite_a=True, check_finite=False)[1][:, 0]
-    v = w if a.shape[0] <= a.shape[1] else a @ w
+    The leading eigenpair is known: ``S sqrt(k_r) = sqrt(k_r)`` with eigenvalue 1 (and
+    ``sqrt(k_i)`` for ``A^T A``). Small problems take the two largest eigenpairs from LAPACK
+    (dsyevr); from 100 on, the known pair is deflated and Lanczos (ARPACK, tolerance 0 =
+    machine precision, fixed start vector) finds the largest remaining one through
+    products with ``A`` and ``A^T`` only, without forming ``S``: same vector to ~1e-15,
+    about 3x faster at 300 x 600.
+    """
+    a = m / np.sqrt(kr)[:, None]
+    a /= np.sqrt(ki)[None, :]
+    wide = a.shape[0] <= a.shape[1]
+    n = min(a.shape)
+    if n < 100:
+        from scipy.linalg import eigh
+
+        small = a @ a.T if wide else a.T @ a
+        w = eigh(small, subset_by_index=[n - 2, n - 1], driver="evr", overwrite_a=True, check_finite=False)[1][:, 0]
+    else:
+        from scipy.sparse.linalg import LinearOperator, eigsh
+
+        top = np.sqrt(kr if wide else ki)
+        top /= np.linalg.norm(top)
+        left, right = (a, a.T) if wide else (a.T, a)
+
+        def matvec(x):
+            x = np.ravel(x)
+            return left @ (right @ x) - top * (top @ x)
+
+        start = np.random.default_rng(0).random(n)  # fixed: the result does not depend on a seed
+        operator = LinearOperator((n, n), matvec=matvec, dtype=float)
+        w = eigsh(operator, k=1, which="LA", tol=0, v0=start, ncv=min(n, 12))[1][:, 0]
+    v = w if wide else a @ w
     return v / np.sqrt(kr)
 
 
@@ -242,15 +267,16 @@ def cog(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,
     """
     m = _binary(presence)
     phi, diagonal = _offdiagonal(proximity, presence.columns)  # diagonal subtracted: phi_ii = 0
-    rd = np.nan_to_num(_density(presence, proximity, density))
     p = np.nan_to_num(pci.reindex(presence.columns).to_numpy(dtype=float))
     p_over_w = _divide(p, phi.sum(axis=0) - diagonal, fill=0.0)  # PCI_j / sum_k phi_kj
-    not_present = 1 - m
-    absent = not_present * p_over_w[None, :]
+    absent = 1.0 - m
+    absent *= p_over_w[None, :]
     gain = absent @ phi.T
-    rd *= p[None, :]
-    gain -= rd
     if diagonal.any():
         gain -= absent * diagonal[None, :]
-    gain *= not_present
-    return pd.DataFrame(gain, index=presence.index, columns=presence.columns)
+    rd_pci = np.multiply(_density(presence, proximity, density), p[None, :], out=absent)  # buffer reused
+    if np.isnan(rd_pci).any():
+        np.nan_to_num(rd_pci, copy=False)
+    gain -= rd_pci
+    gain *= m == 0.0
+    return pd.DataFrame(gain, index=presence.index, columns=presence.columns, copy=False)

@@ -21,7 +21,11 @@ NORMALISATIONS = ("association", "cosine", "jaccard", "prob")
 def _binary(presence: pd.DataFrame) -> np.ndarray:
     if not isinstance(presence, pd.DataFrame):
         raise UsageError(f"expected a region x industry presence DataFrame, got {type(presence).__name__}")
-    values = np.nan_to_num(presence.to_numpy(dtype=float))
+    # C order (pandas often hands out a transposed view): the element-wise steps that follow
+    # mix this array with matrix products, which are C order. Callers never write into it.
+    values = np.ascontiguousarray(presence.to_numpy(dtype=float))
+    if np.isnan(values).any():
+        values = np.nan_to_num(values)
     if not ((values == 0.0) | (values == 1.0)).all():
         raise UsageError("presence must hold only 0, 1 or NaN (use specialisation.presence first)")
     return values
@@ -66,11 +70,16 @@ def proximity(presence: pd.DataFrame) -> pd.DataFrame:
     [0.0, 0.5, 0.5]
     """
     m = _binary(presence).astype(np.float32)
-    co = (m.T @ m).astype(float)  # counts of co-specialised regions: exact in float32 below 2**24
-    ubiquity = np.diag(co).copy()
-    phi = _divide(co, np.maximum(ubiquity[:, None], ubiquity[None, :]), fill=0.0)
+    co = m.T @ m  # counts of co-specialised regions: exact in float32 below 2**24
+    ubiquity = np.diag(co).astype(float)
+    phi = np.maximum.outer(ubiquity, ubiquity)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(co, phi, out=phi)  # in float64, into the denominator's buffer
+    nowhere = ubiquity == 0
+    if nowhere.any():
+        phi[nowhere, :] = phi[:, nowhere] = 0.0
     np.fill_diagonal(phi, 0.0)
-    return pd.DataFrame(phi, index=presence.columns, columns=presence.columns)
+    return pd.DataFrame(phi, index=presence.columns, columns=presence.columns, copy=False)
 
 
 def cooccurrence(presence: pd.DataFrame, normalisation: str = "association") -> pd.DataFrame:
@@ -164,9 +173,9 @@ def density(presence: pd.DataFrame, proximity: pd.DataFrame) -> pd.DataFrame:
     numerator = m @ phi
     if diagonal.any():
         numerator -= m * diagonal[None, :]
-    rd = _divide(numerator, (phi.sum(axis=0) - diagonal)[None, :])
+    rd = _divide(numerator, (phi.sum(axis=0) - diagonal)[None, :], out=numerator)
     np.clip(rd, 0.0, 1.0, out=rd)  # removes rounding error only (matmul and sum add in different orders)
-    return pd.DataFrame(rd, index=presence.index, columns=presence.columns)
+    return pd.DataFrame(rd, index=presence.index, columns=presence.columns, copy=False)
 
 
 def distance(presence: pd.DataFrame, proximity: pd.DataFrame) -> pd.DataFrame:

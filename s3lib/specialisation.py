@@ -43,11 +43,20 @@ __all__ = [
 ]
 
 
-def _divide(num, den, fill: float = np.nan) -> np.ndarray:
-    """``num / den`` where ``den > 0``, else ``fill`` (broadcasting; no temporaries, no warnings)."""
+def _divide(num, den, fill: float = np.nan, out: np.ndarray | None = None) -> np.ndarray:
+    """``num / den`` where ``den > 0``, else ``fill`` (broadcasting; no warnings), into
+    ``out`` if given (may be ``num`` itself, never ``den``), else a new array.
+
+    One division over the whole array, then ``fill`` written only where a denominator is
+    not positive: cheaper than a masked ``np.divide(where=...)`` into a pre-filled array.
+    """
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    out = np.full(np.broadcast_shapes(num.shape, den.shape), fill)
-    return np.divide(num, den, out=out, where=den > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(np.divide(num, den, out=out))  # 0-d array, not a scalar, for 0-d input
+    bad = ~(den > 0)
+    if bad.any():
+        out[np.broadcast_to(bad, out.shape)] = fill
+    return out
 
 
 def _check(matrix: pd.DataFrame, fill: float | None = None) -> pd.DataFrame:
@@ -150,7 +159,10 @@ def shares(matrix: pd.DataFrame, fill: float | None = None) -> pd.DataFrame:
 
 
 def _shares(values: np.ndarray) -> np.ndarray:
-    return _divide(values, np.nansum(values, axis=1, keepdims=True))
+    total = values.sum(axis=1, keepdims=True)
+    if np.isnan(total).any():  # only rows with a missing cell need the slower nansum
+        total = np.nansum(values, axis=1, keepdims=True)
+    return _divide(values, total)
 
 
 def reference_totals(matrix: pd.DataFrame, reference=None) -> pd.Series:
@@ -207,12 +219,16 @@ def reference_totals(matrix: pd.DataFrame, reference=None) -> pd.Series:
 
 def _reference_shares(matrix: pd.DataFrame, reference) -> np.ndarray:
     """Reference shares per region over the industries observed in that region."""
+    values = matrix.to_numpy()
+    missing = np.isnan(values)
+    if not missing.any():  # every region observes every industry: one reference share vector
+        ref = values.sum(axis=0) if reference is None else reference_totals(matrix, reference).to_numpy()
+        return _divide(ref, np.nansum(ref))[None, :]
     ref = reference_totals(matrix, reference).to_numpy()
-    observed = ~np.isnan(matrix.to_numpy())
     ref0 = np.nan_to_num(ref)
-    denom = observed.astype(float) @ ref0  # sum of reference over the region's observed industries
+    denom = (~missing).astype(float) @ ref0  # sum of reference over the region's observed industries
     out = _divide(ref[None, :], denom[:, None])
-    out[~observed] = np.nan
+    out[missing] = np.nan
     return out
 
 
@@ -256,7 +272,7 @@ def location_quotient(matrix: pd.DataFrame, reference=None, fill: float | None =
     matrix = _check(matrix, fill)
     own = _shares(matrix.to_numpy())
     ref = _reference_shares(matrix, reference)
-    return pd.DataFrame(_divide(own, ref), index=matrix.index, columns=matrix.columns)
+    return pd.DataFrame(_divide(own, ref), index=matrix.index, columns=matrix.columns, copy=False)
 
 
 def presence(lq: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
@@ -284,8 +300,9 @@ def presence(lq: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
     [1.0, 0.0, nan]
     """
     values = lq.to_numpy(dtype=float)
-    out = np.where(np.isnan(values), np.nan, (values >= threshold).astype(float))
-    return pd.DataFrame(out, index=lq.index, columns=lq.columns)
+    out = (values >= threshold).astype(float)
+    out[np.isnan(values)] = np.nan
+    return pd.DataFrame(out, index=lq.index, columns=lq.columns, copy=False)
 
 
 def krugman(matrix: pd.DataFrame, reference=None, fill: float | None = None) -> pd.DataFrame:
