@@ -101,6 +101,9 @@ SOURCE_GISCO = "Source of boundaries: GISCO NUTS 2021, 1:20M; (c) EuroGeographic
 SOURCE_USCMP = "Clusters: US Cluster Mapping (Delgado, Porter & Stern 2016) carried to NACE Rev.2 by s3lib (derived)."
 
 WIDTH_PX, HEIGHT_PX, DPI = 1280, 720, 100
+#: Font size of the source lines, and the mean character width of DejaVu Sans in em
+#: (measured on the source texts), used to wrap them to the figure width.
+SOURCE_FONTSIZE, CHAR_EM = 10.5, 0.55
 
 
 def rc_params() -> dict:
@@ -160,13 +163,20 @@ def annotate(fig, what: str, *, place: str, level: str, year, source: str | Iter
     """
     if not str(level).upper().startswith(("NUTS", "EU", "MIXED")):
         raise ValueError(f"level must name the NUTS level (e.g. 'NUTS2'), got {level!r}")
+    import textwrap
+
     title = f"{what}: {place}, {level}, {year}"
     lines = [source] if isinstance(source, str) else list(source)
     text = "\n".join(lines)
+    # Wrapped here, at the characters that fit the figure width, not by matplotlib's
+    # wrap=True, which measures the text word by word on every draw (a third of a save).
+    width = max(40, int(fig.get_figwidth() * 72 * 0.97 / (SOURCE_FONTSIZE * CHAR_EM)))
+    shown = [part for line in lines for part in textwrap.wrap(line, width, break_on_hyphens=False) or [""]]
     fig.suptitle(title, fontweight="bold", ha="left", x=0.01)
-    fig.text(0.01, 0.005, text, ha="left", va="bottom", fontsize=10.5, color="#333333", wrap=True)
-    # constrained layout ignores the suptitle once a rect is set: keep the top 5 % for the title
-    fig.get_layout_engine() and fig.get_layout_engine().set(h_pad=0.1, rect=(0, 0.02 + 0.025 * len(lines), 1, 0.95))
+    fig.text(0.01, 0.005, "\n".join(shown), ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color="#333333")
+    # the layout (suptitle included) fills the figure above the source lines (0.025 per line at 720 px)
+    bottom = 0.02 + len(shown) * SOURCE_FONTSIZE * 1.25 / 72 / fig.get_figheight()
+    fig.get_layout_engine() and fig.get_layout_engine().set(h_pad=0.1, rect=(0, bottom, 1, 1 - bottom))
     fig._s3lib_meta = {"Title": title, "Description": text, "Place": place, "Level": str(level), "Year": str(year)}
 
 
@@ -203,6 +213,8 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
             # PNG takes any text keys; SVG and PDF only the standard ones.
             metadata = dict(meta) if fmt == "png" else {"Title": meta["Title"], "Description": meta["Description"]}
             fig.savefig(tmp, format=fmt, metadata=metadata)
+            if fig.get_layout_engine() is not None:
+                fig.set_layout_engine("none")  # positions are set: later formats skip the layout pass
             os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are for everyone to read
             os.replace(tmp, target)
         finally:

@@ -219,6 +219,7 @@ def execute_task(task: Task) -> Result:
                 task.notebook, str(tmp), parameters=task.parameters, kernel_name=KERNEL,
                 cwd=str(Path(task.notebook).parent), progress_bar=False, log_output=False,
                 start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT, **_kernel_transport(sockets),
+                request_save_on_cell_execute=False,  # written once at the end (also on failure)
             )
         html = _export_html(tmp)
         os.replace(tmp, out)
@@ -262,14 +263,34 @@ def _error_line(exc: Exception) -> str:
 def _export_html(path: Path) -> str:
     """A self-contained HTML page of an executed notebook (images inlined, no CDN scripts)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
     nb = nbformat.read(str(path), as_version=4)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _html_exporter().from_notebook_node(nb)
     return _strip_remote_scripts(body)
+
+
+_EXPORTER = None
+
+
+def _html_exporter():
+    """One nbconvert HTML exporter per process (its templates load once, not per notebook).
+
+    The lab template passes every code cell's pygments-highlighted source through bleach's
+    ``clean_html``: about half the export time, for HTML that pygments has already escaped
+    (the cells are the repository's notebooks plus papermill's parameters cell). That one
+    filter is replaced by the identity; outputs are not sanitised either way
+    (``sanitize_html`` is off, as in nbconvert's default).
+    """
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab")
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        exporter.register_filter("clean_html", str)
+        _EXPORTER = exporter
+    return _EXPORTER
 
 
 def _strip_remote_scripts(html: str) -> str:
