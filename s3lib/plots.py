@@ -45,6 +45,7 @@ __all__ = [
     "annotate",
     "save",
     "slug",
+    "png_text",
     "read_png_metadata",
     # diversification and links charts
     "QUADRANT_COLOURS",
@@ -210,9 +211,11 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
         fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}", dir=directory)
         os.close(fd)
         try:
-            # PNG takes any text keys; SVG and PDF only the standard ones.
-            metadata = dict(meta) if fmt == "png" else {"Title": meta["Title"], "Description": meta["Description"]}
-            fig.savefig(tmp, format=fmt, metadata=metadata)
+            if fmt == "png":  # zlib level 1: a third faster than the default 6, files ~4 % larger
+                options = {"metadata": dict(meta), "pil_kwargs": {"compress_level": 1}}
+            else:  # SVG and PDF take only the standard keys
+                options = {"metadata": {"Title": meta["Title"], "Description": meta["Description"]}}
+            fig.savefig(tmp, format=fmt, **options)
             if fig.get_layout_engine() is not None:
                 fig.set_layout_engine("none")  # positions are set: later formats skip the layout pass
             os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are for everyone to read
@@ -227,16 +230,29 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
 
 def read_png_metadata(path: Path) -> dict:
     """The text chunks of a PNG written by :func:`save` (Title, Description, Place, Level, Year)."""
-    import struct
-    import zlib
-
     data = Path(path).read_bytes()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError(f"{path} is not a PNG file")
+    return png_text(data)
+
+
+def png_text(data: bytes) -> dict:
+    """The text chunks (tEXt, zTXt, iTXt) of PNG bytes, read up to the image data.
+
+    The bytes may be only the start of the file (matplotlib writes the text chunks before
+    the pixels): a chunk cut short ends the reading. Not a PNG: ``{}``.
+    """
+    import struct
+    import zlib
+
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return {}
     out, pos = {}, 8
-    while pos < len(data):
+    while pos + 8 <= len(data):
         (length,) = struct.unpack(">I", data[pos:pos + 4])
         kind = data[pos + 4:pos + 8]
+        if kind == b"IDAT" or pos + 8 + length > len(data):
+            break
         body = data[pos + 8:pos + 8 + length]
         if kind == b"tEXt":
             key, _, value = body.partition(b"\x00")

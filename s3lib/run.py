@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 import os
@@ -55,6 +56,8 @@ class Task:
     reports_dir: str = ""
     figures_dir: str = ""
     fingerprint: str = ""
+    #: execute in this process's reused kernel (reset in between), see s3lib._kernels
+    reuse_kernel: bool = field(default=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -212,15 +215,21 @@ def execute_task(task: Task) -> Result:
     os.environ["S3LIB_FIGURES_DIR"] = task.figures_dir
     os.environ.pop("MPLBACKEND", None)  # the kernel then uses its inline backend: figures show in reports
     try:
-        import papermill
+        options = dict(kernel_name=KERNEL, progress_bar=False, log_output=False, start_timeout=START_TIMEOUT,
+                       execution_timeout=CELL_TIMEOUT,
+                       request_save_on_cell_execute=False)  # written once at the end (also on failure)
+        cwd = str(Path(task.notebook).parent)
+        if task.reuse_kernel:
+            from s3lib import _kernels
 
-        with tempfile.TemporaryDirectory(prefix="s3lib-kernel-") as sockets:
-            papermill.execute_notebook(
-                task.notebook, str(tmp), parameters=task.parameters, kernel_name=KERNEL,
-                cwd=str(Path(task.notebook).parent), progress_bar=False, log_output=False,
-                start_timeout=START_TIMEOUT, execution_timeout=CELL_TIMEOUT, **_kernel_transport(sockets),
-                request_save_on_cell_execute=False,  # written once at the end (also on failure)
-            )
+            _kernels.execute(task.notebook, str(tmp), task.parameters, cwd,
+                             {"S3LIB_FIGURES_DIR": task.figures_dir}, **options)
+        else:
+            import papermill
+
+            with tempfile.TemporaryDirectory(prefix="s3lib-kernel-") as sockets:
+                papermill.execute_notebook(task.notebook, str(tmp), parameters=task.parameters, cwd=cwd,
+                                           **options, **_kernel_transport(sockets))
         html = _export_html(tmp)
         os.replace(tmp, out)
         html_out = out.with_suffix(".html")
@@ -229,6 +238,10 @@ def execute_task(task: Task) -> Result:
         return Result(task.name, task.place, "ok", time.perf_counter() - start, str(out),
                       fingerprint=task.fingerprint)
     except Exception as exc:  # noqa: BLE001 - a failing notebook must not stop the suite
+        if task.reuse_kernel:  # its state is unknown: the next notebook gets a new kernel
+            from s3lib import _kernels
+
+            _kernels.discard()
         if tmp.exists():
             os.replace(tmp, failed)
         out.unlink(missing_ok=True)
@@ -261,12 +274,66 @@ def _error_line(exc: Exception) -> str:
 
 
 def _export_html(path: Path) -> str:
-    """A self-contained HTML page of an executed notebook (images inlined, no CDN scripts)."""
+    """A self-contained HTML page of an executed notebook (images inlined, no CDN scripts).
+
+    nbconvert's ``HTMLExporter`` ends by parsing the whole page (about 1 MB, mostly inline
+    CSS and images) with BeautifulSoup only to add image alt texts and ``tabindex``
+    attributes: about half the export time. Here that pass is skipped and the same
+    attributes are added by :func:`_accessible`, with each figure's title as its alt text.
+    """
     import nbformat
+    from nbconvert.exporters import html as nbconvert_html
 
     nb = nbformat.read(str(path), as_version=4)
-    body, _ = _html_exporter().from_notebook_node(nb)
-    return _strip_remote_scripts(body)
+    parser = nbconvert_html.BeautifulSoup
+    nbconvert_html.BeautifulSoup = _Unparsed
+    try:
+        body, _ = _html_exporter().from_notebook_node(nb)
+    finally:
+        nbconvert_html.BeautifulSoup = parser
+    return _accessible(_strip_remote_scripts(body))
+
+
+class _Unparsed:
+    """Stands in for BeautifulSoup during the export: selects nothing, returns the page."""
+
+    def __init__(self, html, features=None):
+        self.html = html
+
+    def select(self, selector):
+        return []
+
+    def __str__(self):
+        return self.html
+
+
+def _accessible(html: str) -> str:
+    """Alt text on every image (a figure's PNG title, else a generic text, as nbconvert
+    does) and ``tabindex="0"`` on cell inputs and outputs, so keyboards can reach them."""
+    import base64
+    import binascii
+    import re
+
+    from s3lib.plots import png_text
+
+    def alt(match: re.Match) -> str:
+        tag = match.group(0)
+        if re.search(r"\balt=", tag):
+            return tag
+        title = "No description has been provided for this image"
+        data = re.match(r'<img src="data:image/png;base64,([A-Za-z0-9+/=\s]{16,})', tag)
+        if data:
+            head = re.sub(r"\s", "", data.group(1))[:16384]
+            try:
+                title = png_text(base64.b64decode(head[: len(head) // 4 * 4])).get("Title", title)
+            except (binascii.Error, ValueError, IndexError):
+                pass
+        escaped = title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        return f'<img alt="{escaped}" {tag[5:]}'
+
+    html = re.sub(r"<img\b[^>]*>", alt, html)
+    return re.sub(r'<div class="((?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?)"',
+                  r'<div tabindex="0" class="\1"', html)
 
 
 _EXPORTER = None
@@ -276,9 +343,9 @@ def _html_exporter():
     """One nbconvert HTML exporter per process (its templates load once, not per notebook).
 
     The lab template passes every code cell's pygments-highlighted source through bleach's
-    ``clean_html``: about half the export time, for HTML that pygments has already escaped
-    (the cells are the repository's notebooks plus papermill's parameters cell). That one
-    filter is replaced by the identity; outputs are not sanitised either way
+    ``clean_html``: a large part of the export time, for HTML that pygments has already
+    escaped (the cells are the repository's notebooks plus papermill's parameters cell).
+    That one filter is replaced by the identity; outputs are not sanitised either way
     (``sanitize_html`` is off, as in nbconvert's default).
     """
     global _EXPORTER
@@ -288,9 +355,13 @@ def _html_exporter():
         exporter = HTMLExporter(template_name="lab")
         exporter.exclude_input_prompt = True
         exporter.exclude_output_prompt = True
-        exporter.register_filter("clean_html", str)
+        exporter.register_filter("clean_html", _escaped_already)
         _EXPORTER = exporter
     return _EXPORTER
+
+
+def _escaped_already(html):
+    return html.decode() if isinstance(html, bytes) else str(html)
 
 
 def _strip_remote_scripts(html: str) -> str:
@@ -322,9 +393,16 @@ def _state_key(task: Task) -> str:
 def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int | None = None,
         params_file=None, jobs: int = 2, force: bool = False, reports_dir: Path | None = None,
         figures_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
-        executor: str = "local", scheduler: str | None = None) -> list[Result]:
-    """Plan, skip what is up to date, execute the rest in parallel; return one Result per task."""
+        executor: str = "local", scheduler: str | None = None, fresh_kernels: bool = False) -> list[Result]:
+    """Plan, skip what is up to date, execute the rest in parallel; return one Result per task.
+
+    With the local executor each process reuses one kernel, reset between notebooks
+    (:mod:`s3lib._kernels`); ``fresh_kernels=True`` starts a kernel per notebook. Dask
+    workers always start a kernel per notebook (they outlive the run).
+    """
     tasks = plan(places, notebooks, year, params_file, reports_dir, figures_dir, notebooks_dir)
+    if executor == "local" and not fresh_kernels:
+        tasks = [dataclasses.replace(t, reuse_kernel=True) for t in tasks]
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
     state = _load_state(reports_dir)
     results: list[Result] = []
@@ -336,6 +414,10 @@ def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int
                                   fingerprint=task.fingerprint))
         else:
             todo.append(task)
+    # Longest first (last recorded time; notebooks never timed first, the suite-wide ones
+    # before the per-place ones), so that no long notebook starts last while the other
+    # processes have nothing left to do.
+    todo.sort(key=lambda t: (-state.get(_state_key(t), {}).get("seconds", float("inf")), t.place != SUITE_KEY))
     for result in _execute(todo, jobs=jobs, progress=progress, executor=executor, scheduler=scheduler):
         results.append(result)
         key = f"{result.place}/{result.notebook}"
@@ -362,10 +444,15 @@ def _execute(tasks: list[Task], jobs: int, progress: bool, executor: str, schedu
         raise UnknownChoiceError("executor", executor, ["local", "dask"])
     bar = _progress(len(tasks), progress)
     if jobs <= 1 or len(tasks) == 1:
-        for task in tasks:
-            result = execute_task(task)
-            bar.update(1)
-            yield result
+        try:
+            for task in tasks:
+                result = execute_task(task)
+                bar.update(1)
+                yield result
+        finally:
+            from s3lib import _kernels
+
+            _kernels.discard()
         bar.close()
         return
     import multiprocessing
@@ -434,6 +521,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--params", metavar="FILE.yaml", help="typed parameters; per-notebook under 'notebooks:'")
     p.add_argument("--jobs", type=int, default=2, help="parallel processes (default 2)")
     p.add_argument("--force", action="store_true", help="re-run even when inputs are unchanged")
+    p.add_argument("--fresh-kernels", action="store_true",
+                   help="start a kernel per notebook instead of reusing one per process (reset in between)")
     p.add_argument("--executor", default="local", choices=["local", "dask"], help="where tasks run")
     p.add_argument("--scheduler", help="dask scheduler address (default: a LocalCluster)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -447,7 +536,8 @@ def main(args) -> int:
 
     places = args.places or list(data.places().index)
     results = run(places, args.notebooks, args.year, args.params, jobs=args.jobs, force=args.force,
-                  progress=not args.no_progress, executor=args.executor, scheduler=args.scheduler)
+                  progress=not args.no_progress, executor=args.executor, scheduler=args.scheduler,
+                  fresh_kernels=args.fresh_kernels)
     print(summary_table(results))
     failed = [r for r in results if r.status == "failed"]
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}

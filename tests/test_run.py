@@ -120,3 +120,42 @@ def test_cli_failing_notebook_exits_nonzero(suite):
     assert proc.returncode == 1
     assert "02-boom" in proc.stdout and "failed" in proc.stdout
     assert "02-boom [porto]" in proc.stderr
+
+
+LEAKY = """import json, os, sys, warnings, pathlib
+import matplotlib
+out = pathlib.Path(os.environ['S3LIB_FIGURES_DIR']); out.mkdir(parents=True, exist_ok=True)
+(out / (NAME + '.json')).write_text(json.dumps({'pid': os.getpid(), 'cwd': os.getcwd(),
+    'count': get_ipython().execution_count}))
+"""
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_reused_kernel_is_reset_between_notebooks_and_replaced_after_a_failure(tmp_path, fresh):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "01-dirty.ipynb", 'place = "frankfurt"', LEAKY.replace("NAME", "'01'") + (
+        "leak = 1\nos.environ['S3LIB_LEAK'] = '1'\nwarnings.simplefilter('ignore')\n"
+        "matplotlib.rcParams['font.size'] = 3\nsys.path.append('/leak')\nos.chdir('/')\n"
+        "import pandas as pd; pd.set_option('display.max_rows', 3)"))
+    _notebook(nbdir / "02-clean.ipynb", 'place = "frankfurt"', LEAKY.replace("NAME", "'02'") + (
+        "import pandas as pd\n"
+        "assert 'leak' not in globals(), 'a variable leaked'\n"
+        "assert 'S3LIB_LEAK' not in os.environ, 'the environment leaked'\n"
+        "assert matplotlib.rcParams['font.size'] != 3, 'rcParams leaked'\n"
+        "assert '/leak' not in sys.path, 'sys.path leaked'\n"
+        "assert pd.get_option('display.max_rows') != 3, 'pandas options leaked'\n"
+        "assert ('ignore', None, Warning, None, 0) not in warnings.filters, 'a warning filter leaked'\n"))
+    _notebook(nbdir / "03-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom')")
+    _notebook(nbdir / "04-after.ipynb", 'place = "frankfurt"', LEAKY.replace("NAME", "'04'"))
+    results = runner.run(["frankfurt"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
+                         notebooks_dir=nbdir, progress=False, jobs=1, fresh_kernels=fresh)
+    assert [r.status for r in results] == ["ok", "ok", "failed", "ok"], [r.error for r in results]
+    seen = {n: json.loads((tmp_path / "figures" / f"{n}.json").read_text()) for n in ("01", "02", "04")}
+    assert seen["02"]["cwd"] == str(nbdir)  # the working directory is set again
+    assert seen["01"]["count"] == seen["02"]["count"]  # the execution count restarts
+    if fresh:
+        assert len({s["pid"] for s in seen.values()}) == 3
+    else:
+        assert seen["01"]["pid"] == seen["02"]["pid"]  # reused
+        assert seen["04"]["pid"] != seen["02"]["pid"]  # the failure ended that kernel
