@@ -6,7 +6,8 @@ and every kernel recomputes the same EU-wide tables. So each runner process keep
 kernel for the notebooks it executes and, before each notebook, resets it to the state
 it had after start-up and the suite's imports (:data:`RESET_CODE`):
 
-* the user namespace is cleared (IPython ``reset``) and the execution count restarts at 1;
+* the user namespace is cleared (IPython ``reset``, which also collects garbage) and the
+  execution count restarts at 1;
 * figures are closed, matplotlib's rcParams, ``os.environ``, ``sys.path``, the warning
   filters (and their "shown once" registries), pandas options and numpy's global random
   state are restored or reseeded; the working directory is set again.
@@ -47,7 +48,6 @@ def _s3lib_reset(env, cwd, preload):
             "environ": dict(os.environ), "path": list(sys.path), "filters": list(warnings.filters),
             "rc": dict(matplotlib.rcParams)}
     else:
-        import gc
         import matplotlib
         import matplotlib.pyplot as plt
         ip = get_ipython()
@@ -66,7 +66,6 @@ def _s3lib_reset(env, cwd, preload):
             warnings._filters_mutated()  # forget "already shown" warnings, as a new process would
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()
-        gc.collect()
     get_ipython().execution_count = 1
     os.environ.update(env)
     os.chdir(cwd)
@@ -80,6 +79,7 @@ class _Keeper:
 
     def __init__(self):
         self.km = None
+        self.kc = None  # the client, kept with the kernel: no channel start per notebook
         self.folder = None
 
     def manager(self):
@@ -98,7 +98,10 @@ class _Keeper:
 
     def discard(self) -> None:
         """Shut the kernel down (if any) and forget it."""
-        km, folder, self.km, self.folder = self.km, self.folder, None, None
+        km, kc, folder = self.km, self.kc, self.folder
+        self.km = self.kc = self.folder = None
+        if kc is not None:
+            kc.stop_channels()
         if km is not None and km.has_kernel:
             from jupyter_core.utils import run_sync
 
@@ -187,11 +190,11 @@ def _register_engine() -> None:
             client = ResettingClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
                                      kernel_name=kernel_name, log=logger, log_output=log_output,
                                      stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+            client.kc = _KEEPER.kc  # None for a new kernel: nbclient then starts a client
             try:
                 return client.execute()
             finally:
-                if client.kc is not None:  # the kernel stays; this notebook's client goes
-                    client.kc.stop_channels()
+                _KEEPER.kc = client.kc  # kernel and client stay for the next notebook
 
     papermill_engines.register(ENGINE, ReusedKernelEngine)
     _ENGINE_REGISTERED = True

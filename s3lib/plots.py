@@ -205,6 +205,16 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
     directory = Path(directory or os.environ.get("S3LIB_FIGURES_DIR") or config.FIGURES_DIR) / slug(place)
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{slug(notebook)}-{slug(name)}"
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        # Lay out once and fix the positions. While a figure has any layout engine, even
+        # the "none" placeholder, savefig draws it an extra time before each format (a
+        # draw with rendering disabled, for the layout): two of the four draws of a save.
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+        if hasattr(fig, "_layout_engine"):
+            fig._layout_engine = None  # the placeholder only matters for later colorbars
+
     first = None
     for fmt in formats:
         target = directory / f"{stem}.{fmt}"
@@ -216,8 +226,6 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
             else:  # SVG and PDF take only the standard keys
                 options = {"metadata": {"Title": meta["Title"], "Description": meta["Description"]}}
             fig.savefig(tmp, format=fmt, **options)
-            if fig.get_layout_engine() is not None:
-                fig.set_layout_engine("none")  # positions are set: later formats skip the layout pass
             os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are for everyone to read
             os.replace(tmp, target)
         finally:
