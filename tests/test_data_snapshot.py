@@ -185,3 +185,15 @@ def test_info_mentions_provenance_and_gaps():
     assert "employment.parquet" in text and "sbs_r_nuts06_r2" in text
     assert "EuroGeographics" in text and "finance" in text and "FRI12" in text
     assert not math.isnan(pd.Timestamp(d.manifest()["built_at"]).year)
+
+
+def test_repeated_selections_are_remembered_but_never_shared():
+    """Loaders remember a selection per snapshot table and filter (notebooks ask again), and
+    each caller gets its own frame: changing one changes no later answer."""
+    first = data.employment(level=2, year=2014)
+    value = first.loc[0, "value"]
+    first.loc[0, "value"] = -1.0
+    first["extra"] = 1
+    again = data.employment(level=2, year=2014)
+    assert again.loc[0, "value"] == value and "extra" not in again.columns
+    assert len(data.employment(level=2, year=2013)) != 0 and data.employment(level=1, year=2014)["level"].eq(1).all()

@@ -27,6 +27,7 @@ Example
 """
 from __future__ import annotations
 
+from s3lib.data import _store
 from s3lib.data._store import data_dir
 from s3lib.data._store import manifest as _manifest
 from s3lib.data._store import table as _table
@@ -114,7 +115,13 @@ def _countries(countries, available) -> list[str] | None:
 
 
 def _select(df, **conditions):
-    """Rows of ``df`` whose columns take the given values (``None`` = no filter); plain string columns."""
+    """Rows of ``df`` whose columns take the given values (``None`` = no filter); plain string
+    columns. Remembered per snapshot table and conditions (notebooks ask the same again)."""
+    key = tuple((column, None if values is None else tuple(values)) for column, values in sorted(conditions.items()))
+    return _store.selection(df, key, lambda: _filter(df, conditions))
+
+
+def _filter(df, conditions: dict):
     import numpy as np
 
     mask = np.ones(len(df), dtype=bool)

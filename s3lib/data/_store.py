@@ -150,8 +150,24 @@ def table(name: str, folder: Path | None = None):
     return _TABLES[key]
 
 
+def selection(df, key: tuple, compute):
+    """``compute()``, remembered under ``key`` when ``df`` is one of the cached tables (the
+    rows a loader selects from it are then a pure function of ``key``). Callers get a
+    shallow copy: with pandas' copy-on-write, changing it never changes the cached one."""
+    if not any(df is cached for cached in _TABLES.values()):
+        return compute()
+    key = (id(df), key)
+    if key not in _SELECTIONS:
+        _SELECTIONS[key] = compute()
+    return _SELECTIONS[key].copy(deep=False)
+
+
+_SELECTIONS: dict[tuple, object] = {}
+
+
 def clear_cache() -> None:
-    """Forget the cached manifest, checksums and tables (after a rebuild, or in tests)."""
+    """Forget the cached manifest, checksums, tables and selections (after a rebuild, or in tests)."""
     _manifest.cache_clear()
     _verify.cache_clear()
     _TABLES.clear()
+    _SELECTIONS.clear()
