@@ -190,10 +190,10 @@ def test_info_mentions_provenance_and_gaps():
 def test_repeated_selections_are_remembered_but_never_shared():
     """Loaders remember a selection per snapshot table and filter (notebooks ask again), and
     each caller gets its own frame: changing one changes no later answer."""
-    first = data.employment(level=2, year=2014)
+    first = d.employment(level=2, year=2014)
     value = first.loc[0, "value"]
     first.loc[0, "value"] = -1.0
     first["extra"] = 1
-    again = data.employment(level=2, year=2014)
+    again = d.employment(level=2, year=2014)
     assert again.loc[0, "value"] == value and "extra" not in again.columns
-    assert len(data.employment(level=2, year=2013)) != 0 and data.employment(level=1, year=2014)["level"].eq(1).all()
+    assert len(d.employment(level=2, year=2013)) != 0 and d.employment(level=1, year=2014)["level"].eq(1).all()
