@@ -128,6 +128,7 @@ def rc_params() -> dict:
         "lines.linewidth": 2.5,
         "image.cmap": SEQUENTIAL,
         "svg.fonttype": "none",
+        "svg.hashsalt": "s3lib",  # fixed ids in SVGs: a rerun writes the same bytes
         # FreeType's hinter costs ~30 % of the time of drawing text, which is most of the
         # time of saving a figure; at 13-20 px glyphs with anti-aliasing it changes no
         # legibility (matplotlib's own image tests render without hinting too).
@@ -227,8 +228,8 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
         try:
             if fmt == "png":  # zlib level 1: a third faster than the default 6, files ~4 % larger
                 options = {"metadata": dict(meta), "pil_kwargs": {"compress_level": 1}}
-            else:  # SVG and PDF take only the standard keys
-                options = {"metadata": {"Title": meta["Title"], "Description": meta["Description"]}}
+            else:  # SVG and PDF take only the standard keys; no date, so that a rerun is byte-identical
+                options = {"metadata": {"Title": meta["Title"], "Description": meta["Description"], "Date": None}}
             fig.savefig(tmp, format=fmt, **options)
             os.chmod(tmp, 0o644)  # mkstemp creates 0600; figures are for everyone to read
             os.replace(tmp, target)

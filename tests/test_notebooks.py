@@ -93,3 +93,44 @@ def test_every_figure_is_titled_sourced_and_projector_sized(executed):
 
             place = data.place(place_dir)
             assert place.name.split()[0] in title or place.nuts2 in title or place.code in title, (png, title)
+
+
+def _outputs(path):
+    """What a reader sees of an executed notebook: each code cell's outputs (text, HTML,
+    markdown, images), without execution timings and counts. pandas Stylers name their
+    tables with a random id (``T_1a2b3``) and reprs carry addresses: both made constant."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    seen = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for out in cell.get("outputs", []):
+            kind = out["output_type"]
+            if kind == "stream":
+                seen.append((kind, out["name"], "".join(out["text"])))
+            elif kind in ("display_data", "execute_result"):
+                data = {k: "".join(v) if isinstance(v, list) else v for k, v in out["data"].items()}
+                if "text/html" in data:
+                    data["text/html"] = re.sub(r"\bT_[0-9a-f]{5}\b|T_[0-9a-f]{5}(?=_)", "T_x", data["text/html"])
+                if "text/plain" in data:  # "<...Styler at 0x7f...>"
+                    data["text/plain"] = re.sub(r" at 0x[0-9a-f]+>", " at 0x...>", data["text/plain"])
+                seen.append((kind, data))
+            elif kind == "error":
+                seen.append((kind, out["ename"], out["evalue"]))
+    return seen
+
+
+@pytest.mark.slow
+def test_reused_kernels_give_the_same_outputs_and_figures_as_fresh_ones(executed, tmp_path):
+    """The suite's default reuses one kernel per process, reset between notebooks
+    (s3lib._kernels); one kernel per notebook must give exactly the same reports and figures."""
+    root, _ = executed
+    results = runner.run(["bordeaux"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
+                         jobs=2, force=True, progress=False, fresh_kernels=True)
+    assert all(r.status == "ok" for r in results), [(r.notebook, r.error) for r in results]
+    fresh = sorted((tmp_path / "reports" / "bordeaux").glob("*.ipynb"))
+    assert len(fresh) >= 4
+    for path in fresh:
+        assert _outputs(path) == _outputs(root / "reports" / "bordeaux" / path.name), path.name
+    for png in sorted((tmp_path / "figures" / "bordeaux").glob("*")):
+        assert png.read_bytes() == (root / "figures" / "bordeaux" / png.name).read_bytes(), png.name
