@@ -10,7 +10,8 @@ notebooks are in ``notebooks/``:
    papermill in a process where papermill is already imported; fastest of repeats;
 2. the **full suite**: ``s3lib run --force`` for the places, in a subprocess, into
    temporary ``reports/`` and ``figures/`` (the real ones are not touched);
-3. the **unchanged re-run**: the same command again, nothing changed (target < 3 s).
+3. the **unchanged re-run**: the same command again, nothing changed (target < 3 s);
+4. with ``--fresh``, the full suite again with ``--fresh-kernels`` (a kernel per notebook).
 
 It prints ``full / (floor x executions / jobs)``; the target is <= 1.5.
 """
@@ -75,9 +76,11 @@ def floor_seconds(imports: list[str], repeats: int, workdir: Path) -> list[float
     return times
 
 
-def timed_run(places, notebooks, jobs: int, force: bool, env: dict) -> tuple[float, subprocess.CompletedProcess]:
+def timed_run(places, notebooks, jobs: int, force: bool, env: dict,
+              fresh: bool = False) -> tuple[float, subprocess.CompletedProcess]:
     cmd = [sys.executable, "-m", "s3lib", "run", "--places", *places, "--jobs", str(jobs), "--no-progress"]
     cmd += ["--notebooks", *notebooks] if notebooks else []
+    cmd += ["--fresh-kernels"] if fresh else []
     start = time.perf_counter()
     proc = subprocess.run(cmd + (["--force"] if force else []), env=env, capture_output=True, text=True, check=False)
     return time.perf_counter() - start, proc
@@ -90,6 +93,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5, help="floor measurements (the fastest is used)")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    parser.add_argument("--fresh", action="store_true",
+                        help="also time the suite with --fresh-kernels (a kernel per notebook)")
     args = parser.parse_args(argv)
 
     notebooks = runner.discover()
@@ -108,6 +113,7 @@ def main(argv=None) -> int:
                "S3LIB_CARDS_DIR": str(figures / "cards")}
         full, proc = timed_run(args.places, args.notebooks, args.jobs, True, env)
         rerun, proc2 = timed_run(args.places, args.notebooks, args.jobs, False, env)
+        fresh = timed_run(args.places, args.notebooks, args.jobs, True, env, fresh=True)[0] if args.fresh else None
         state = json.loads((reports / runner.STATE_FILE).read_text()) if (reports / runner.STATE_FILE).exists() else {}
 
     executions = len(tasks)
@@ -123,6 +129,8 @@ def main(argv=None) -> int:
     counts = (proc2.stdout.strip().splitlines() or ["no output"])[-1]  # "N ran, M unchanged (skipped), K failed"
     print(f"unchanged re-run: {rerun:.2f} s, exit {proc2.returncode}, {counts}  "
           f"(target < 3 s: {'met' if rerun < 3 else 'NOT met'})")
+    if fresh is not None:
+        print(f"full suite with --fresh-kernels: {fresh:.1f} s, ratio {fresh / ideal:.2f}")
     if per_task:
         print("slowest executions (s, in the runner):", ", ".join(f"{k} {s:.1f}" for s, k in per_task[:6]))
     if proc.returncode:
@@ -132,6 +140,7 @@ def main(argv=None) -> int:
             "notebooks": list(dict.fromkeys(t.name for t in tasks)), "places": args.places, "jobs": args.jobs, "executions": executions,
             "floor_s": floors, "full_s": full, "ideal_s": ideal, "ratio": ratio, "rerun_s": rerun,
             "full_exit": proc.returncode, "rerun_exit": proc2.returncode, "per_task_s": {k: s for s, k in per_task},
+            "fresh_kernels_s": fresh,
         }, indent=1))
     return 0
 

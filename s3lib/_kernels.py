@@ -31,7 +31,7 @@ PRELOAD = ("numpy", "pandas", "matplotlib.pyplot", "networkx", "geopandas", "sci
            "s3lib.plots", "s3lib.profile", "s3lib.relatedness", "s3lib.space", "s3lib.specialisation",
            "s3lib.variety")
 
-#: Run silently in the kernel before each notebook: ``_s3lib_reset(env, cwd)``.
+#: Run silently in the kernel before each notebook: ``_s3lib_reset(env, cwd, PRELOAD)``.
 RESET_CODE = '''
 def _s3lib_reset(env, cwd, preload):
     import importlib, os, sys, warnings
