@@ -17,6 +17,9 @@
   names it and the exit code is 1.
 * A task whose inputs (notebook, parameters, data manifest, s3lib source) are
   unchanged since its last success is skipped unless ``force=True``.
+* Each process keeps one kernel and resets it between notebooks (:mod:`s3lib._kernels`);
+  ``fresh_kernels=True`` (``--fresh-kernels``) starts one per notebook. The longest
+  notebooks start first.
 """
 from __future__ import annotations
 
