@@ -1311,14 +1311,20 @@ def cluster_bars(ax, table, n: int = 12, *, value: str = "employment", lq_max: f
     for bar, is_partial in zip(bars, partial):
         if is_partial:
             bar.set_hatch("//")
+    # Room on the right for the longest label: its width (~0.55 em a character, a star ~1 em)
+    # as a share of the axes width, so that no label runs out of a narrow panel.
+    axes_in = max(ax.get_position().width * ax.figure.get_figwidth(), 0.5)
+    xmax = 0.0
     for bar, (_, row) in zip(bars, top.iterrows()):
         stars = int(row["stars"]) if "stars" in row and row["stars"] == row["stars"] else 0
         text = f" LQ {row['lq']:.2f} " + "★" * stars
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=fontsize - 1)
+        share = (0.55 * (len(text) - stars) + stars) * (fontsize - 1) / 72 / axes_in
+        xmax = max(xmax, bar.get_width() / max(0.35, 1 - share - 0.1))  # axes shrink in layout
     names = [(_wrap(c, label_width) if wrap else short_name(c, label_width)) + (" (partial)" if p else "")
              for c, p in zip(top["cluster"], partial)]
     ax.set_yticks(y, names, fontsize=fontsize)
-    ax.set_xlim(0, float(length.max()) * 1.35 if len(top) else 1)
+    ax.set_xlim(0, max(xmax, float(length.max()) * 1.2) if len(top) else 1)
     ax.set_xlabel("Persons employed (thousands)" if value == "employment" else "Location quotient (EU NUTS2 = 1)")
     if value == "lq":
         ax.axvline(1, color="#333333", lw=1, ls="--")
