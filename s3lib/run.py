@@ -42,9 +42,13 @@ from s3lib.errors import UnknownChoiceError, UsageError
 __all__ = ["Result", "Task", "discover", "execute_task", "main", "plan", "run", "summary_table"]
 
 KERNEL = "python3"
-#: Seconds a kernel may take to start and one cell to run: a lost kernel message becomes a
-#: failed task with a clear error instead of a run that hangs forever.
-START_TIMEOUT, CELL_TIMEOUT = 120, 600
+#: Seconds a kernel may take to start and one cell to run (the slowest cell takes ~15 s
+#: here): a lost kernel message becomes an error instead of a run that hangs forever.
+START_TIMEOUT, CELL_TIMEOUT = 120, 240
+#: Times a notebook is started again, in a new kernel, after its kernel stopped answering
+#: (a timeout or a dead kernel; seen rarely: the kernel idle, the client still waiting for
+#: its reply). An error raised by the notebook's own code is never retried.
+KERNEL_RETRIES = 1
 STATE_FILE = ".runstate.json"
 SUITE_KEY = "compare"  # folder name for notebooks that cover all places at once
 
@@ -221,18 +225,17 @@ def execute_task(task: Task) -> Result:
         options = dict(kernel_name=KERNEL, progress_bar=False, log_output=False, start_timeout=START_TIMEOUT,
                        execution_timeout=CELL_TIMEOUT,
                        request_save_on_cell_execute=False)  # written once at the end (also on failure)
-        cwd = str(Path(task.notebook).parent)
-        if task.reuse_kernel:
-            from s3lib import _kernels
+        for attempt in range(KERNEL_RETRIES + 1):
+            try:
+                _execute_notebook(task, tmp, options)
+                break
+            except Exception as exc:  # noqa: BLE001 - sorted below
+                if attempt == KERNEL_RETRIES or not _kernel_lost(exc):
+                    raise
+                if task.reuse_kernel:
+                    from s3lib import _kernels
 
-            _kernels.execute(task.notebook, str(tmp), task.parameters, cwd,
-                             {"S3LIB_FIGURES_DIR": task.figures_dir}, **options)
-        else:
-            import papermill
-
-            with tempfile.TemporaryDirectory(prefix="s3lib-kernel-") as sockets:
-                papermill.execute_notebook(task.notebook, str(tmp), parameters=task.parameters, cwd=cwd,
-                                           **options, **_kernel_transport(sockets))
+                    _kernels.discard()
         html = _export_html(tmp)
         os.replace(tmp, out)
         html_out = out.with_suffix(".html")
@@ -252,6 +255,32 @@ def execute_task(task: Task) -> Result:
         message = _error_line(exc)
         return Result(task.name, task.place, "failed", time.perf_counter() - start,
                       str(failed if failed.exists() else ""), error=message)
+
+
+def _execute_notebook(task: Task, output: Path, options: dict) -> None:
+    cwd = str(Path(task.notebook).parent)
+    if task.reuse_kernel:
+        from s3lib import _kernels
+
+        _kernels.execute(task.notebook, str(output), task.parameters, cwd,
+                         {"S3LIB_FIGURES_DIR": task.figures_dir}, **options)
+        return
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix="s3lib-kernel-") as sockets:
+        papermill.execute_notebook(task.notebook, str(output), parameters=task.parameters, cwd=cwd,
+                                   **options, **_kernel_transport(sockets))
+
+
+def _kernel_lost(exc: Exception) -> bool:
+    """True when the kernel stopped answering (timeout, dead kernel, no reply at start),
+    not when the notebook's own code raised (papermill's PapermillExecutionError)."""
+    if getattr(exc, "ename", None):
+        return False
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    return isinstance(exc, (CellTimeoutError, DeadKernelError, TimeoutError)) or (
+        isinstance(exc, RuntimeError) and "kernel" in str(exc).lower())
 
 
 def _kernel_transport(folder: str) -> dict:

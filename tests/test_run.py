@@ -159,3 +159,23 @@ def test_reused_kernel_is_reset_between_notebooks_and_replaced_after_a_failure(t
     else:
         assert seen["01"]["pid"] == seen["02"]["pid"]  # reused
         assert seen["04"]["pid"] != seen["02"]["pid"]  # the failure ended that kernel
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_kernel_that_stops_answering_gets_one_new_start_a_notebook_error_none(tmp_path, monkeypatch, fresh):
+    """A cell timeout (what a lost kernel message looks like) is retried once in a new kernel;
+    an exception raised by the notebook itself is reported at once."""
+    monkeypatch.setattr(runner, "CELL_TIMEOUT", 4)
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    log = tmp_path / "attempts.txt"
+    _notebook(nbdir / "01-stalls-once.ipynb", 'place = "frankfurt"',
+              f"import pathlib, time\nlog = pathlib.Path({str(log)!r})\nfirst = not log.exists()\n"
+              "log.open('a').write('01\\n')\nif first:\n    time.sleep(60)")
+    _notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"',
+              f"import pathlib\npathlib.Path({str(log)!r}).open('a').write('02\\n')\nraise ValueError('own error')")
+    results = runner.run(["frankfurt"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
+                         notebooks_dir=nbdir, progress=False, jobs=1, fresh_kernels=fresh)
+    assert [r.status for r in results] == ["ok", "failed"], [r.error for r in results]
+    assert "ValueError: own error" in results[1].error
+    assert sorted(log.read_text().split()) == ["01", "01", "02"]
