@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import needs_raw
 
-from s3lib import complexity, relatedness, specialisation
+from s3lib.measures import complexity, relatedness, specialisation
 from s3lib.config import RAW_DIR
 
 pytestmark = needs_raw

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from s3lib.errors import UnknownChoiceError, UsageError
-from s3lib.relatedness import density as relatedness_density
+from s3lib.measures.relatedness import density as relatedness_density
 
 __all__ = ["QUADRANTS", "candidates", "principle_of_relatedness"]
 
@@ -17,7 +17,8 @@ QUADRANTS = {
 }
 
 
-def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, region: str) -> pd.DataFrame:
+def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, region: str,
+               density: pd.DataFrame | None = None) -> pd.DataFrame:
     """Candidate industries of a region in the Balland et al. (2019) frame.
 
     Candidates are the industries the region is not specialised in (``M_ri = 0``; missing
@@ -32,18 +33,23 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     presence : DataFrame
         Region x industry 0/1 of all regions (the proximity's sample).
     proximity : DataFrame
-        Industry x industry proximity (:func:`s3lib.relatedness.proximity`).
+        Industry x industry proximity (:func:`s3lib.measures.relatedness.proximity`).
     pci : Series
-        Industry complexity (:func:`s3lib.complexity.eci_pci`); candidates without PCI are
+        Industry complexity (:func:`s3lib.measures.complexity.eci_pci`); candidates without PCI are
         left out.
     region : str
         Row label of ``presence``.
+    density : DataFrame, optional
+        :func:`s3lib.measures.relatedness.density` of ``presence`` and ``proximity``, when already
+        computed (saves recomputing it for every region).
 
     Returns
     -------
     DataFrame
-        Index = industry; columns ``density``, ``pci``, ``quadrant``; sorted by quadrant
-        (ideal first) then density, descending.
+        Index = industry; columns ``density``, ``pci``, ``quadrant``, and ``density_pct``, ``pci_pct``
+        (percentile ranks among the region's candidates, ``Series.rank(pct=True)``) and
+        ``score = (density_pct + pci_pct) / 2`` (high density *and* high complexity first); sorted
+        by quadrant (ideal first) then density, descending.
 
     References
     ----------
@@ -55,14 +61,14 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     --------
     >>> m = pd.DataFrame([[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]],
     ...                  index=["r1", "r2", "r3"], columns=list("abcd"))
-    >>> from s3lib.relatedness import proximity
+    >>> from s3lib.measures.relatedness import proximity
     >>> c = candidates(m, proximity(m), pd.Series([0.0, 1.0, 2.0, 3.0], index=list("abcd")), "r1")
     >>> c.index.tolist(), c["quadrant"].tolist()
     (['c', 'd'], ['low risk, low benefit', 'high risk, high benefit'])
     """
     if region not in presence.index:
         raise UnknownChoiceError("region", region, presence.index)
-    rd = relatedness_density(presence, proximity).loc[region]
+    rd = (relatedness_density(presence, proximity) if density is None else density).loc[region]
     row = presence.loc[region]
     table = pd.DataFrame({"density": rd, "pci": pci.reindex(presence.columns)})
     table = table[(row == 0) & table["density"].notna() & table["pci"].notna()]
@@ -72,6 +78,9 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     table["quadrant"] = np.array(list(QUADRANTS.values()), dtype=object)[order]
     table = table.assign(_order=order).sort_values(["_order", "density"], ascending=[True, False])
     table = table.drop(columns="_order")
+    table["density_pct"] = table["density"].rank(pct=True)
+    table["pci_pct"] = table["pci"].rank(pct=True)
+    table["score"] = (table["density_pct"] + table["pci_pct"]) / 2
     table.index.name = presence.columns.name or "industry"
     table.attrs.update(density_median=float(d_med), pci_median=float(p_med), region=region)
     return table
@@ -93,7 +102,7 @@ def principle_of_relatedness(
     m0, m1 : DataFrame
         Presence (0/1/NaN) in the first and the second year.
     density0 : DataFrame
-        Relatedness density in the first year (:func:`s3lib.relatedness.density`).
+        Relatedness density in the first year (:func:`s3lib.measures.relatedness.density`).
     bins : int, default 5
 
     Returns

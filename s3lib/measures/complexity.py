@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from s3lib.errors import UnknownChoiceError, UsageError
-from s3lib.relatedness import _binary, _offdiagonal
-from s3lib.relatedness import density as relatedness_density
-from s3lib.specialisation import _divide
+from s3lib.measures._util import binary as _binary
+from s3lib.measures._util import divide as _divide
+from s3lib.measures._util import offdiagonal as _offdiagonal
+from s3lib.measures.relatedness import density as relatedness_density
 
 __all__ = ["METHODS", "STANDARDISATIONS", "cog", "coi", "eci_pci"]
 
@@ -217,7 +218,7 @@ def coi(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,
     """Complexity Outlook Index: how much complexity lies close to what a region does.
 
     ``COI_r = sum_i RD_ri (1 - M_ri) PCI_i`` with ``RD = 1 - distance`` the relatedness
-    density (self-term excluded, :func:`s3lib.relatedness.density`). Industries without a
+    density (self-term excluded, :func:`s3lib.measures.relatedness.density`). Industries without a
     PCI are left out. Not standardised (Stata ``ecomplexity`` z-scores COI and uses its raw
     eigenvector instead of the standardised PCI, so its values differ by an affine-like map).
     Pass ``density`` when already computed from the same presence and proximity, to save time.
@@ -229,7 +230,7 @@ def coi(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,
     Examples
     --------
     >>> m = pd.DataFrame([[1, 1, 0], [1, 0, 1], [0, 1, 1]], index=["r1", "r2", "r3"], columns=list("abc"))
-    >>> from s3lib.relatedness import proximity
+    >>> from s3lib.measures.relatedness import proximity
     >>> coi(m, proximity(m), pd.Series([0.0, 1.0, 2.0], index=list("abc"))).tolist()
     [2.0, 1.0, 0.0]
     """
@@ -261,7 +262,7 @@ def cog(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,
     Examples
     --------
     >>> m = pd.DataFrame([[1, 1, 0], [1, 0, 1], [0, 1, 1]], index=["r1", "r2", "r3"], columns=list("abc"))
-    >>> from s3lib.relatedness import proximity
+    >>> from s3lib.measures.relatedness import proximity
     >>> cog(m, proximity(m), pd.Series([0.0, 1.0, 2.0], index=list("abc"))).loc["r1"].tolist()
     [0.0, 0.0, -2.0]
     """

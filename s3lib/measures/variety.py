@@ -8,7 +8,7 @@ coarse groups ``g`` (e.g. NACE sections), ``P_g = sum_{i in g} p_i``:
 * related variety    ``RV = sum_g P_g H_g``, ``H_g = sum_{i in g} (p_i / P_g) log2(P_g / p_i)``
 
 and ``E = UV + RV`` exactly for every region. Shares are taken over the region's
-observed cells (missing cells are excluded, not zero; see :mod:`s3lib.specialisation`).
+observed cells (missing cells are excluded, not zero; see :mod:`s3lib.measures.specialisation`).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from s3lib.errors import UsageError
-from s3lib.specialisation import shares
+from s3lib.measures.specialisation import shares
 
 __all__ = ["decompose", "section_of"]
 

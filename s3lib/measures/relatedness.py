@@ -1,9 +1,9 @@
 """Relatedness between industries from their co-location across regions.
 
 Inputs are presence matrices (region x industry, 1 = specialised, from
-:func:`s3lib.specialisation.presence`). A missing presence cell (NaN) is counted as
+:func:`s3lib.measures.specialisation.presence`). A missing presence cell (NaN) is counted as
 absent here (it adds no co-location); functions that select cells, such as
-:func:`s3lib.opportunities.candidates`, leave missing cells out.
+:func:`s3lib.measures.opportunities.candidates`, leave missing cells out.
 """
 from __future__ import annotations
 
@@ -11,33 +11,13 @@ import numpy as np
 import pandas as pd
 
 from s3lib.errors import UnknownChoiceError, UsageError
-from s3lib.specialisation import _divide
+from s3lib.measures._util import binary as _binary
+from s3lib.measures._util import divide as _divide
+from s3lib.measures._util import offdiagonal as _offdiagonal
 
 __all__ = ["NORMALISATIONS", "cooccurrence", "density", "distance", "graph", "proximity"]
 
 NORMALISATIONS = ("association", "cosine", "jaccard", "prob")
-
-
-def _binary(presence: pd.DataFrame) -> np.ndarray:
-    if not isinstance(presence, pd.DataFrame):
-        raise UsageError(f"expected a region x industry presence DataFrame, got {type(presence).__name__}")
-    # C order (pandas often hands out a transposed view): the element-wise steps that follow
-    # mix this array with matrix products, which are C order. Callers never write into it.
-    values = np.ascontiguousarray(presence.to_numpy(dtype=float))
-    if np.isnan(values).any():
-        values = np.nan_to_num(values)
-    if not ((values == 0.0) | (values == 1.0)).all():
-        raise UsageError("presence must hold only 0, 1 or NaN (use specialisation.presence first)")
-    return values
-
-
-def _offdiagonal(proximity: pd.DataFrame, labels: pd.Index) -> tuple[np.ndarray, np.ndarray]:
-    """Proximity aligned on ``labels`` (no copy when already aligned) and its diagonal, which
-    callers subtract so that ``phi_ii`` never counts (the self-term exclusion)."""
-    if not (proximity.index.equals(labels) and proximity.columns.equals(labels)):
-        proximity = proximity.reindex(index=labels, columns=labels)
-    phi = proximity.to_numpy(dtype=float)
-    return phi, np.diag(phi).copy()
 
 
 def proximity(presence: pd.DataFrame) -> pd.DataFrame:

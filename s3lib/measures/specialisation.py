@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from s3lib.errors import UsageError
+from s3lib.measures._util import check_counts as _check
+from s3lib.measures._util import divide as _divide
 
 __all__ = [
     "coverage",
@@ -41,33 +43,6 @@ __all__ = [
     "shares",
     "transitions",
 ]
-
-
-def _divide(num, den, fill: float = np.nan, out: np.ndarray | None = None) -> np.ndarray:
-    """``num / den`` where ``den > 0``, else ``fill`` (broadcasting; no warnings), into
-    ``out`` if given (may be ``num`` itself, never ``den``), else a new array.
-
-    One division over the whole array, then ``fill`` written only where a denominator is
-    not positive: cheaper than a masked ``np.divide(where=...)`` into a pre-filled array.
-    """
-    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(np.divide(num, den, out=out))  # 0-d array, not a scalar, for 0-d input
-    bad = ~(den > 0)
-    if bad.any():
-        out[np.broadcast_to(bad, out.shape)] = fill
-    return out
-
-
-def _check(matrix: pd.DataFrame, fill: float | None = None) -> pd.DataFrame:
-    if not isinstance(matrix, pd.DataFrame):
-        raise UsageError(f"expected a region x industry DataFrame, got {type(matrix).__name__}")
-    matrix = matrix.astype(float)
-    if fill is not None:
-        matrix = matrix.fillna(fill)
-    if (matrix.to_numpy() < 0).any():
-        raise UsageError("the matrix has negative values; employment counts must be >= 0")
-    return matrix
 
 
 def coverage(matrix: pd.DataFrame) -> pd.Series:
