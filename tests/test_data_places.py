@@ -58,9 +58,11 @@ def test_unknown_place_suggests():
         place("Frankfort")
 
 
-def test_old_code_is_not_a_place():
-    with pytest.raises(UnknownChoiceError):
-        place("FR61")  # NUTS 2013: use FRI1
+def test_old_code_of_an_unchanged_territory_is_its_nuts_2021_region():
+    p = place("FR61")  # NUTS 2013 code of Aquitaine, recoded to FRI1 in the data
+    assert p == place("FRI1") and p.resolved_by == "old code"
+    assert "FR61" in p.note and "FRI1" in p.note and "same territory" in p.note
+    assert (p.nuts_version, p.successors, p.changed) == (2021, (), None)
 
 
 def test_ambiguous_name():
