@@ -31,29 +31,43 @@ from s3lib.data import _store
 from s3lib.data._store import data_dir
 from s3lib.data._store import manifest as _manifest
 from s3lib.data._store import table as _table
-from s3lib.data.registry import Place, normalise, place, places
+from s3lib.data.occupations import ags_nuts, kldb, occupation_matrix, occupations
+from s3lib.data.registry import (
+    Place,
+    data_region,
+    normalise,
+    place,
+    places,
+    require_level,
+)
 from s3lib.errors import UnknownChoiceError, UsageError
 
 __all__ = [
     "INDICATORS",
     "NACE_LEVELS",
     "Place",
+    "ags_nuts",
     "broad_sectors",
     "crosswalk",
     "data_dir",
+    "data_region",
     "employment",
     "eu_matrix",
     "gdp",
     "geometries",
     "info",
+    "kldb",
     "manifest",
     "matrix",
     "nace",
     "normalise",
+    "occupation_matrix",
+    "occupations",
     "place",
     "places",
     "population",
     "regions",
+    "require_level",
 ]
 
 #: Indicator names of :func:`employment` and their Eurostat ``indic_sb`` codes.

@@ -25,6 +25,9 @@ __all__ = [
     "data_dir",
     "entry",
     "manifest",
+    "manifest_sha",
+    "on_clear",
+    "read_csv",
     "read_geotable",
     "read_table",
     "sha256",
@@ -66,6 +69,18 @@ def _manifest(folder: Path) -> dict:
 def manifest(folder: Path | None = None) -> dict:
     """The parsed manifest of the snapshot (``files`` is a list of entries, one per file)."""
     return _manifest(folder or data_dir())
+
+
+@cache
+def _manifest_sha(folder: Path) -> str:
+    _manifest(folder)  # a missing or broken manifest raises its DataError first
+    return sha256(folder / MANIFEST)
+
+
+def manifest_sha(folder: Path | None = None) -> str:
+    """sha256 of the snapshot's ``manifest.json``: it changes whenever any file of the snapshot
+    changes, so results computed from the snapshot are cached under it."""
+    return _manifest_sha(folder or data_dir())
 
 
 def entry(folder: Path, name: str, rows: int, *, dataset: str, vintage: str, source: str,
@@ -142,12 +157,31 @@ _TABLES: dict[tuple[Path, str], object] = {}
 
 
 def table(name: str, folder: Path | None = None):
-    """A verified table of the snapshot, read once per process (callers must not modify it)."""
+    """A verified table of the snapshot, read once per process (callers must not modify it).
+
+    Parquet files are read with pandas (GeoParquet with geopandas), ``.csv`` files as strings
+    with empty cells kept as empty strings (the curated tables)."""
     folder = folder or data_dir()
     key = (folder, name)
     if key not in _TABLES:
-        _TABLES[key] = read_geotable(name, folder) if name == "geometries.parquet" else read_table(name, folder)
+        if name == "geometries.parquet":
+            _TABLES[key] = read_geotable(name, folder)
+        elif name.endswith(".csv"):
+            _TABLES[key] = read_csv(name, folder)
+        else:
+            _TABLES[key] = read_table(name, folder)
     return _TABLES[key]
+
+
+def read_csv(name: str, folder: Path | None = None):
+    """Read a verified curated CSV of the snapshot (all columns as strings, empty cells as ``""``)."""
+    import pandas as pd
+
+    path = verified_path(name, folder)
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read data file {name} ({type(exc).__name__}); {FIX}") from None
 
 
 def selection(df, key: tuple, compute):
@@ -165,9 +199,23 @@ def selection(df, key: tuple, compute):
 _SELECTIONS: dict[tuple, object] = {}
 
 
+_ON_CLEAR: list = []
+
+
+def on_clear(callback) -> None:
+    """Call ``callback()`` whenever :func:`clear_cache` runs (caches of results derived from the
+    snapshot register here, so that one call forgets everything)."""
+    if callback not in _ON_CLEAR:
+        _ON_CLEAR.append(callback)
+
+
 def clear_cache() -> None:
-    """Forget the cached manifest, checksums, tables and selections (after a rebuild, or in tests)."""
+    """Forget the cached manifest, checksums, tables and selections, and every cache registered
+    with :func:`on_clear` (after a rebuild, after switching ``S3LIB_DATA_DIR``, or in tests)."""
     _manifest.cache_clear()
+    _manifest_sha.cache_clear()
     _verify.cache_clear()
     _TABLES.clear()
     _SELECTIONS.clear()
+    for callback in _ON_CLEAR:
+        callback()

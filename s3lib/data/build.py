@@ -212,7 +212,8 @@ def build(raw: Path | None = None, out: Path | None = None, command: str = "s3li
         TableOut("nuts_crosswalk.parquet", crosswalk, "JRC NUTS converter (cross_walks)", "NUTS 2006/2010/2013/2016 -> 2021",
                  RAW_FILES["crosswalk"], LICENCE_JRC, "flows from older NUTS codes to NUTS 2021; one_to_one = recoded"),
     ]
-    extra = _uscmp_entries(raw, out)
+    extra = _uscmp_entries(raw, out) + _ba_entries(raw, out)
+    extra += _gazetteer_entries(out, geometries, command)
     return write_snapshot(tables, out, command, _label(raw), extra)
 
 
@@ -224,6 +225,20 @@ def _uscmp_entries(raw: Path, out: Path) -> list[dict]:
     if importlib.util.find_spec("s3lib.data.build_uscmp") is None:
         return []
     return list(importlib.import_module("s3lib.data.build_uscmp").build(raw, out))
+
+
+def _ba_entries(raw: Path, out: Path) -> list[dict]:
+    """Manifest entries of the German occupation tables (BA, KldB 2010)."""
+    from s3lib.data import build_ba
+
+    return list(build_ba.build(raw, out))
+
+
+def _gazetteer_entries(out: Path, geometries, command: str) -> list[dict]:
+    """Manifest entry of the city gazetteer ``cities.parquet`` (GeoNames cities -> NUTS 3)."""
+    from s3lib.data import gazetteer
+
+    return gazetteer.build(out, geometries, command)
 
 
 def _copy_curated(out: Path) -> None:
