@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from s3lib import alignment as al
+from s3lib import ris3
+from s3lib.measures import alignment as al
 from s3lib.errors import UsageError
 
 # ----------------------------------------------------------------------------- the hand-made place
@@ -61,7 +62,9 @@ PRIOS = pd.DataFrame({
 })
 OPPORTUNITIES = pd.DataFrame(
     {"density": [0.5, 0.3, 0.1], "pci": [1.0, 0.5, -1.0],
-     "quadrant": ["low risk, high benefit", "low risk, high benefit", "high risk, low benefit"]},
+     "quadrant": ["low risk, high benefit", "low risk, high benefit", "high risk, low benefit"],
+     # percentile ranks among the three candidates and their mean, as opportunities.candidates gives them
+     "density_pct": [1.0, 2 / 3, 1 / 3], "pci_pct": [1.0, 2 / 3, 1 / 3], "score": [1.0, 2 / 3, 1 / 3]},
     index=["C26", "J63", "N80"],
 )
 
@@ -191,7 +194,7 @@ def test_score_identities(emp, lq, member):
 
 @pytest.fixture(scope="module")
 def frankfurt():
-    return al.align("frankfurt", year=2014, period="2021-2027")
+    return ris3.align("frankfurt", year=2014, period="2021-2027")
 
 
 def test_frankfurt_finance_is_not_measurable_in_sbs(frankfurt):
@@ -206,7 +209,7 @@ def test_frankfurt_finance_is_not_measurable_in_sbs(frankfurt):
 
 def test_frankfurt_coverage_recomputed_from_the_data_api(frankfurt):
     from s3lib import data
-    from s3lib.specialisation import location_quotient
+    from s3lib.measures.specialisation import location_quotient
 
     x = data.matrix(data.employment(level=2, year=2014, nace_level="division"))
     x = x.loc[~x.index.str.endswith("Z")]  # the documented reference: all NUTS2 regions, extra-regio left out
@@ -220,28 +223,28 @@ def test_frankfurt_coverage_recomputed_from_the_data_api(frankfurt):
 
 
 def test_bordeaux_has_no_invented_priorities():
-    res = al.align("bordeaux", year=2014, period="2021-2027")
+    res = ris3.align("bordeaux", year=2014, period="2021-2027")
     assert res.match.empty and res.priorities.empty
     assert any("not found" in n for n in res.notes)
-    oriented = al.align("bordeaux", year=2014, period=None, include_strengths=True)
+    oriented = ris3.align("bordeaux", year=2014, period=None, include_strengths=True)
     assert set(oriented.priorities["type"]) == {"strength_not_s3"}
 
 
 def test_bucharest_national_fallback():
-    res = al.align("bucharest", year=2014, period="2014-2020", include_fallback=True)
+    res = ris3.align("bucharest", year=2014, period="2014-2020", include_fallback=True)
     assert set(res.priorities["owner_code"]) == {"RO"}
     assert any("national" in n for n in res.notes)
 
 
 def test_nuts3_broad_sectors_measure_finance_for_frankfurt():
-    res = al.align("frankfurt", year=2014, period="2021-2027", level=3)
+    res = ris3.align("frankfurt", year=2014, period="2021-2027", level=3)
     finance = res.match[res.match["label"] == "7 Financial sector"]
     assert "K-N" in set(finance["industry"]) and (finance["status"] == "measured").all()
     assert res.region == "DE712"
 
 
 def test_similarity_levels():
-    sim = al.similarity("frankfurt", year=2014)
+    sim = ris3.similarity("frankfurt", year=2014)
     pairs = set(zip(sim["region_a"], sim["region_b"]))
     assert ("DE71", "DE7") in pairs or ("DE7", "DE71") in pairs
     assert ((sim["cosine_lq"] > 0) & (sim["cosine_lq"] <= 1 + 1e-12)).all()

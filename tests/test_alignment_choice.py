@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from s3lib import alignment as al
+from s3lib import ris3
+from s3lib.measures import alignment as al
 
 
 @pytest.mark.parametrize("place, kind, period", [
@@ -15,10 +16,10 @@ from s3lib import alignment as al
     ("bordeaux", "strengths only", None),             # no S3 list at all: sourced strengths, all periods
 ])
 def test_auto_picks_latest_sourced_list(place, kind, period):
-    choice = al.choose(place)
+    choice = ris3.choose(place)
     assert (choice.kind, choice.period) == (kind, period)
     assert choice.found == (kind in ("regional", "national fallback"))
-    rows = al.priorities(place, **choice.align_kwargs())
+    rows = ris3.priorities(place, **choice.align_kwargs())
     assert len(rows) > 0
     expected = {"regional": {"priority", "niche"}, "national fallback": {"fallback_national"},
                 "strengths only": {"strength_not_s3"}}[kind]
@@ -26,10 +27,10 @@ def test_auto_picks_latest_sourced_list(place, kind, period):
 
 
 def test_explicit_period_without_list_matches_nothing():
-    choice = al.choose("frankfurt", "2014-2020")  # Hessische Innovationsstrategie 2020: list not found
+    choice = ris3.choose("frankfurt", "2014-2020")  # Hessische Innovationsstrategie 2020: list not found
     assert choice.kind == "none" and not choice.found
-    assert al.priorities("frankfurt", **choice.align_kwargs()).empty
+    assert ris3.priorities("frankfurt", **choice.align_kwargs()).empty
 
 
 def test_region_outside_the_table_has_no_list():
-    assert al.choose("DE300").kind == "none"
+    assert ris3.choose("DE300").kind == "none"

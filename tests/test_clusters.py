@@ -1,12 +1,13 @@
-"""Cluster schemes, cluster employment, stars, strong clusters and the portfolio (s3lib.clusters)."""
+"""Cluster schemes, cluster employment, stars, strong clusters (s3lib.measures.clusters, s3lib.schemes) and the portfolio."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import clusters as cl
-from s3lib import data
+from s3lib import data, schemes
+from s3lib.measures import clusters as cl
+from s3lib.study import Study
 from s3lib.errors import UsageError
 
 REGIONS = list("abcdefghij")
@@ -139,15 +140,15 @@ def nace_codes(monkeypatch):
 def test_from_file_csv_and_yaml(tmp_path, nace_codes):
     f = tmp_path / "mobility.csv"
     f.write_text("nace,cluster,weight\nC29,Mobility,1\nC30,Mobility,1\nH49,Mobility,0.5\nH49,Logistics,0.5\n")
-    s = cl.from_file(f)
+    s = schemes.from_file(f)
     assert s.name == "mobility" and s.clusters == ["Mobility", "Logistics"]
     y = tmp_path / "city.yaml"
     y.write_text("Mobility: [C29, C30]\nLogistics: {H49: 0.5}\n")
-    assert cl.from_file(y).members("Logistics").to_dict() == {"H49": 0.5}
+    assert schemes.from_file(y).members("Logistics").to_dict() == {"H49": 0.5}
     r = tmp_path / "records.yml"
     r.write_text("- {nace: C29, cluster: Mobility}\n- {nace: c28, cluster: Machinery, weight: 1}\n")
-    assert cl.from_file(r).industries == ["C29", "C28"]
-    assert cl.get_scheme(str(f)).clusters == s.clusters
+    assert schemes.from_file(r).industries == ["C29", "C28"]
+    assert schemes.get(str(f)).clusters == s.clusters
 
 
 @pytest.mark.parametrize("text,message", [
@@ -163,27 +164,27 @@ def test_from_file_errors_are_clear(tmp_path, nace_codes, text, message):
     f = tmp_path / "bad.csv"
     f.write_text(text)
     with pytest.raises(UsageError, match=message):
-        cl.from_file(f)
+        schemes.from_file(f)
 
 
 def test_from_file_bad_paths(tmp_path, nace_codes):
     with pytest.raises(UsageError, match="not found"):
-        cl.from_file(tmp_path / "missing.csv")
+        schemes.from_file(tmp_path / "missing.csv")
     (tmp_path / "m.txt").write_text("x")
     with pytest.raises(UsageError, match=".csv or .yaml"):
-        cl.from_file(tmp_path / "m.txt")
+        schemes.from_file(tmp_path / "m.txt")
     (tmp_path / "m.yaml").write_text("just a string\n")
     with pytest.raises(UsageError, match="expected a list"):
-        cl.from_file(tmp_path / "m.yaml")
+        schemes.from_file(tmp_path / "m.yaml")
     with pytest.raises(UsageError, match="unknown cluster scheme"):
-        cl.get_scheme("porter")
+        schemes.get("porter")
 
 
 # ---------------------------------------------------------------- on the snapshot
 
 @pytest.fixture(scope="module")
 def uscmp_scheme():
-    return cl.get_scheme("uscmp")
+    return schemes.get("uscmp")
 
 
 def test_uscmp_scheme_weights_and_codes(uscmp_scheme):
@@ -200,7 +201,7 @@ def test_uscmp_scheme_weights_and_codes(uscmp_scheme):
 def test_portfolio_de71_2014(uscmp_scheme):
     from s3lib import data
 
-    table = cl.portfolio("frankfurt", 2014)
+    table = Study(year=2014).at("frankfurt").portfolio
     assert (table["region"] == "DE71").all() and (table["level"] == "NUTS2").all()
     assert table["cluster"].is_unique and set(table["cluster"]) <= set(uscmp_scheme.clusters)
     assert table["employment"].is_monotonic_decreasing
@@ -231,8 +232,8 @@ def test_size_star_goes_to_about_a_tenth_of_regions(uscmp_scheme):
 
 
 def test_colocation_scheme_is_a_reproducible_partition():
-    a = cl.colocation(2014)
-    b = cl.colocation(2014)
+    a = Study(year=2014, scheme="colocation").scheme
+    b = schemes.colocation(Study(year=2014))
     pd.testing.assert_frame_equal(a.weights, b.weights)
     w = a.weights
     assert w["nace"].is_unique and (w["weight"] == 1).all()

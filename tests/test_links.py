@@ -1,4 +1,4 @@
-"""Cluster networks, bridging clusters and cooperation candidates (s3lib.links)."""
+"""Cluster networks, bridging clusters and cooperation candidates (s3lib.measures.links, Study.network)."""
 from __future__ import annotations
 
 import networkx as nx
@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import links
-from s3lib.errors import UnknownChoiceError
+from s3lib import schemes
+from s3lib.measures import links
+from s3lib.study import Study
 
 
 def test_cluster_phi_is_the_weighted_mean_over_cross_pairs():
@@ -15,7 +16,7 @@ def test_cluster_phi_is_the_weighted_mean_over_cross_pairs():
                        index=list("abcd"), columns=list("abcd"), dtype=float)
     w = pd.DataFrame({"K": [1, 1, 0, 0], "L": [0, 0, 1, 0.5]}, index=list("abcd"), dtype=float)
     size = pd.Series({"a": 1.0, "b": 3.0, "c": 2.0, "d": 2.0})
-    out = links._cluster_phi(phi, w, size)
+    out = links.cluster_phi(phi, w, size)
     # unweighted: pairs (a,c) .2 (a,d) .4*.5 (b,c) .6 (b,d) .1*.5 over weights 1 + .5 + 1 + .5
     assert out["phi"].loc["K", "L"] == pytest.approx((.2 + .2 + .6 + .05) / 3)
     assert out["phi"].loc["K", "L"] == out["phi"].loc["L", "K"]
@@ -50,15 +51,10 @@ def test_reason_names_the_channels_at_or_above_the_90th_percentile():
     assert links._reason(a, b, {"phi": 0.42}).endswith("co-located in EU regions (mean phi 0.42)")
 
 
-def test_unknown_source():
-    with pytest.raises(UnknownChoiceError, match="unknown link source"):
-        links.cluster_network("porter")
-
-
 # ---------------------------------------------------------------- on the snapshot
 
 def test_uscmp_network_keeps_the_published_links():
-    g = links.cluster_network("uscmp")
+    g = links.uscmp_network(schemes.related_pairs())
     assert g.number_of_nodes() == 51
     assert g.number_of_edges() == 128                   # 256 ordered related pairs
     edge = g.edges["Automotive", "Metalworking Technology"]
@@ -67,23 +63,23 @@ def test_uscmp_network_keeps_the_published_links():
     assert edge["cr_io"] == pytest.approx(0.045647, abs=1e-6)
     assert edge["cr_occ"] == pytest.approx(0.461856, abs=1e-6)
     assert edge["related"]
-    full = links.cluster_network("uscmp", related_only=False)
+    full = links.uscmp_network(schemes.related_pairs(), related_only=False)
     assert full.number_of_edges() == 51 * 50 // 2
     assert sum(d["related"] for *_, d in full.edges(data=True)) == 128
 
 
 def test_bridging_on_the_uscmp_network():
-    table = links.bridging(links.cluster_network("uscmp"))
+    table = Study(year=2014).bridging
     assert len(table) == 51
     assert table["bridging"].sum() >= 1
     assert table["betweenness"].between(0, 1).all()
 
 
 def test_cooperation_candidates_for_frankfurt_2014():
-    out = links.cooperation_candidates("frankfurt", 2014)
+    out = Study(year=2014).at("frankfurt").cooperation
     assert len(out) > 0
     assert (out["region"] == "DE71").all() and (out["level"] == "NUTS2").all()
-    g = links.cluster_network("uscmp")
+    g = Study(year=2014).network
     assert all(g.has_edge(a, b) for a, b in zip(out["cluster_a"], out["cluster_b"]))
     present = (out[["lq_a", "lq_b"]].to_numpy() >= 1) | (out[["stars_a", "stars_b"]].to_numpy() >= 1)
     assert present.all()
@@ -94,7 +90,8 @@ def test_cooperation_candidates_for_frankfurt_2014():
 
 
 def test_colocation_network_of_the_colocation_scheme():
-    g = links.cluster_network("colocation", related_only=False, year=2014)
+    s = Study(year=2014, scheme="colocation")
+    g = links.colocation_network(s.proximity, s.scheme.weight_matrix(), s.counts.sum(axis=0), related_only=False)
     phi = np.array([d["phi"] for *_, d in g.edges(data=True)])
     assert ((phi >= 0) & (phi <= 1)).all()
     related = [d for *_, d in g.edges(data=True) if d["related"]]

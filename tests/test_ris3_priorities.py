@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from s3lib import alignment
+from s3lib import ris3
+from s3lib.measures import alignment as measures_alignment
 from s3lib.config import DATA_DIR
 from s3lib.errors import UnknownChoiceError
 
@@ -37,7 +38,7 @@ def _codes(cell: str) -> list[str]:
 
 def test_columns_and_vocabularies(table):
     assert list(table.columns) == COLUMNS
-    assert set(table["type"]) <= set(alignment.PRIORITY_TYPES)
+    assert set(table["type"]) <= set(ris3.PRIORITY_TYPES)
     assert set(table["status"]) <= STATUSES
     assert set(table["period"]) <= {"2014-2020", "2021-2027", "n.d."}
 
@@ -70,7 +71,7 @@ def test_every_nace_code_exists_in_nace_rev2(table, nace):
 def test_divisions_are_the_rollup_of_the_detail(table, nace):
     divisions = nace.loc[nace["level"] == "division", "code"].tolist()
     for row in table.itertuples():
-        assert _codes(row.nace_divisions) == alignment.to_divisions(_codes(row.nace_detail), divisions), row.priority_en
+        assert _codes(row.nace_divisions) == measures_alignment.to_divisions(_codes(row.nace_detail), divisions), row.priority_en
 
 
 def test_owner_codes_are_nuts2021_at_the_stated_level(table):
@@ -121,37 +122,37 @@ def test_hessen_finance_maps_to_k_which_sbs_does_not_measure(table):
 
 
 def test_priorities_apply_to_sub_regions_and_resolve_periods():
-    frankfurt = alignment.priorities("DE712", period="2021-2027")
+    frankfurt = ris3.priorities("DE712", period="2021-2027")
     assert set(frankfurt["owner_code"]) == {"DE7"}
     assert len(frankfurt) == 7
     assert frankfurt["priority_id"].iloc[0] == "DE7/2021-2027/1"
     assert frankfurt["label"].iloc[-1] == "7 Financial sector"
-    assert alignment.priorities("ES213", period=2016)["period"].unique().tolist() == ["2014-2020"]
-    assert alignment.priorities("ES213", period=2025)["period"].unique().tolist() == ["2021-2027"]
+    assert ris3.priorities("ES213", period=2016)["period"].unique().tolist() == ["2014-2020"]
+    assert ris3.priorities("ES213", period=2025)["period"].unique().tolist() == ["2021-2027"]
 
 
 def test_fallback_and_strengths_only_on_request():
-    assert alignment.priorities("RO321").empty
-    national = alignment.priorities("RO321", period="2014-2020", include_fallback=True)
+    assert ris3.priorities("RO321").empty
+    national = ris3.priorities("RO321", period="2014-2020", include_fallback=True)
     assert len(national) == 7 and set(national["owner_code"]) == {"RO"}
-    assert alignment.priorities("RO321", period="2021-2027", include_fallback=True).empty
-    assert alignment.priorities("FRI12").empty
-    strengths = alignment.priorities("FRI12", include_strengths=True)
+    assert ris3.priorities("RO321", period="2021-2027", include_fallback=True).empty
+    assert ris3.priorities("FRI12").empty
+    strengths = ris3.priorities("FRI12", include_strengths=True)
     assert set(strengths["type"]) == {"strength_not_s3"} and len(strengths) == 3
 
 
 def test_strategies_show_the_gaps():
-    bordeaux = alignment.strategies("FRI12")
+    bordeaux = ris3.strategies("FRI12")
     assert (bordeaux.loc[bordeaux["types"] == "none", "n_rows"] == 0).all()
     assert set(bordeaux["status"]) == {"list_not_found", "strength_not_s3"}
-    bucharest = alignment.strategies("RO321", period="2021-2027")
+    bucharest = ris3.strategies("RO321", period="2021-2027")
     assert set(bucharest["status"]) == {"list_not_found"}
     assert bucharest["n_rows"].sum() == 0
 
 
 def test_place_names_and_bad_input():
-    assert alignment.priorities("frankfurt", period="2021-2027").equals(alignment.priorities("DE712", period="2021-2027"))
+    assert ris3.priorities("frankfurt", period="2021-2027").equals(ris3.priorities("DE712", period="2021-2027"))
     with pytest.raises(UnknownChoiceError, match="RIS3 period"):
-        alignment.priorities("DE7", period="2021-2028")
+        ris3.priorities("DE7", period="2021-2028")
     with pytest.raises(UnknownChoiceError, match="RIS3 owner"):
-        alignment.priorities("AT13")
+        ris3.priorities("AT13")

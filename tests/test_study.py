@@ -1,26 +1,29 @@
-"""s3lib.space: one EU industry space for the whole suite, recomputed here from its parts."""
+"""s3lib.study: one EU activity space for the whole suite, recomputed here from its parts."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import data, opportunities, space
-from s3lib.complexity import eci_pci
-from s3lib.relatedness import density, proximity
-from s3lib.specialisation import location_quotient, presence
+from s3lib import data, study
+from s3lib.measures import opportunities
+from s3lib.study import Study
+from s3lib.measures.complexity import eci_pci
+from s3lib.measures.relatedness import density, proximity
+from s3lib.measures.specialisation import location_quotient, presence
 
 
 @pytest.fixture(scope="module")
 def eu():
-    return space.eu(2014)
+    return Study(year=2014)
 
 
 def test_lq_against_all_regions_and_sample_rule(eu):
     x = data.eu_matrix(2, 2014)
     pd.testing.assert_frame_equal(eu.lq, location_quotient(x))
+    pd.testing.assert_frame_equal(eu.counts, x)
     coverage = x.notna().mean(axis=1)
-    expected = set(coverage.index[coverage >= space.MIN_COVERAGE]) | set(space.case_regions())
+    expected = set(coverage.index[coverage >= study.MIN_COVERAGE]) | set(study.case_regions())
     assert set(eu.sample) == expected
     assert {"DE71", "FRI1", "ES21", "ITC1", "RO32", "PT11"} <= set(eu.sample)
 
@@ -40,12 +43,13 @@ def test_relatedness_and_complexity_from_the_sample(eu):
 
 
 def test_candidates_are_the_opportunity_frame(eu):
-    direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11")
+    direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11")  # density recomputed
     pd.testing.assert_frame_equal(eu.candidates("PT11"), direct)
     assert (eu.presence.loc["PT11", direct.index] == 0).all()
 
 
 def test_cached_per_year_and_level(eu):
-    assert space.eu(2014) is eu
-    nuts1 = space.eu(2014, level=1)
+    assert Study(year=2014) is eu and Study("sbs", 2, 2014, "uscmp") is eu
+    assert Study(year=2014, scheme="colocation")._base is eu._base  # the scheme-free part is shared
+    nuts1 = Study(year=2014, level=1)
     assert nuts1.level == 1 and "DE7" in nuts1.sample and "NUTS1" in nuts1.describe()

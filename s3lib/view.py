@@ -1,0 +1,281 @@
+"""The view of one place in a study: its clusters, structure, opportunities, links and notes.
+
+:meth:`s3lib.study.Study.at` returns a :class:`PlaceView`; everything a notebook, the card, the
+explorer or the atlas shows about a place comes from it, computed once:
+
+* ``portfolio``: every cluster of the place's region (employment, share, LQ, stars, strong, coverage);
+* ``summary``: a :class:`Summary` of the headline numbers (typed, documented fields);
+* ``clusters``, ``specialisations``, ``opportunities``, ``cooperation``, ``bridging``: ranked tables;
+* ``notes``: what the reader must know (level, coverage, missing sectors, place-specific caveats).
+
+Level: the business statistics stop at NUTS2, so a NUTS3 city is represented by its NUTS2 region
+(Frankfurt am Main DE712 -> Darmstadt DE71); ``notes`` says so in words.
+
+Examples
+--------
+>>> from s3lib.study import Study
+>>> v = Study(year=2014).at("frankfurt")                       # doctest: +SKIP
+>>> v.summary.region, v.summary.leading_cluster                # doctest: +SKIP
+('DE71', 'Downstream Chemical Products')
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from functools import cached_property
+
+import pandas as pd
+
+__all__ = ["CLUSTER_COLUMNS", "LEADING_MIN_SHARE", "MIN_EMPLOYMENT", "TOP_BRIDGING", "TOP_CANDIDATES",
+           "TOP_CLUSTERS", "PlaceView", "Summary"]
+
+#: Rows of the ``clusters``, ``opportunities`` and ``bridging`` tables of a view.
+TOP_CLUSTERS, TOP_CANDIDATES, TOP_BRIDGING = 10, 5, 3
+#: A leading cluster must hold at least this share of the region's observed employment.
+LEADING_MIN_SHARE = 0.005
+#: Activities listed as top specialisations need at least this many persons employed in the region.
+MIN_EMPLOYMENT = 1000
+#: Columns of the ``clusters`` table of a view.
+CLUSTER_COLUMNS = ["cluster", "employment", "lq", "stars", "strong", "coverage", "partial"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline numbers of one place in a study (industry figures for ``region``).
+
+    Attributes
+    ----------
+    place, name, code : the place's key, name and own NUTS code.
+    region, region_name, level : the region of the data that stands for it (``DE71`` for Frankfurt) and its level.
+    country, year, scheme : as given to the study.
+    employment : counts summed over the region's observed activities (for ``sbs``: business-economy persons
+        employed, B-N and S95, a lower bound).
+    coverage : observed share of the activities.
+    leading_cluster, leading_lq : most stars, then most employment, among clusters not flagged ``partial``
+        holding at least :data:`LEADING_MIN_SHARE` of the region's employment (None if none qualifies).
+    n_clusters : clusters with an observed activity; ``n_starred``: two or three Cluster Observatory
+        stars (one size star alone is common in large regions); ``n_strong``: US CMP strong clusters.
+    krugman : specialisation coefficient ``K_r / 2 = (1/2) sum_i |s_ri - s_EU,i|`` (0 = EU structure).
+    herfindahl : ``sum_i s_ri^2`` over activities.
+    variety, related, unrelated : bits (Frenken et al. 2007, activities within groups); ``*_pct`` their
+        percentiles (100 x share of the sample's regions with a value <= the place's).
+    eci, eci_rank, n_regions : Economic Complexity Index (Hidalgo & Hausmann 2009, Stata standardisation,
+        sign oriented as the study says), its rank (1 = most complex) among ``n_regions``.
+    n_bridging, top_bridging : how many of the network's bridging clusters the place has present
+        (``LQ >= 1`` or a star), and the most central of them.
+    """
+
+    place: str
+    name: str
+    code: str
+    region: str
+    region_name: str
+    level: int
+    country: str
+    year: int
+    scheme: str
+    employment: float
+    coverage: float
+    leading_cluster: str | None
+    leading_lq: float | None
+    n_clusters: int
+    n_starred: int
+    n_strong: int
+    krugman: float
+    herfindahl: float
+    variety: float
+    related: float
+    unrelated: float
+    variety_pct: float
+    related_pct: float
+    unrelated_pct: float
+    eci: float
+    eci_rank: int
+    n_regions: int
+    n_bridging: int
+    top_bridging: str | None
+
+    def row(self) -> dict:
+        """The fields as a dict (one row of :meth:`s3lib.study.Study.table`)."""
+        return asdict(self)
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        """Field names in order."""
+        return [f.name for f in fields(cls)]
+
+
+class PlaceView:
+    """One place in a :class:`~s3lib.study.Study`.
+
+    Attributes
+    ----------
+    study : the study.
+    place : the :class:`~s3lib.data.Place`.
+    region : the row of the study's counts that stands for the place (its NUTS2 region for a city).
+    region_note : a sentence when the data use another code for the territory (else None).
+    """
+
+    def __init__(self, study, place, region: str, note: str | None = None):
+        self.study, self.place, self.region, self.region_note = study, place, region, note
+
+    def __repr__(self) -> str:
+        return f"PlaceView({self.place.name!r} {self.place.code}, region {self.region}, {self.study!r})"
+
+    @cached_property
+    def _names(self) -> pd.Series:
+        from s3lib import data
+
+        table = data.regions(nuts_version=None).dropna(subset=["name"])
+        return table.drop_duplicates("code").set_index("code")["name"]
+
+    def name_of(self, code: str | None) -> str | None:
+        """The name of a NUTS code (any version), e.g. of the place's NUTS1 region."""
+        if code is None:
+            return None
+        if code in self._names.index:
+            return str(self._names[code])
+        from s3lib.data.registry import _name_of
+
+        return _name_of(code)
+
+    @property
+    def region_name(self) -> str:
+        return self.name_of(self.region)
+
+    @property
+    def label(self) -> str:
+        """``"Frankfurt am Main (DE71)"``: the place and the region its figures are for (figure titles)."""
+        return f"{self.place.name} ({self.region})"
+
+    # ------------------------------------------------------------------ clusters
+    @cached_property
+    def portfolio(self) -> pd.DataFrame:
+        """The place's clusters: ``cluster``, ``employment`` (lower bound when cells are missing), ``share``
+        (of the region's observed employment), ``lq`` (against all regions of the level), ``stars`` and
+        the star components, ``strong``/``strong10`` (US CMP rule), ``local_units``, ``coverage``
+        (observed share of the cluster's industry weight), ``partial`` (coverage < 0.5: a fragment),
+        ``region``, ``level``, ``year``, ``scheme``. Sorted by employment; clusters with no observed
+        industry in the region are left out."""
+        table = self.study.portfolios.xs(self.region, level="region")
+        table = table[table["employment"].notna()].sort_values("employment", ascending=False).reset_index()
+        return table.assign(region=self.region, level=f"NUTS{len(self.region) - 2}", year=self.study.year,
+                            scheme=self.study.scheme.name)
+
+    @cached_property
+    def clusters(self) -> pd.DataFrame:
+        """Top :data:`TOP_CLUSTERS` by stars then employment, clusters that can lead first (a 3-star fragment
+        of a few hundred jobs, e.g. coal mining in Aquitaine, comes after the clusters that carry the economy)."""
+        pf = self.portfolio
+        order = pf.assign(_eligible=_eligible(pf)).sort_values(["_eligible", "stars", "employment"], ascending=False)
+        return order[CLUSTER_COLUMNS].head(TOP_CLUSTERS).reset_index(drop=True)
+
+    @cached_property
+    def leading(self) -> pd.Series | None:
+        """The leading cluster's portfolio row (see :attr:`Summary.leading_cluster`)."""
+        eligible = self.portfolio[_eligible(self.portfolio)]
+        if eligible.empty:
+            return None
+        return eligible.sort_values(["stars", "employment"], ascending=False).iloc[0]
+
+    @cached_property
+    def present(self) -> pd.DataFrame:
+        """Portfolio rows of the clusters present in the place: ``LQ >= 1`` or at least one star."""
+        pf = self.portfolio
+        return pf[(pf["lq"] >= 1) | (pf["stars"] >= 1)]
+
+    @cached_property
+    def bridging(self) -> pd.DataFrame:
+        """The study network's clusters present in the place, by betweenness (``bridging`` = network-wide top decile)."""
+        pf = self.portfolio
+        table = self.study.bridging.merge(pf[["cluster", "lq", "stars"]], on="cluster")
+        return table[table["cluster"].isin(self.present["cluster"])].reset_index(drop=True)
+
+    @cached_property
+    def cooperation(self) -> pd.DataFrame:
+        """Cooperation candidates (:func:`s3lib.measures.links.cooperation_candidates` on the study's network)."""
+        from s3lib.measures.links import cooperation_candidates
+
+        out = cooperation_candidates(self.portfolio, self.study.network)
+        return out.assign(region=self.region, level=f"NUTS{len(self.region) - 2}", year=self.study.year)
+
+    # ------------------------------------------------------------------ activities
+    @cached_property
+    def specialisations(self) -> pd.DataFrame:
+        """Activities of the region by LQ, among those with at least :data:`MIN_EMPLOYMENT` employed:
+        ``nace, name, employment, share, lq``."""
+        names = self.study.space.names()
+        emp, lq = self.study.counts.loc[self.region], self.study.lq.loc[self.region]
+        out = pd.DataFrame({"nace": emp.index, "name": emp.index.map(names), "employment": emp.to_numpy(),
+                            "share": (emp / emp.sum()).to_numpy(), "lq": lq.to_numpy()})
+        out = out[out["employment"] >= MIN_EMPLOYMENT]
+        return out.sort_values("lq", ascending=False).reset_index(drop=True)
+
+    @cached_property
+    def opportunities(self) -> pd.DataFrame:
+        """Diversification candidates (:meth:`s3lib.study.Study.candidates`): not yet specialised, ideal quadrant first."""
+        return self.study.candidates(self.region)
+
+    def changes(self, base_year: int):
+        """Entries and exits since ``base_year`` (:meth:`s3lib.study.Study.changes`, the region kept in the panel)."""
+        return self.study.changes(base_year, keep=(self.region,))
+
+    # ------------------------------------------------------------------ summary and notes
+    @cached_property
+    def summary(self) -> Summary:
+        s, pf, lead = self.study, self.portfolio, self.leading
+        row = s.structure.loc[self.region]
+        bridge = self.bridging
+        return Summary(
+            place=self.place.key, name=self.place.name, code=self.place.code, region=self.region,
+            region_name=self.region_name, level=s.level, country=self.place.country, year=s.year,
+            scheme=pf["scheme"].iloc[0] if len(pf) else s.scheme.name,
+            employment=float(s.counts.loc[self.region].sum()),
+            coverage=float(s.counts.loc[self.region].notna().mean()),
+            leading_cluster=None if lead is None else lead["cluster"],
+            leading_lq=None if lead is None else float(lead["lq"]),
+            n_clusters=len(pf), n_starred=int((pf["stars"] >= 2).sum()), n_strong=int(pf["strong"].sum()),
+            **{k: float(row[k]) for k in ("krugman", "herfindahl", "variety", "related", "unrelated",
+                                          "variety_pct", "related_pct", "unrelated_pct", "eci")},
+            eci_rank=int(row["eci_rank"]), n_regions=int(s.structure["eci"].notna().sum()),
+            n_bridging=int(bridge["bridging"].sum()),
+            top_bridging=bridge["cluster"].iloc[0] if len(bridge) else None,
+        )
+
+    @cached_property
+    def notes(self) -> list[str]:
+        """Sentences on the level, coverage and missing sectors, then the place's own :attr:`caveats`."""
+        p, s = self.place, self.study
+        where = f"the NUTS{s.level} region {self.region} ({self.region_name})"
+        notes = [f"Industry figures are for {where}: the business statistics stop at NUTS{s.level}, so they stand "
+                 f"for {p.name} ({p.code}) and its surroundings." if p.level > s.level else
+                 f"Industry figures are for {where}."]
+        coverage = float(s.counts.loc[self.region].notna().mean())
+        notes.append(f"{coverage:.0%} of the {s.counts.shape[1]} {s.space.activity}s have a value in {s.year}; "
+                     "missing cells are confidential or unpublished, not zero.")
+        if s.space.key == "sbs":
+            notes.append("No agriculture (A), finance and insurance (K) or public and personal services (O-U) in "
+                         "the business statistics: totals cover the business economy only; Financial Services is "
+                         "a fragment.")
+        return notes + self.caveats
+
+    @cached_property
+    def caveats(self) -> list[str]:
+        """What is particular to this place: another code for its territory in the data, no NUTS3
+        figures, a cluster the statistics split."""
+        from s3lib import data
+
+        p, s = self.place, self.study
+        out = [self.region_note] if self.region_note else []
+        if s.space.key == "sbs":
+            has_nuts3 = p.level == 3 and p.code in set(data.broad_sectors(level=3, year=s.year)["region"])
+            if p.level == 3 and not has_nuts3:
+                out.append(f"No NUTS3 breakdown for {p.code}: the regional accounts have no {p.country} NUTS3 rows.")
+            if self.region == "FRI1":
+                out.append("Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33 (local units are "
+                           "classified by principal activity): the Aerospace cluster understates it.")
+        return out
+
+
+def _eligible(portfolio: pd.DataFrame) -> pd.Series:
+    """Clusters that can lead or top a list: not ``partial`` and at least :data:`LEADING_MIN_SHARE`."""
+    return ~portfolio["partial"] & (portfolio["share"] >= LEADING_MIN_SHARE)
