@@ -6,7 +6,8 @@ Submodules are imported on first use so that ``import s3lib`` stays fast
 
     import s3lib
     emp = s3lib.data.employment(level=2, year=2014)
-    lq = s3lib.specialisation.location_quotient(s3lib.data.matrix(emp))
+    lq = s3lib.measures.specialisation.location_quotient(s3lib.data.matrix(emp))
+    view = s3lib.study.Study(year=2014).at("Frankfurt am Main")
 """
 from __future__ import annotations
 
@@ -15,9 +16,8 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "config", "errors", "data", "specialisation", "variety", "relatedness", "complexity",
-    "clusters", "links", "opportunities", "space", "alignment", "profile", "plots", "cards", "run", "cli",
-    "site", "explorer", "dask_executor",
+    "atomic", "cards", "cli", "config", "dask_executor", "data", "errors", "explorer", "export", "measures", "plots",
+    "ris3", "run", "schemes", "sectors", "site", "spaces", "study", "tasks", "view",
 }
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]

@@ -12,7 +12,7 @@ it had after start-up and the suite's imports (:data:`RESET_CODE`):
   state are restored or reseeded; the working directory is set again.
 
 What persists is what a restart would only recompute: imported modules and s3lib's
-in-memory caches of pure functions of the data snapshot (the EU industry spaces). A
+in-memory caches of pure functions of the data snapshot (the studies of :mod:`s3lib.study`). A
 notebook that fails, times out or loses its kernel ends that kernel; the next notebook
 gets a new one. ``s3lib run --fresh-kernels`` starts one kernel per notebook instead,
 and the tests check that both give the same outputs (tests/test_notebooks.py).
@@ -27,9 +27,8 @@ import tempfile
 #: side effects (warning filters, matplotlib's inline backend settings) are part of the
 #: state every notebook starts from.
 PRELOAD = ("numpy", "pandas", "matplotlib.pyplot", "networkx", "geopandas", "scipy.sparse.linalg",
-           "s3lib.alignment", "s3lib.clusters", "s3lib.data", "s3lib.links", "s3lib.opportunities",
-           "s3lib.plots", "s3lib.profile", "s3lib.relatedness", "s3lib.space", "s3lib.specialisation",
-           "s3lib.variety")
+           "s3lib.data", "s3lib.measures.complexity", "s3lib.measures.opportunities", "s3lib.plots", "s3lib.ris3",
+           "s3lib.schemes", "s3lib.sectors", "s3lib.study", "s3lib.view")
 
 #: Run silently in the kernel before each notebook: ``_s3lib_reset(env, cwd, PRELOAD)``.
 RESET_CODE = '''
@@ -92,7 +91,7 @@ class _Keeper:
         if self.km is None:
             from jupyter_client.manager import AsyncKernelManager
 
-            from s3lib.run import KERNEL
+            from s3lib.tasks import KERNEL
 
             self.folder = tempfile.mkdtemp(prefix="s3lib-kernel-")
             kwargs = {"transport": "ipc", "ip": os.path.join(self.folder, "kernel")} if os.name == "posix" else {}

@@ -9,5 +9,5 @@ import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)
 
-import nbconvert  # noqa: E402,F401
-import papermill  # noqa: E402,F401
+import nbconvert  # noqa: F401
+import papermill  # noqa: F401

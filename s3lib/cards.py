@@ -12,10 +12,10 @@
 * **Links**: the strongest cooperation candidates (related clusters both present) and the
   bridging cluster;
 * **RIS3 fit**: coverage and fit of the strategy owner's priorities at NUTS2
-  (:func:`s3lib.alignment.align`), or plainly "RIS3 list not found".
+  (:func:`s3lib.ris3.fit`), or plainly "RIS3 list not found".
 
-Every number comes from :func:`s3lib.profile.summary` and :mod:`s3lib.alignment`; the
-card only lays them out. Sources, level and year are printed on the card and stored in the
+Every number comes from the place's view in the study of the year (:class:`s3lib.view.PlaceView`)
+and :func:`s3lib.ris3.fit`; the card only lays them out. Sources, level and year are printed on the card and stored in the
 PNG text chunks (``Title``, ``Description``, ``Place``, ``Level``, ``Year``, as
 :func:`s3lib.plots.save` does) and the PDF metadata.
 
@@ -27,8 +27,6 @@ Example
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -46,39 +44,14 @@ _N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 6, 3, 3
 
 
 # ----------------------------------------------------------------------------- numbers
-def card_data(place, year: int = 2014, scheme: str = "uscmp") -> dict:
-    """Everything a card shows, as plain values: :func:`s3lib.profile.summary` plus RIS3 and opportunities.
+def card_data(place, year: int = 2014, scheme="uscmp"):
+    """What a card shows: the place's view in the study of the year (:meth:`s3lib.study.Study.at`) and
+    its RIS3 fit at NUTS2 (:func:`s3lib.ris3.fit`). Returns ``(view, fit)``."""
+    from s3lib import ris3
+    from s3lib.study import Study
 
-    Adds to the summary: ``ris3`` (dict with ``kind``, ``found``, ``period``, ``strategy``,
-    ``owner``, ``owner_level``, ``coverage``, ``fit``, ``region``, ``not_found``: list of
-    strategies whose list was not found) and ``industry_names``.
-    """
-    from s3lib import alignment, data, profile
-    from s3lib.errors import UnknownChoiceError
-
-    s = profile.summary(place, year=year, scheme=scheme)
-    p = data.place(place)
-    s["industry_names"] = data.nace(level="division").set_index("code")["name"].to_dict()
-    s["opportunities"] = s["opportunities"].head(_N_OPPORTUNITIES)
-    choice = alignment.choose(p.code)
-    try:
-        record = alignment.strategies(p.code)
-    except UnknownChoiceError:  # a region outside the curated table has no record
-        record = None
-    ris3 = {"kind": choice.kind, "found": choice.found, "period": choice.period, "owner": p.ris3_owner,
-            "owner_level": p.ris3_level, "strategy": None, "coverage": None, "fit": None, "region": p.nuts2,
-            "not_found": [] if record is None else
-            [f"{r.owner_name} {r.period}" for r in record[record["status"] == "list_not_found"].itertuples()]}
-    if choice.found:
-        a = alignment.align(p.code, year=year, level=2, **choice.align_kwargs())
-        used = record[(record["period"] == choice.period) & record["status"].isin(
-            ["sourced", "fallback_national_2014_2020"])]
-        ris3.update(strategy="; ".join(used["strategy"]), owner=used["owner_code"].iloc[0],
-                    owner_level=int(used["owner_level"].iloc[0]), coverage=float(a.scores.loc["all", "coverage"]),
-                    fit=float(a.scores.loc["all", "fit"]), n_priorities=len(a.priorities),
-                    not_measurable=a.scores.loc["all", "not_measurable"].replace(";", ", "))
-    s["ris3"] = ris3
-    return s
+    view = Study("sbs", 2, year, scheme).at(place)
+    return view, ris3.fit(view.place, year=year, level=2)
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -102,11 +75,11 @@ def _big(fig, x, y, value, label, size=46, colour=_INK, label_size=15):
     fig.text(x, y - 0.035, label, fontsize=label_size, color=_MUTED, va="top")
 
 
-def _clusters_block(fig, s, x0, x1, top):
+def _clusters_block(fig, v, x0, x1, top):
     from matplotlib.patches import Rectangle
 
     _heading(fig, x0, top, "Top clusters")
-    table = s["clusters"]  # ranked by profile.summary
+    table = v.clusters  # ranked by the view
     table = table[~table["partial"].astype(bool)].head(_N_CLUSTERS)
     row_h = 0.078
     bar_w = (x1 - x0) * 0.5
@@ -131,30 +104,31 @@ def _clusters_block(fig, s, x0, x1, top):
              va="top", linespacing=1.4)
 
 
-def _diversification_block(fig, s, x0, x1, top):
+def _diversification_block(fig, v, x0, x1, top):
     _heading(fig, x0, top, "Diversification")
-    n = s["n_regions"]
+    s = v.summary
+    n = s.n_regions
     fig.text(x0, top - 0.03, f"percentile among {n} EU regions (100 = most)", fontsize=13, color=_MUTED, va="top")
     cols = [("total\nvariety", "variety_pct"), ("related\nvariety", "related_pct"),
             ("unrelated\nvariety", "unrelated_pct")]
     w = (x1 - x0) / 3
     for k, (label, key) in enumerate(cols):
-        _big(fig, x0 + k * w, top - 0.12, f"{s[key]:.0f}", label)
-    _big(fig, x0, top - 0.285, f"#{s['eci_rank']}", f"economic complexity rank of {n}", size=46)
+        _big(fig, x0 + k * w, top - 0.12, f"{getattr(s, key):.0f}", label)
+    _big(fig, x0, top - 0.285, f"#{s.eci_rank}", f"economic complexity rank of {n}", size=46)
     fig.text(x0, top - 0.375, "BEST OPPORTUNITIES", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     fig.text(x0, top - 0.39, "related and complex, not yet specialised", fontsize=12.5, color=_MUTED, va="top")
-    names = s["industry_names"]
-    for k, (code, row) in enumerate(s["opportunities"].iterrows()):
+    names = v.study.space.names()
+    for k, (code, row) in enumerate(v.opportunities.head(_N_OPPORTUNITIES).iterrows()):
         y = top - 0.44 - k * 0.043
         fig.text(x0, y, f"{_short(names.get(code, code), 30)}", fontsize=17, color=_INK, va="baseline")
         fig.text(x1, y, code, fontsize=13, color=_MUTED, ha="right", va="baseline")
 
 
-def _links_block(fig, s, x0, x1, top):
+def _links_block(fig, v, x0, x1, top):
     _heading(fig, x0, top, "Cluster links")
     fig.text(x0, top - 0.03, "cooperation candidates: related clusters both present", fontsize=13, color=_MUTED,
              va="top")
-    pairs = s["candidates"].head(_N_LINKS)
+    pairs = v.cooperation.head(_N_LINKS)
     if pairs.empty:
         fig.text(x0, top - 0.1, "none found", fontsize=18, color=_MUTED, va="baseline")
     for k, row in enumerate(pairs.itertuples()):
@@ -162,7 +136,7 @@ def _links_block(fig, s, x0, x1, top):
         fig.text(x0, y, _short(row.cluster_a, 40), fontsize=16, fontweight="bold", color=_INK, va="baseline")
         fig.text(x0, y - 0.035, "↔ " + _short(row.cluster_b, 38), fontsize=16, fontweight="bold", color=_INK,
                  va="baseline")
-    bridge = s["bridging"]
+    bridge = v.bridging
     y = top - 0.45
     fig.text(x0, y, "BRIDGING CLUSTER", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     fig.text(x0, y - 0.025, "links otherwise distant clusters", fontsize=12.5, color=_MUTED, va="top")
@@ -173,119 +147,106 @@ def _links_block(fig, s, x0, x1, top):
         fig.text(x0, y - 0.09, "none present", fontsize=18, color=_MUTED, va="baseline")
 
 
-def _ris3_block(fig, s, x0, x1, top, bottom):
+def _ris3_block(fig, r, x0, x1, top, bottom):
     from matplotlib.patches import FancyBboxPatch
 
-    r = s["ris3"]
     fig.patches.append(FancyBboxPatch((x0, bottom), x1 - x0, top - bottom, boxstyle="round,pad=0.004",
                                       transform=fig.transFigure, facecolor="#EEF4F9", edgecolor="none"))
     mid = (top + bottom) / 2
     fig.text(x0 + 0.012, mid + 0.012, "RIS3 FIT", fontsize=17, fontweight="bold", color=_ACCENT, va="baseline")
-    if r["found"]:
-        sub = f"NUTS2 {r['region']}" + ("\nnational fallback" if r["kind"] == "national fallback" else "")
+    if r.found:
+        sub = f"NUTS2 {r.region}" + ("\nnational fallback" if r.kind == "national fallback" else "")
         fig.text(x0 + 0.012, mid - 0.012, sub, fontsize=13, color=_MUTED, va="top", linespacing=1.4)
-        _big(fig, x0 + 0.1, mid - 0.005, f"{r['coverage']:.0%}", "", size=40)
+        _big(fig, x0 + 0.1, mid - 0.005, f"{r.coverage:.0%}", "", size=40)
         fig.text(x0 + 0.1, mid - 0.025, "coverage", fontsize=14, color=_MUTED, va="top")
-        _big(fig, x0 + 0.19, mid - 0.005, f"{r['fit']:.0%}", "", size=40)
+        _big(fig, x0 + 0.19, mid - 0.005, f"{r.fit:.0%}", "", size=40)
         fig.text(x0 + 0.19, mid - 0.025, "fit", fontsize=14, color=_MUTED, va="top")
         what = ("national fallback domains (the region's own list was not found)"
-                if r["kind"] == "national fallback" else "priorities of the strategy, as sourced")
-        fig.text(x0 + 0.28, mid + 0.012, _short(r["strategy"], 95), fontsize=15, fontweight="bold", color=_INK,
+                if r.kind == "national fallback" else "priorities of the strategy, as sourced")
+        fig.text(x0 + 0.28, mid + 0.012, _short(r.strategy, 95), fontsize=15, fontweight="bold", color=_INK,
                  va="baseline")
-        text = (f"owner {r['owner']} (NUTS{r['owner_level']}), {r['period']}: {r['n_priorities']} {what}. "
+        text = (f"owner {r.owner} (NUTS{r.owner_level}), {r.period}: {r.n_priorities} {what}. "
                 "Coverage = share of priority employment in specialised industries; fit = share of specialised "
                 "employment the priorities cover."
-                + (f" Not measurable in SBS: {r['not_measurable']}." if r.get("not_measurable") else ""))
+                + (f" Not measurable in SBS: {r.not_measurable}." if r.not_measurable else ""))
         fig.text(x0 + 0.28, mid - 0.012, textwrap.fill(text, 135), fontsize=12.5, color=_MUTED, va="top",
                  linespacing=1.35)
     else:
         fig.text(x0 + 0.1, mid - 0.012, "RIS3 list not found", fontsize=34, fontweight="bold", color=_INK,
                  va="center")
-        text = (f"{'; '.join(r['not_found'])}:\npriority list not found in the sources. Nothing is invented, "
-                "so no fit is computed." if r["not_found"] else
+        text = (f"{'; '.join(r.not_found)}:\npriority list not found in the sources. Nothing is invented, "
+                "so no fit is computed." if r.not_found else
                 "No RIS3 strategy of this region is on record in data/ris3_priorities.csv:\nnothing to match.")
         fig.text(x0 + 0.43, mid, text, fontsize=14, color=_MUTED, va="center", linespacing=1.5)
 
 
-def draw(s: dict):
-    """Lay out a card from :func:`card_data`; returns the matplotlib Figure (1920 x 1080 px)."""
+def draw(view, fit):
+    """Lay out the card of a place view and its RIS3 fit (:func:`card_data`); returns the matplotlib
+    Figure (1920 x 1080 px) with its metadata in ``fig._s3lib_meta``."""
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
+    v, s = view, view.summary
     with matplotlib.rc_context({"font.family": "DejaVu Sans"}):
         fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
         # header band
         fig.patches.append(Rectangle((0, 0.855), 1, 0.145, transform=fig.transFigure, color=_BAND))
-        fig.text(0.025, 0.925, s["name"], fontsize=50, fontweight="bold", color="white", va="center")
-        lvl = f"NUTS{s['level']}"
-        fig.text(0.025, 0.872, f"Cluster card  ·  {s['code']} ({lvl})  ·  industry figures for NUTS2 "
-                 f"{s['nuts2_name']} ({s['nuts2']})  ·  {s['year']}", fontsize=17, color="#D6E4F0", va="center")
-        lead = s["leading_cluster"]
-        if lead:
+        fig.text(0.025, 0.925, v.place.name, fontsize=50, fontweight="bold", color="white", va="center")
+        fig.text(0.025, 0.872, f"Cluster card  ·  {v.place.code} (NUTS{v.place.level})  ·  industry figures for "
+                 f"NUTS2 {v.region_name} ({v.region})  ·  {s.year}", fontsize=17, color="#D6E4F0", va="center")
+        if s.leading_cluster:
             fig.text(0.975, 0.94, "leading cluster", fontsize=15, color="#D6E4F0", ha="right", va="center")
-            fig.text(0.975, 0.895, f"{_short(lead, 36)}  {s['leading_lq']:.1f}×", fontsize=24, fontweight="bold",
-                     color="white", ha="right", va="center")
+            fig.text(0.975, 0.895, f"{_short(s.leading_cluster, 36)}  {s.leading_lq:.1f}×", fontsize=24,
+                     fontweight="bold", color="white", ha="right", va="center")
         # three columns
         top = 0.79
-        _clusters_block(fig, s, 0.025, 0.37, top)
-        _diversification_block(fig, s, 0.415, 0.66, top)
-        _links_block(fig, s, 0.705, 0.975, top)
+        _clusters_block(fig, v, 0.025, 0.37, top)
+        _diversification_block(fig, v, 0.415, 0.66, top)
+        _links_block(fig, v, 0.705, 0.975, top)
         for x in (0.392, 0.683):
             fig.lines.append(matplotlib.lines.Line2D([x, x], [0.26, 0.82], transform=fig.transFigure,
                                                      color=_RULE, lw=1.2))
-        _ris3_block(fig, s, 0.025, 0.975, 0.235, 0.115)
-        # sources, level, year; place-specific caveats (profile.summary's notes after the standard three)
-        fig.text(0.025, 0.082, _level_line(s), fontsize=12, color=_MUTED, va="baseline")
-        fig.text(0.025, 0.057, _source_line(s), fontsize=12, color=_MUTED, va="baseline")
-        caveats = s.get("level_notes", [])[3:]
+        _ris3_block(fig, fit, 0.025, 0.975, 0.235, 0.115)
+        # sources, level, year; the place's own caveats
+        fig.text(0.025, 0.082, _level_line(v), fontsize=12, color=_MUTED, va="baseline")
+        fig.text(0.025, 0.057, _source_line(v), fontsize=12, color=_MUTED, va="baseline")
+        caveats = v.caveats
         fig.text(0.025, 0.043, textwrap.fill("Caveat: " + " ".join(caveats), 205) if caveats else
                  "s3lib cluster card · numbers recomputed from public Eurostat data; methods and caveats in the "
                  "notebooks", fontsize=11.5, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.3)
-    fig._s3lib_meta = _metadata(s)
+    fig._s3lib_meta = _metadata(v)
     return fig
 
 
-def _level_line(s: dict) -> str:
-    where = f"{s['name']} ({s['code']}, NUTS{s['level']})"
-    return (f"Level: industry figures for NUTS2 {s['nuts2_name']} ({s['nuts2']}), which contains {where}; "
-            f"business statistics stop at NUTS2. Year: {s['year']}. EU reference: {s['n_regions']} NUTS2 regions.")
+def _level_line(v) -> str:
+    where = f"{v.place.name} ({v.place.code}, NUTS{v.place.level})"
+    return (f"Level: industry figures for NUTS2 {v.region_name} ({v.region}), which contains {where}; "
+            f"business statistics stop at NUTS2. Year: {v.study.year}. EU reference: {v.summary.n_regions} NUTS2 "
+            "regions.")
 
 
-def _source_line(s: dict) -> str:
+def _source_line(v) -> str:
+    scheme = v.summary.scheme
     return ("Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; no A, K, O-U; confidential cells missing). "
-            f"Clusters: {'US Cluster Mapping to NACE (derived)' if s['scheme'] == 'uscmp' else s['scheme']}. "
+            f"Clusters: {'US Cluster Mapping to NACE (derived)' if scheme == 'uscmp' else scheme}. "
             "RIS3: data/ris3_priorities.csv (NACE mapping our own).")
 
 
-def _metadata(s: dict) -> dict:
-    title = f"Cluster card: {s['name']} ({s['code']}), NUTS2 {s['nuts2']}, {s['year']}"
-    return {"Title": title, "Description": _level_line(s) + "\n" + _source_line(s), "Place": s["name"],
-            "Level": f"NUTS2 ({s['nuts2']}) for NUTS{s['level']} {s['code']}", "Year": str(s["year"])}
+def _metadata(v) -> dict:
+    p = v.place
+    title = f"Cluster card: {p.name} ({p.code}), NUTS2 {v.region}, {v.study.year}"
+    return {"Title": title, "Description": _level_line(v) + "\n" + _source_line(v), "Place": p.name,
+            "Level": f"NUTS2 ({v.region}) for NUTS{p.level} {p.code}", "Year": str(v.study.year)}
 
 
 # ----------------------------------------------------------------------------- writing
-def _write(fig, target: Path, fmt: str, metadata: dict) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".{fmt}", dir=target.parent)
-    os.close(fd)
-    try:
-        if fmt == "pdf":
-            metadata = {"Title": metadata["Title"], "Subject": metadata["Description"],
-                        "Keywords": f"{metadata['Place']}; {metadata['Level']}; {metadata['Year']}"}
-        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tuple[Path, Path]:
     """Write the card of a place as ``<out_dir>/<place>.png`` (1920 x 1080) and ``.pdf``, atomically.
 
     Parameters
     ----------
-    place : str
+    place : Place, name or code
         Case-place key, name or NUTS 2/3 code.
     year : int, default 2014
     scheme : str, default ``"uscmp"``
@@ -297,16 +258,14 @@ def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tupl
     (Path, Path)
         The PNG and the PDF.
     """
-    from s3lib import data
-    from s3lib.plots import slug
+    from s3lib import plots
 
-    p = data.place(place)
+    view, fit = card_data(place, year=year, scheme=scheme)
     out = Path(out_dir or config.CARDS_DIR)
-    out.mkdir(parents=True, exist_ok=True)
-    fig = draw(card_data(place, year=year, scheme=scheme))
-    png, pdf = out / f"{slug(p.key)}.png", out / f"{slug(p.key)}.pdf"
-    _write(fig, png, "png", fig._s3lib_meta)
-    _write(fig, pdf, "pdf", fig._s3lib_meta)
+    fig = draw(view, fit)
+    png, pdf = out / f"{plots.slug(view.place.key)}.png", out / f"{plots.slug(view.place.key)}.pdf"
+    for target in (png, pdf):
+        plots.write(fig, target, fig._s3lib_meta, dpi=DPI, facecolor="white")
     return png, pdf
 
 

@@ -3,7 +3,7 @@
 ``execute(tasks, fn)`` submits one dask task per notebook execution and yields the
 results as they complete, exactly like the local process pool: ``fn`` is
 :func:`s3lib.run.execute_task`, which never raises, so a failing notebook comes
-back as a ``"failed"`` :class:`~s3lib.run.Result`. A task lost by the cluster itself
+back as a ``"failed"`` :class:`~s3lib.tasks.Result`. A task lost by the cluster itself
 (a worker killed, a task cancelled) also comes back as a failed Result, never as
 an exception that would stop the suite.
 
@@ -39,7 +39,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
 
     Parameters
     ----------
-    tasks : iterable of s3lib.run.Task
+    tasks : iterable of s3lib.tasks.Task
     fn : callable
         Top-level and picklable; returns a Result and never raises (``execute_task``).
     scheduler : str, optional
@@ -51,7 +51,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
     """
     from distributed import Client, LocalCluster, as_completed
 
-    from s3lib.run import Result, _progress
+    from s3lib.tasks import Result, progress_bar
 
     tasks = list(tasks)
     if not tasks:
@@ -63,7 +63,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
         cluster = LocalCluster(n_workers=jobs or 2, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
-    bar = _progress(len(tasks), progress)
+    bar = progress_bar(len(tasks), progress)
     try:
         client.run(_warm)
         started = time.perf_counter()

@@ -8,8 +8,8 @@ case-place key, a name or a NUTS2/NUTS3 code; year and scheme menus). Every chan
   colour = location quotient ``LQ_rc = (E_rc/T_r)/(E_.c/T_..)`` on a log scale);
 * ``map``: the LQ of the place's leading cluster in every EU NUTS2 region, the place outlined.
 
-The EU-wide matrices are computed once per (year, scheme) (:func:`s3lib.profile.eu_cluster_lq`
-caches them), so after the first use of a year and scheme a redraw only selects and plots.
+The EU-wide matrices are computed once per (year, scheme) (:class:`s3lib.study.Study` caches them),
+so after the first use of a year and scheme a redraw only selects and plots.
 :meth:`Explorer.update` returns the seconds each figure took; the notebook prints them.
 
 Example
@@ -49,44 +49,40 @@ def _finish(fig, start: float) -> Drawn:
     return Drawn(fig, buffer.getvalue(), time.perf_counter() - start)
 
 
-def figures(place: str, year: int = 2014, scheme: str = "uscmp", which=FIGURES) -> dict:
+def figures(place, year: int = 2014, scheme: str = "uscmp", which=FIGURES) -> dict:
     """Draw the key figures for one choice; return ``{name: Drawn}``.
 
     Each figure's ``seconds`` covers selecting its data, drawing and rendering the PNG; the
-    place's summary shared by both (:func:`s3lib.profile.summary`) is timed as ``"data"``.
+    place's view shared by both (:meth:`s3lib.study.Study.at`) is timed as ``"data"``.
 
     Raises :class:`~s3lib.errors.UsageError` for an unknown place, a year without data, or
     a place that is not a NUTS2/NUTS3 region (the message says which).
     """
-    from s3lib import data, plots, profile
+    from s3lib import data, plots
+    from s3lib.study import Study
 
     start = time.perf_counter()
-    summary = profile.summary(place, year=year, scheme=scheme, candidates=False)
+    study = Study("sbs", 2, year, scheme)
+    view = study.at(place)
+    summary = view.summary
     out = {"data": Drawn(None, b"", time.perf_counter() - start)}
-    p = data.place(place)
-    label = f"{p.name} ({p.nuts2})"
-    sources = [plots.SOURCE_SBS,
-               plots.SOURCE_USCMP if summary["scheme"] == "uscmp" else f"Clusters: scheme {summary['scheme']}."]
+    sources = [study.space.source,
+               plots.SOURCE_USCMP if summary.scheme == "uscmp" else f"Clusters: scheme {summary.scheme}."]
     if "clusters" in which:
         start = time.perf_counter()
         fig, ax = plots.figure()
-        plots.cluster_bars(ax, summary["portfolio"], n=12, label_width=42)
-        plots.annotate(fig, "Largest traded clusters", place=label, level="NUTS2", year=year, source=sources)
+        plots.cluster_bars(ax, view.portfolio, n=12, label_width=42)
+        plots.annotate(fig, "Largest traded clusters", place=view.label, level="NUTS2", year=year, source=sources)
         out["clusters"] = _finish(fig, start)
     if "map" in which:
         start = time.perf_counter()
-        lead = summary["leading_cluster"]
+        lead = summary.leading_cluster
         fig, ax = plots.figure()
         if lead is not None:
-            regions = data.geometries(2)
-            lq = regions.merge(profile.eu_cluster_lq(year, scheme)[lead].rename("lq"), left_on="code",
-                               right_index=True, how="left")
-            in_data = lq["country"].isin(set(lq.loc[lq["lq"].notna(), "country"]))
-            plots.region_map(ax, lq[in_data], "lq", cmap=plots.DIVERGING, norm=plots.lq_norm(4),
-                             context=lq[~in_data], label=f"LQ of {plots.short_name(lead, 34)} (log scale)",
-                             highlight=[p.nuts2])
+            plots.cluster_map(ax, data.geometries(2), study.cluster_lq[lead],
+                              label=f"LQ of {plots.short_name(lead, 34)} (log scale)", highlight=[view.region])
         what = f"LQ of {plots.short_name(lead, 34)}" if lead else "No leading cluster"
-        plots.annotate(fig, what, place=label, level="NUTS2", year=year, source=sources + [plots.SOURCE_GISCO])
+        plots.annotate(fig, what, place=view.label, level="NUTS2", year=year, source=sources + [plots.SOURCE_GISCO])
         out["map"] = _finish(fig, start)
     return out
 
@@ -109,7 +105,7 @@ class Explorer:
     def __init__(self, place: str = "frankfurt", year: int = 2014, scheme: str = "uscmp"):
         import ipywidgets as w
 
-        from s3lib import clusters, data
+        from s3lib import data, schemes
 
         keys = list(data.places().index)
         self.state = {"place": place, "year": int(year), "scheme": scheme}
@@ -118,7 +114,7 @@ class Explorer:
         self.place = w.Combobox(value=place, options=keys, description="Place", ensure_option=False,
                                 placeholder="key, name or NUTS code")
         self.year = w.Dropdown(value=int(year), options=list(YEARS), description="Year")
-        self.scheme = w.Dropdown(value=scheme, options=list(clusters.SCHEMES), description="Scheme")
+        self.scheme = w.Dropdown(value=scheme, options=list(schemes.SCHEMES), description="Scheme")
         self.status = w.HTML()
         self.outputs = {name: w.Output() for name in FIGURES}
         for control in (self.place, self.year, self.scheme):

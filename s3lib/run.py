@@ -33,15 +33,16 @@ import tempfile
 import time
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3lib import config
+from s3lib.atomic import atomic_write
 from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.export import export_html
+from s3lib.tasks import KERNEL, SUITE_KEY, Result, Task, progress_bar
 
-__all__ = ["Result", "Task", "discover", "execute_task", "main", "plan", "run", "summary_table"]
+__all__ = ["discover", "execute_task", "main", "plan", "run", "summary_table"]
 
-KERNEL = "python3"
 #: Seconds a kernel may take to start and one cell to run (the slowest cell takes ~15 s
 #: here): a lost kernel message becomes an error instead of a run that hangs forever.
 START_TIMEOUT, CELL_TIMEOUT = 120, 240
@@ -50,40 +51,6 @@ START_TIMEOUT, CELL_TIMEOUT = 120, 240
 #: its reply). An error raised by the notebook's own code is never retried.
 KERNEL_RETRIES = 1
 STATE_FILE = ".runstate.json"
-SUITE_KEY = "compare"  # folder name for notebooks that cover all places at once
-
-
-@dataclass(frozen=True)
-class Task:
-    """One notebook execution: a notebook for one place (or for the whole suite)."""
-
-    notebook: str  # path to the template .ipynb
-    place: str  # place key, or SUITE_KEY for suite notebooks
-    parameters: dict = field(default_factory=dict, hash=False, compare=False)
-    reports_dir: str = ""
-    figures_dir: str = ""
-    fingerprint: str = ""
-    #: execute in this process's reused kernel (reset in between), see s3lib._kernels
-    reuse_kernel: bool = field(default=False, compare=False)
-
-    @property
-    def name(self) -> str:
-        return Path(self.notebook).stem
-
-    @property
-    def output(self) -> Path:
-        return Path(self.reports_dir) / self.place / f"{self.name}.ipynb"
-
-
-@dataclass
-class Result:
-    notebook: str
-    place: str
-    status: str  # "ok", "skipped", "failed"
-    seconds: float
-    output: str
-    error: str = ""
-    fingerprint: str = ""
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -151,7 +118,9 @@ def _code_fingerprint() -> str:
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
-    manifest = config.DATA_DIR / "manifest.json"
+    from s3lib.data._store import data_dir
+
+    manifest = data_dir() / "manifest.json"
     h.update(manifest.read_bytes() if manifest.exists() else b"no-manifest")
     return h.hexdigest()
 
@@ -229,17 +198,17 @@ def execute_task(task: Task) -> Result:
             try:
                 _execute_notebook(task, tmp, options)
                 break
-            except Exception as exc:  # noqa: BLE001 - sorted below
+            except Exception as exc:
                 if attempt == KERNEL_RETRIES or not _kernel_lost(exc):
                     raise
                 if task.reuse_kernel:
                     from s3lib import _kernels
 
                     _kernels.discard()
-        html = _export_html(tmp)
+        html = export_html(tmp)
+        with atomic_write(out.with_suffix(".html")) as page:
+            page.write_text(html, encoding="utf-8")
         os.replace(tmp, out)
-        html_out = out.with_suffix(".html")
-        html_out.write_text(html, encoding="utf-8")
         failed.unlink(missing_ok=True)
         return Result(task.name, task.place, "ok", time.perf_counter() - start, str(out),
                       fingerprint=task.fingerprint)
@@ -305,124 +274,6 @@ def _error_line(exc: Exception) -> str:
     return lines[-1].strip().splitlines()[0]
 
 
-def _export_html(path: Path) -> str:
-    """A self-contained HTML page of an executed notebook (images inlined, no CDN scripts).
-
-    nbconvert's ``HTMLExporter`` ends by parsing the whole page (about 1 MB, mostly inline
-    CSS and images) with BeautifulSoup only to add image alt texts and ``tabindex``
-    attributes: about half the export time. Here that pass is skipped and the same
-    attributes are added by :func:`_accessible`, with each figure's title as its alt text.
-    """
-    import nbformat
-    from nbconvert.exporters import html as nbconvert_html
-
-    nb = nbformat.read(str(path), as_version=4)
-    parser = nbconvert_html.BeautifulSoup
-    nbconvert_html.BeautifulSoup = _Unparsed
-    try:
-        body, _ = _html_exporter().from_notebook_node(nb)
-    finally:
-        nbconvert_html.BeautifulSoup = parser
-    return _accessible(_strip_remote_scripts(body))
-
-
-class _Unparsed:
-    """Stands in for BeautifulSoup during the export: selects nothing, returns the page."""
-
-    def __init__(self, html, features=None):
-        self.html = html
-
-    def select(self, selector):
-        return []
-
-    def __str__(self):
-        return self.html
-
-
-def _accessible(html: str) -> str:
-    """Alt text on every image (a figure's PNG title, else a generic text, as nbconvert
-    does) and ``tabindex="0"`` on cell inputs and outputs, so keyboards can reach them."""
-    import base64
-    import binascii
-    import re
-
-    from s3lib.plots import png_text
-
-    def alt(match: re.Match) -> str:
-        tag = match.group(0)
-        if re.search(r"\balt=", tag):
-            return tag
-        title = "No description has been provided for this image"
-        data = re.match(r'<img src="data:image/png;base64,([A-Za-z0-9+/=\s]{16,})', tag)
-        if data:
-            head = re.sub(r"\s", "", data.group(1))[:16384]
-            try:
-                title = png_text(base64.b64decode(head[: len(head) // 4 * 4])).get("Title", title)
-            except (binascii.Error, ValueError, IndexError):
-                pass
-        escaped = title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-        return f'<img alt="{escaped}" {tag[5:]}'
-
-    html = re.sub(r"<img\b[^>]*>", alt, html)
-    return re.sub(r'<div class="((?:[^"]*\s)?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?:\s[^"]*)?)"',
-                  r'<div tabindex="0" class="\1"', html)
-
-
-_EXPORTER = None
-
-
-def _html_exporter():
-    """One nbconvert HTML exporter per process (its templates load once, not per notebook).
-
-    The lab template passes every code cell's pygments-highlighted source through bleach's
-    ``clean_html``: a large part of the export time, for HTML that pygments has already
-    escaped (the cells are the repository's notebooks plus papermill's parameters cell).
-    That one filter is replaced by the identity; outputs are not sanitised either way
-    (``sanitize_html`` is off, as in nbconvert's default).
-    """
-    global _EXPORTER
-    if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(template_name="lab")
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-        exporter.register_filter("clean_html", _escaped_already)
-        exporter.filters["highlight_code"] = _RememberedHighlight(exporter)
-        _EXPORTER = exporter
-    return _EXPORTER
-
-
-class _RememberedHighlight:
-    """nbconvert's code highlighter, remembering its output per source: the same notebook's
-    cells are highlighted again for every place (pygments: ~20 % of an export)."""
-
-    def __init__(self, exporter):
-        from nbconvert.filters.highlight import Highlight2HTML
-
-        self.highlight = Highlight2HTML(pygments_lexer="ipython3", parent=exporter)
-        self.seen: dict[tuple, str] = {}
-
-    def __call__(self, source, language=None, metadata=None):
-        key = (source, language, (metadata or {}).get("magics_language"))
-        if key not in self.seen:
-            if len(self.seen) > 2000:
-                self.seen.clear()
-            self.seen[key] = self.highlight(source, language, metadata)
-        return self.seen[key]
-
-
-def _escaped_already(html):
-    return html.decode() if isinstance(html, bytes) else str(html)
-
-
-def _strip_remote_scripts(html: str) -> str:
-    """Drop ``<script src="http...">`` tags (MathJax, require.js) so pages work offline."""
-    import re
-
-    return re.sub(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", "", html)
-
-
 def _load_state(reports_dir: Path) -> dict:
     path = reports_dir / STATE_FILE
     try:
@@ -432,10 +283,8 @@ def _load_state(reports_dir: Path) -> dict:
 
 
 def _save_state(reports_dir: Path, state: dict) -> None:
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    tmp = reports_dir / f".{STATE_FILE}.tmp"
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, reports_dir / STATE_FILE)
+    with atomic_write(reports_dir / STATE_FILE) as tmp:
+        tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _state_key(task: Task) -> str:
@@ -496,7 +345,7 @@ def _execute(tasks: list[Task], jobs: int, progress: bool, executor: str, schedu
         return
     if executor != "local":
         raise UnknownChoiceError("executor", executor, ["local", "dask"])
-    bar = _progress(len(tasks), progress)
+    bar = progress_bar(len(tasks), progress)
     if jobs <= 1 or len(tasks) == 1:
         try:
             for task in tasks:
@@ -528,22 +377,6 @@ def _warm_worker() -> None:
     """Import papermill and nbconvert once per worker process, not once per task (a no-op
     when the forkserver has imported them already)."""
     import s3lib._worker_preload  # noqa: F401
-
-
-class _NoBar:
-    def update(self, n):
-        pass
-
-    def close(self):
-        pass
-
-
-def _progress(total: int, enabled: bool):
-    if not enabled:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="notebook", desc="s3lib run", file=sys.stderr)
 
 
 # ----------------------------------------------------------------------------- reporting

@@ -41,10 +41,10 @@ from pathlib import Path
 
 from s3lib import config
 from s3lib.errors import S3libError, UsageError
+from s3lib.tasks import SUITE_KEY
 
 __all__ = ["add_parser", "browser", "build", "chromium_path", "main", "remote_loads", "screenshot", "serve"]
 
-SUITE_KEY = "compare"  # same folder name as s3lib.run.SUITE_KEY (not imported: s3lib.run is heavier)
 MARKER = ".s3lib-site"  # marks a folder as a gallery that `build` may replace
 MATHJAX = "_static/mathjax"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

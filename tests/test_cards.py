@@ -50,38 +50,43 @@ def test_card_pdf_exists_with_metadata(rendered):
 
 
 def test_bordeaux_card_says_list_not_found_and_porto_shows_fit():
-    bordeaux = cards.card_data("bordeaux")
-    assert bordeaux["ris3"]["found"] is False and bordeaux["ris3"]["coverage"] is None
-    texts = [t.get_text() for t in cards.draw(bordeaux).texts]
+    view, fit = cards.card_data("bordeaux")
+    assert fit.found is False and fit.coverage is None
+    texts = [t.get_text() for t in cards.draw(view, fit).texts]
     assert "RIS3 list not found" in texts
     assert any("FRI12" in t and "NUTS3" in t for t in texts)  # level named
     assert any("2014" in t for t in texts)
+    _, porto = cards.card_data("porto")
+    assert porto.found and 0 < porto.coverage <= 1 and 0 < porto.fit <= 1
 
 
-def _summary(**ris3) -> dict:
-    """A hand-made card summary (numbers invented for layout only; no data is read)."""
+def _view(**ris3):
+    """A hand-made place view and RIS3 fit (numbers invented for layout only; no data is read)."""
+    from types import SimpleNamespace as NS
+
+    from s3lib.ris3 import Ris3Fit
+
     clusters = pd.DataFrame({"cluster": ["Automotive", "Metalworking Technology", "Plastics"],
                              "employment": [30000.0, 12000.0, 800.0], "lq": [2.4, 1.6, 0.9],
                              "stars": [3.0, 2.0, 0.0], "strong": [True, True, False],
                              "coverage": [1.0, 1.0, 0.1], "partial": [False, False, True]})
-    return {
-        "name": "Testville", "code": "XX123", "level": 3, "nuts2": "XX12", "nuts2_name": "Testregion",
-        "year": 2014, "scheme": "uscmp", "leading_cluster": "Automotive", "leading_lq": 2.4,
-        "clusters": clusters, "variety_pct": 80.0, "related_pct": 70.0, "unrelated_pct": 20.0,
-        "eci_rank": 12, "n_regions": 280, "level_notes": ["a", "b", "c"],
-        "opportunities": pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"]},
-                                      index=["C27"]),
-        "industry_names": {"C27": "Manufacture of electrical equipment"},
-        "candidates": pd.DataFrame({"cluster_a": ["Automotive"], "cluster_b": ["Metalworking Technology"]}),
-        "bridging": pd.DataFrame({"cluster": ["Metalworking Technology"]}),
-        "ris3": {"kind": "regional", "found": True, "period": "2021-2027", "owner": "XX1", "owner_level": 2,
-                 "strategy": "Test S3", "coverage": 0.755, "fit": 0.31, "region": "XX12", "not_found": [],
-                 "n_priorities": 5, **ris3},
-    }
+    summary = NS(year=2014, scheme="uscmp", leading_cluster="Automotive", leading_lq=2.4, variety_pct=80.0,
+                 related_pct=70.0, unrelated_pct=20.0, eci_rank=12, n_regions=280)
+    names = pd.Series({"C27": "Manufacture of electrical equipment"})
+    view = NS(place=NS(name="Testville", code="XX123", level=3, key="testville"), region="XX12",
+              region_name="Testregion", summary=summary, clusters=clusters, caveats=[],
+              study=NS(year=2014, space=NS(names=lambda: names)),
+              opportunities=pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"]},
+                                         index=["C27"]),
+              cooperation=pd.DataFrame({"cluster_a": ["Automotive"], "cluster_b": ["Metalworking Technology"]}),
+              bridging=pd.DataFrame({"cluster": ["Metalworking Technology"]}))
+    fit = dict(kind="regional", found=True, period="2021-2027", region="XX12", owner="XX1", owner_level=2,
+               strategy="Test S3", coverage=0.755, fit=0.31, n_priorities=5, not_found=())
+    return view, Ris3Fit(**{**fit, **ris3})
 
 
 def test_layout_shows_big_numbers_stars_and_skips_partial_clusters():
-    texts = [t.get_text() for t in cards.draw(_summary()).texts]
+    texts = [t.get_text() for t in cards.draw(*_view()).texts]
     assert "Testville" in texts
     assert "76%" in texts and "31%" in texts  # coverage and fit, rounded
     assert "★★★" in texts and "★★☆" in texts
@@ -92,9 +97,9 @@ def test_layout_shows_big_numbers_stars_and_skips_partial_clusters():
 
 
 def test_layout_without_a_list_invents_nothing():
-    s = _summary(kind="strengths only", found=False, coverage=None, fit=None,
-                 not_found=["Testregion 2021-2027"])
-    texts = [t.get_text() for t in cards.draw(s).texts]
+    view, fit = _view(kind="strengths only", found=False, coverage=None, fit=None,
+                      not_found=("Testregion 2021-2027",))
+    texts = [t.get_text() for t in cards.draw(view, fit).texts]
     assert "RIS3 list not found" in texts
     assert not any(re.fullmatch(r"\d+%", t) for t in texts), "no coverage or fit without a list"
     assert any("Testregion 2021-2027" in t for t in texts)

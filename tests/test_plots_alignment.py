@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from s3lib import plots
-from s3lib.alignment import MISSING, NOT_MEASURABLE
+from s3lib.measures.alignment import MISSING, NOT_MEASURABLE
 
 # two priorities x four industries: C21 specialised, C26 partial and under-represented,
 # K64 not measurable, C20 confidential; "2 Digital" does not map C21 or K64 (blank cells)

@@ -1,0 +1,49 @@
+"""Atomic file writes: a reader never sees a half-written file under its final name.
+
+Every file s3lib writes (snapshot tables, figures, cards, executed notebooks, pages) is written
+to a temporary sibling first and moved into place with :func:`os.replace`, which is atomic on
+one file system. On an error the temporary file is removed and the previous file, if any, stays.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> target = pathlib.Path(tempfile.mkdtemp()) / "table.txt"
+>>> with atomic_write(target) as tmp:
+...     _ = tmp.write_text("done")
+>>> target.read_text()
+'done'
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["atomic_write", "sibling"]
+
+
+def sibling(final: Path, suffix: str = "") -> Path:
+    """A new, empty temporary file next to ``final`` (same folder, hidden name, readable by all)."""
+    final = Path(final)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=suffix or final.suffix or ".tmp", dir=final.parent)
+    os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are for everyone to read
+    return Path(tmp)
+
+
+@contextmanager
+def atomic_write(final: Path):
+    """Yield a temporary path next to ``final``; move it to ``final`` when the block succeeds.
+
+    The parent folder is created if needed. If the block raises, the temporary file is removed
+    and ``final`` is left as it was.
+    """
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = sibling(final)
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
