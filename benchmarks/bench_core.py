@@ -20,7 +20,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
-from s3lib import complexity, relatedness, specialisation
+from s3lib.measures import complexity, relatedness, specialisation
 from s3lib.errors import S3libError
 
 

@@ -33,7 +33,7 @@ from IPython.display import Image, Markdown, display
 from matplotlib.patches import Patch
 
 from s3lib import data, plots
-from s3lib.run import SUITE_KEY
+from s3lib.tasks import SUITE_KEY
 
 PLACES = [data.place(p) for p in places]
 NUTS2 = list(dict.fromkeys(p.nuts2 for p in PLACES if p.nuts2))

@@ -27,15 +27,17 @@ scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML map
 # %% slideshow={"slide_type": "skip"}
 from IPython.display import Image, Markdown, display
 
-from s3lib import data, plots, profile
+from s3lib import data, plots, sectors
+from s3lib.study import Study
 
-P = data.place(place)
-S = profile.summary(place, year=year, scheme=scheme, candidates=False)  # candidates: notebook 03
-LABEL = f"{P.name} ({P.nuts2})"  # industry figures are for the NUTS2 region
-SOURCES = [plots.SOURCE_SBS, plots.SOURCE_USCMP if S["scheme"] == "uscmp" else f"Clusters: scheme {S['scheme']}."]
-display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {P.nuts2} {S['nuts2_name']}, NUTS1 {P.nuts1} "
-                 f"{S['nuts1_name']}; year {year}; cluster scheme `{S['scheme']}`.\n\n"
-                 + "\n".join(f"- {note}" for note in S["level_notes"])))
+study = Study("sbs", level=2, year=year, scheme=scheme)  # the EU-wide state, computed once
+V = study.at(place)  # this place: its NUTS2 region's clusters, structure and notes
+P, S = V.place, V.summary
+LABEL = V.label  # industry figures are for the NUTS2 region
+SOURCES = [study.space.source, plots.SOURCE_USCMP if S.scheme == "uscmp" else f"Clusters: scheme {S.scheme}."]
+display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {V.region} {V.region_name}, NUTS1 {P.nuts1} "
+                 f"{V.name_of(P.nuts1)}; year {year}; cluster scheme `{S.scheme}`.\n\n"
+                 + "\n".join(f"- {note}" for note in V.notes)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The cluster portfolio
@@ -52,17 +54,17 @@ display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {P.nuts2} {S['nuts2_nam
 # NACE K is not in the business statistics).
 
 # %% slideshow={"slide_type": "subslide"}
-pf = S["portfolio"]
+pf = V.portfolio
 shown = pf[["cluster", "employment", "share", "lq", "stars", "strong", "coverage", "partial"]].head(15)
 display(shown.set_index("cluster").style.format({"employment": "{:,.0f}", "share": "{:.1%}", "lq": "{:.2f}",
                                                   "stars": "{:.0f}", "coverage": "{:.0%}"}))
-lead = S["leading_cluster"]
+lead = S.leading_cluster
 display(Markdown(
-    f"{S['nuts2_name']} ({P.nuts2}) has employment observed in {S['n_clusters']} traded clusters in {year}; "
-    f"{S['n_starred']} have two or three stars and {S['n_strong']} are strong clusters. The largest is "
+    f"{V.region_name} ({V.region}) has employment observed in {S.n_clusters} traded clusters in {year}; "
+    f"{S.n_starred} have two or three stars and {S.n_strong} are strong clusters. The largest is "
     f"**{pf['cluster'].iloc[0]}** ({pf['employment'].iloc[0]:,.0f} persons employed, LQ {pf['lq'].iloc[0]:.2f}); "
     f"the leading cluster (most stars, then most employment, at least 0.5 % of the region's employment and not "
-    f"partial) is **{lead}** (LQ {S['leading_lq']:.2f}). Rows marked partial are fragments: "
+    f"partial) is **{lead}** (LQ {S.leading_lq:.2f}). Rows marked partial are fragments: "
     f"{', '.join(pf.loc[pf['partial'], 'cluster'].head(5)) or 'none'}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -73,12 +75,12 @@ display(Markdown(
 # the region (tiny divisions produce large but meaningless LQs).
 
 # %% slideshow={"slide_type": "subslide"}
-spec = S["specialisations"].head(10)
+spec = V.specialisations.head(10)
 display(spec.set_index("nace").style.format({"employment": "{:,.0f}", "share": "{:.1%}", "lq": "{:.2f}"}))
 top = spec.iloc[0]
 display(Markdown(
     f"The most specialised division with meaningful employment is {top['nace']} {top['name']} "
-    f"(LQ {top['lq']:.2f}, {top['employment']:,.0f} persons employed); {int((S['specialisations']['lq'] >= 2).sum())} "
+    f"(LQ {top['lq']:.2f}, {top['employment']:,.0f} persons employed); {int((V.specialisations['lq'] >= 2).sum())} "
     f"divisions have an LQ of 2 or more."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -100,9 +102,9 @@ display(Image(plots.save(fig, place, "01", "cluster-bars")))
 # %% slideshow={"slide_type": "fragment"}
 top12 = pf.head(12)
 display(Markdown(
-    f"Of the 12 largest clusters, {int((top12['lq'] >= 1).sum())} are more concentrated in {S['nuts2_name']} than in "
+    f"Of the 12 largest clusters, {int((top12['lq'] >= 1).sum())} are more concentrated in {V.region_name} than in "
     f"the EU (LQ ≥ 1). Together they employ {top12['employment'].sum():,.0f} people, "
-    f"{top12['employment'].sum() / S['employment']:.0%} of the region's observed business-economy employment."))
+    f"{top12['employment'].sum() / S.employment:.0%} of the region's observed business-economy employment."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The leading cluster across Europe
@@ -112,14 +114,11 @@ display(Markdown(
 # city marked. Grey hatched regions have none of the cluster's industries observed.
 
 # %% slideshow={"slide_type": "subslide"}
-regions2 = data.geometries(2)
-lq_map = regions2.merge(profile.eu_cluster_lq(year, scheme)[lead].rename("lq"), left_on="code",
-                        right_index=True, how="left")
+lead_lq = study.cluster_lq[lead]
 city = plots.label_points(data.geometries(3), [P.code], [P.name]) if P.level == 3 else None
-in_data = lq_map["country"].isin(set(lq_map.loc[lq_map["lq"].notna(), "country"]))  # countries in the statistics
 fig, ax = plots.figure()
-plots.region_map(ax, lq_map[in_data], "lq", cmap=plots.DIVERGING, norm=plots.lq_norm(4), context=lq_map[~in_data],
-                 label=f"LQ of {plots.short_name(lead, 34)} (log scale)", highlight=[P.nuts2], points=city)
+plots.cluster_map(ax, data.geometries(2), lead_lq, label=f"LQ of {plots.short_name(lead, 34)} (log scale)",
+                  highlight=[V.region], points=city)
 plots.annotate(fig, f"LQ of {plots.short_name(lead, 34)}", place=LABEL, level="NUTS2", year=year,
                source=SOURCES + [plots.SOURCE_GISCO])
 display(Image(plots.save(fig, place, "01", "leading-cluster-map")))
@@ -128,10 +127,10 @@ display(Image(plots.save(fig, place, "01", "leading-cluster-map")))
 # **For this place:** where the region stands among all EU NUTS2 regions in its leading cluster.
 
 # %% slideshow={"slide_type": "fragment"}
-ranked = lq_map.dropna(subset=["lq"]).sort_values("lq", ascending=False).reset_index(drop=True)
-rank = int(ranked.index[ranked["code"] == P.nuts2][0]) + 1
-peers = ", ".join(f"{r.code} {r['name']} ({r.lq:.1f})" for _, r in ranked.head(3).iterrows())
-display(Markdown(f"{S['nuts2_name']} ranks {rank} of {len(ranked)} NUTS2 regions by LQ in {lead}; the highest LQs "
+ranked = lead_lq.dropna().sort_values(ascending=False)
+rank = int((ranked > ranked[V.region]).sum()) + 1
+peers = ", ".join(f"{code} {V.name_of(code)} ({value:.1f})" for code, value in ranked.head(3).items())
+display(Markdown(f"{V.region_name} ranks {rank} of {len(ranked)} NUTS2 regions by LQ in {lead}; the highest LQs "
                  f"are {peers}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -144,21 +143,20 @@ display(Markdown(f"{S['nuts2_name']} ranks {rank} of {len(ranked)} NUTS2 regions
 # coarse sectors (G-J, K-N, O-U) a second panel compares all levels on those.
 
 # %% slideshow={"slide_type": "subslide"}
-sectors = profile.sector_shares(place, year)
-names = data.regions().drop_duplicates("code").set_index("code")["name"]
-panels = sectors["panels"]
+shares = sectors.sector_shares(P, year)
+panels = shares["panels"]
 fig, axes = plots.figure(1, len(panels), width_ratios=[len(p) for p in panels], squeeze=False)
 colours = {"NUTS3": plots.OKABE_ITO[1], "NUTS2": plots.OKABE_ITO[0], "NUTS1": plots.OKABE_ITO[2],
            "country": "#7F7F7F"}
 for ax, panel in zip(axes[0], panels):
-    pretty = panel.rename(columns=lambda c: f"{c} {plots.short_name(names.get(c, ''), 18)} ({sectors['regions'][c]})")
-    plots.grouped_bars(ax, pretty, colours=[colours[sectors["regions"][c]] for c in panel.columns],
-                       unit="% of employment" if sectors["source"] == "nama" else "% of business-economy employment",
+    pretty = panel.rename(columns=lambda c: f"{c} {plots.short_name(V.name_of(c) or '', 18)} ({shares['regions'][c]})")
+    plots.grouped_bars(ax, pretty, colours=[colours[shares["regions"][c]] for c in panel.columns],
+                       unit="% of employment" if shares["source"] == "nama" else "% of business-economy employment",
                        label_width=22)
     ax.legend(fontsize=11.5, loc="best")
-source = plots.SOURCE_NAMA if sectors["source"] == "nama" else plots.SOURCE_SBS
-levels_shown = "NUTS" + "/".join(lvl.replace("country", "NUTS0")[-1] for lvl in dict.fromkeys(sectors["regions"].values()))
-plots.annotate(fig, "Employment by broad sector", place=f"{P.name} ({next(iter(sectors['regions']))})",
+source = plots.SOURCE_NAMA if shares["source"] == "nama" else plots.SOURCE_SBS
+levels_shown = "NUTS" + "/".join(lvl.replace("country", "NUTS0")[-1] for lvl in dict.fromkeys(shares["regions"].values()))
+plots.annotate(fig, "Employment by broad sector", place=f"{P.name} ({next(iter(shares['regions']))})",
                level=levels_shown, year=year, source=[source])
 display(Image(plots.save(fig, place, "01", "sectors-city-region")))
 
@@ -166,12 +164,12 @@ display(Image(plots.save(fig, place, "01", "sectors-city-region")))
 # **For this place:** the largest differences from the country, and what the data leave out.
 
 # %% slideshow={"slide_type": "fragment"}
-notes = [f"- {n}" for n in sectors["notes"]]
+notes = [f"- {n}" for n in shares["notes"]]
 first = panels[0]
 own = first.columns[0]
 country = P.country if P.country in first.columns else first.columns[-1]
 gap = (first[own] - first[country]).sort_values()
-text = (f"Compared with {country}, {own} ({sectors['regions'][own]}) has its largest surplus share in "
+text = (f"Compared with {country}, {own} ({shares['regions'][own]}) has its largest surplus share in "
         f"{gap.index[-1]} {plots.SECTOR_LABELS.get(gap.index[-1], '')} ({gap.iloc[-1] * 100:+.1f} points) and its largest "
         f"deficit in {gap.index[0]} {plots.SECTOR_LABELS.get(gap.index[0], '')} ({gap.iloc[0] * 100:+.1f} points).")
 if "K" in first.index:

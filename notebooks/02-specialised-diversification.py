@@ -34,42 +34,26 @@ year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
 base_year: int = 2010  # base year for entries and exits (2010 is the earliest year with France)
 
 # %% slideshow={"slide_type": "skip"}
-import warnings
-
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from s3lib import data, opportunities, plots, relatedness, space, variety
-from s3lib import specialisation as spec
-from s3lib.errors import UsageError
+from s3lib import plots
+from s3lib.study import Study
 
-P = data.place(place)
-region = P.nuts2 or P.code
-if len(region) != 4:
-    raise UsageError(f"{P.name} ({P.code}) is a NUTS{P.level} region; give a NUTS2 or NUTS3 place")
-if base_year >= year:
-    raise UsageError(f"base_year ({base_year}) must come before year ({year})")
-names = data.regions(2).set_index("code")["name"]
-where = f"{P.name} ({region})"  # for titles
-full = f"{P.name} ({P.code})" + (f", NUTS2 region {region} {names.get(region, '')}" if P.code != region else "")
-nace = data.nace("division").set_index("code")["name"]
+S = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite, computed once
+V = S.at(place)  # this place's NUTS2 region
+P, region = V.place, V.region
+where = V.label  # for titles
+full = f"{P.name} ({P.code})" + (f", NUTS2 region {region} {V.region_name}" if P.code != region else "")
+nace = S.space.names()
 label = {c: f"{c} {plots.short_name(n)}" for c, n in nace.items()}
-
-
-S = space.eu(year)  # the EU industry space shared by notebooks 02-05 and the card (s3lib.space)
-X0 = data.eu_matrix(2, base_year)
-if region not in S.matrix.index:
-    raise UsageError(f"no NUTS2 business statistics for {region} ({P.name}) in {year}")
-X = S.matrix.loc[S.sample]  # regions with >= 50 % of divisions observed
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    panel = spec.covered_regions(X0, S.matrix, min_coverage=space.MIN_COVERAGE, keep=[region])
-notes = list(S.notes) + [str(w.message) for w in caught]
-coverage = spec.coverage(S.matrix).loc[region]
+changes = V.changes(base_year)  # presence in both years over the regions observed in both
+panel = changes.panel
+notes = list(S.notes) + list(changes.notes)
 M = S.presence
 display(Markdown(
     f"**{full}**, {year} (base year {base_year}). {S.describe()}. {len(panel)} regions are observed with at "
-    f"least half of the divisions in both {base_year} and {year}. {region} has {coverage:.0%} of its divisions "
+    f"least half of the divisions in both {base_year} and {year}. {region} has {V.summary.coverage:.0%} of its divisions "
     f"observed in {year}" + (f" ({'; '.join(notes)})." if notes else ".")
 ))
 
@@ -88,22 +72,22 @@ display(Markdown(
 # region's observed cells: a confidential cell is left out, not counted as zero.
 
 # %% slideshow={"slide_type": "subslide"}
-V = variety.decompose(X)
-pct = V.rank(pct=True).loc[region] * 100
-peers = [r for r in V.index if r.startswith(P.country) and r != region]
+VAR = S.structure.loc[S.sample, ["variety", "related", "unrelated"]]  # regions with >= 50 % of divisions observed
+pct = S.structure.loc[region, ["variety_pct", "related_pct", "unrelated_pct"]].set_axis(["variety", "related", "unrelated"])
+peers = [r for r in VAR.index if r.startswith(P.country) and r != region]
 fig, ax = plots.figure()
-plots.variety_scatter(ax, V, region, peers, label=f"{region} {names.get(region, '')}", group_label=f"other {P.country} regions")
+plots.variety_scatter(ax, VAR, region, peers, label=f"{region} {V.region_name}", group_label=f"other {P.country} regions")
 plots.annotate(fig, "Related vs unrelated variety", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
                        (f"Method: Frenken et al. (2007), NACE divisions within sections, shares of observed employment; "
-                        f"{len(V)} NUTS2 regions with >= 50 % of divisions observed.")])
+                        f"{len(VAR)} NUTS2 regions with >= 50 % of divisions observed.")])
 Image(plots.save(fig, place, "02", "variety"))
 
 # %% slideshow={"slide_type": "fragment"}
-v = V.loc[region]
+v = VAR.loc[region]
 display(Markdown(
     f"{region} has a variety of **{v['variety']:.2f} bits** (percentile {pct['variety']:.0f} of the "
-    f"{len(V)} regions): related variety {v['related']:.2f} bits (percentile {pct['related']:.0f}) and "
+    f"{len(VAR)} regions): related variety {v['related']:.2f} bits (percentile {pct['related']:.0f}) and "
     f"unrelated variety {v['unrelated']:.2f} bits (percentile {pct['unrelated']:.0f}). "
     + ("Its variety is more related than that of most European regions: many divisions inside the same sections."
        if pct["related"] > pct["unrelated"] else
@@ -135,16 +119,16 @@ display(Markdown(
 
 # %% slideshow={"slide_type": "subslide"}
 eci, pci = S.eci, S.pci
-C = S.candidates(region)
+C = V.opportunities
 have = M.loc[region] == 1
 present = pd.DataFrame({"density": S.density.loc[region], "pci": pci})[have]
 ideal = C[C["quadrant"] == "low risk, high benefit"]
-best = ideal.assign(score=ideal["density"].rank(pct=True) + ideal["pci"].rank(pct=True)).nlargest(8, "score")
+best = ideal.nlargest(8, "score")  # score: mean percentile rank of density and PCI among the candidates
 fig, ax = plots.figure()
 plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index})
 plots.annotate(fig, "Diversification opportunities", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
-                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(S.matrix)} NUTS2 regions; co-location proximity; "
+                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(S.counts)} NUTS2 regions; co-location proximity; "
                         "PCI (Hidalgo & Hausmann 2009); quadrants at the candidates' medians.")])
 Image(plots.save(fig, place, "02", "opportunities"))
 
@@ -159,7 +143,7 @@ table = pd.DataFrame({
     "industry": [label[c] for c in best.index],
     "relatedness density": best["density"].round(3),
     "PCI": best["pci"].round(2),
-    f"employment {year}": S.matrix.loc[region, best.index].round(0),
+    f"employment {year}": S.counts.loc[region, best.index].round(0),
     "LQ": LQ.loc[region, best.index].round(2),
 }, index=best.index).rename_axis("NACE")
 display(table.style.format(precision=3, thousands=",").format({f"employment {year}": "{:,.0f}", "LQ": "{:.2f}", "PCI": "{:.2f}"}))
@@ -201,12 +185,11 @@ display(Markdown(
 # not published) is neither an entry nor an exit: it is counted as unknown and listed below.
 
 # %% slideshow={"slide_type": "subslide"}
-XA, XB = X0.loc[panel], S.matrix.loc[panel]
-LA, LB = spec.location_quotient(XA), spec.location_quotient(XB)
-MA, MB = spec.presence(LA), spec.presence(LB)
+XA, XB, LA, LB = changes.counts0, changes.counts1, changes.lq0, changes.lq1
+MA, MB = changes.presence0, changes.presence1
 in_base = region in panel
 if in_base:
-    T = spec.transitions(MA.loc[[region]], MB.loc[[region]]).loc[region]
+    T = changes.transitions(region)
     moves = pd.DataFrame({
         "status": T,
         f"LQ {base_year}": LA.loc[region].round(2),
@@ -262,8 +245,7 @@ if in_base:
 # of its cells with $M = 1$ in the analysis year.
 
 # %% slideshow={"slide_type": "subslide"}
-D0 = relatedness.density(MA, relatedness.proximity(MA))
-por = opportunities.principle_of_relatedness(MA, MB, D0)
+D0, por = changes.density0, changes.principle
 overall = por.attrs["entries"] / por.attrs["at_risk"]
 # the region's own cells at risk, in the same bins (each bin holds the densities up to its density_max)
 own = pd.DataFrame({"d": D0.loc[region], "m0": MA.loc[region], "m1": MB.loc[region]}).dropna() if in_base else None

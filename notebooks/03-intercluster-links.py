@@ -35,21 +35,22 @@ scheme: str = "uscmp"  # cluster scheme: "uscmp" (US Cluster Mapping, 51 traded 
 import networkx as nx
 from IPython.display import Image, Markdown, display
 
-from s3lib import clusters, data, links, plots
+from s3lib import plots
+from s3lib.study import Study
 
-P = data.place(place)
-portfolio = clusters.portfolio(place, year=year, scheme=scheme)
-region = portfolio["region"].iloc[0]
-source = "uscmp" if str(scheme).lower() == "uscmp" else "colocation"
-network = links.cluster_network(source, year=year, scheme=scheme)
-where = f"{P.name} ({region})"
+study = Study("sbs", level=2, year=year, scheme=scheme)
+V = study.at(place)
+P, region, portfolio = V.place, V.region, V.portfolio
+source = "uscmp" if study.scheme.name == "uscmp" else "colocation"
+network = study.network
+where = V.label
 full = f"{P.name} ({P.code})" + (f", NUTS2 region {region}" if P.code != region else "")
 emp = portfolio.set_index("cluster")["employment"]
 lq = portfolio.set_index("cluster")["lq"]
 specialised = lq[lq >= 1].index
 partial = portfolio.loc[portfolio["partial"], "cluster"].tolist()
 missing = sorted(set(network.nodes) - set(emp.index))
-sources = [plots.SOURCE_SBS, plots.SOURCE_USCMP if source == "uscmp" else
+sources = [study.space.source, plots.SOURCE_USCMP if source == "uscmp" else
            f"Clusters: scheme {scheme}; links: EU co-location of NACE divisions, {year} (s3lib)."]
 display(Markdown(
     f"**{full}**, {year}, cluster scheme `{scheme}`: {len(emp)} of {network.number_of_nodes()} clusters observed "
@@ -74,7 +75,7 @@ display(Markdown(
 # place gets the same map.
 
 # %% slideshow={"slide_type": "subslide"}
-coop = links.cooperation_candidates(place, year=year, scheme=scheme)
+coop = V.cooperation
 pos = plots.network_layout(network, seed=2014)
 shown = list(emp.nlargest(6).index) + list(lq[emp.reindex(lq.index) > 0].nlargest(8).index)
 shown = list(dict.fromkeys(shown))[:12]
@@ -121,7 +122,7 @@ display(Markdown(
 # clusters in which this place is specialised.
 
 # %% slideshow={"slide_type": "subslide"}
-bridges = links.bridging(network)
+bridges = study.bridging
 fig, ax = plots.figure()
 plots.betweenness_bars(ax, bridges, n=12, specialised=specialised)
 plots.annotate(fig, "Bridging clusters (betweenness)", place=where, level="NUTS2", year=year,
@@ -188,7 +189,7 @@ if len(coop):
 # coarse divisions, so agreement with the US links is partial by construction.
 
 # %% slideshow={"slide_type": "subslide"}
-eu = links.cluster_network("colocation", year=year, scheme=scheme)
+eu = study.colocation_network
 fig, ax = plots.figure()
 plots.network_chart(ax, eu, emp, lq, labels={c: plots.short_name(c, 30, first_part=False) for c in shown},
                     pos=plots.network_layout(eu, seed=2014), isolated_label="no link in the top decile of EU co-location:")

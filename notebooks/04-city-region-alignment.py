@@ -33,11 +33,12 @@ period: str = "auto"  # RIS3 period: "auto" (latest sourced list for the owner),
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from s3lib import alignment, data, plots
+from s3lib import data, plots, ris3
+from s3lib.measures import alignment as measures
 from s3lib.errors import DataError, UnknownChoiceError
 
 P = data.place(place)
-choice = alignment.choose(P.code, period)
+choice = ris3.choose(P.code, period)
 period_text = choice.period or "all periods"
 names = data.nace(level="division").set_index("code")["name"].to_dict()
 region_names = data.regions().set_index("code")["name"].to_dict()
@@ -54,7 +55,7 @@ levels = [lvl for lvl, code in ((1, P.nuts1), (2, P.nuts2), (3, P.nuts3))
 results, skipped = {}, {}
 for lvl in levels:
     try:
-        results[lvl] = alignment.align(P.code, year=year, level=lvl, **choice.align_kwargs())
+        results[lvl] = ris3.align(P.code, year=year, level=lvl, **choice.align_kwargs())
     except DataError as exc:
         skipped[lvl] = str(exc)
 main = results.get(2) or next(iter(results.values()), None)  # NUTS2: the finest level with NACE divisions
@@ -79,7 +80,7 @@ print(P, choice, {lvl: a.region for lvl, a in results.items()}, skipped, sep="\n
 
 # %% slideshow={"slide_type": "subslide"}
 try:
-    record = alignment.strategies(P.code)
+    record = ris3.strategies(P.code)
 except UnknownChoiceError:  # a region outside the curated table
     record = None
 owner = f"{where(P.ris3_owner)}, NUTS{P.ris3_level}" if P.ris3_owner else "not recorded"
@@ -150,8 +151,8 @@ if main is not None and len(main.match):
     measured = m[m["status"] == "measured"].drop_duplicates("industry")
     spec = measured[measured["specialised"].fillna(False).astype(bool)]
     top = measured.sort_values("lq", ascending=False).head(3)
-    not_meas = sorted(set(m.loc[m["status"] == alignment.NOT_MEASURABLE, "industry"]))
-    missing = sorted(set(m.loc[m["status"] == alignment.MISSING, "industry"]))
+    not_meas = sorted(set(m.loc[m["status"] == measures.NOT_MEASURABLE, "industry"]))
+    missing = sorted(set(m.loc[m["status"] == measures.MISSING, "industry"]))
     text = (f"In {where(main.region)}, the {len(main.priorities)} {rows_text} map to {m['industry'].nunique()} "
             f"industries; {len(measured)} are measured and **{len(spec)} are specialised** (LQ ≥ 1). Highest LQ: "
             + ", ".join(f"{r.industry} {plots.short_name(names.get(r.industry, ''), 30)} ({r.lq:.2f})"
@@ -308,7 +309,7 @@ else:
 # direction**: 1 same, 0 unrelated, -1 opposite.
 
 # %% slideshow={"slide_type": "subslide"}
-sim = alignment.similarity(P.code, year=year)
+sim = ris3.similarity(P.code, year=year)
 if len(sim):
     fig, ax = plots.figure()
     plots.similarity_bars(ax, sim)
@@ -346,8 +347,8 @@ if choice.period and choice.period[0].isdigit():
 elif choice.kind == "strengths only":
     notes.append(f"Years: employment {year}; the strength rows come from sources of periods "
                  f"{', '.join(sorted(set(main.priorities['period'])))} (n.d. = undated): see section 1.")
-if main is not None and (main.match["status"] == alignment.NOT_MEASURABLE).any():
-    codes = sorted(set(main.match.loc[main.match["status"] == alignment.NOT_MEASURABLE, "industry"]))
+if main is not None and (main.match["status"] == measures.NOT_MEASURABLE).any():
+    codes = sorted(set(main.match.loc[main.match["status"] == measures.NOT_MEASURABLE, "industry"]))
     notes.append(f"Not measurable in the business statistics: {', '.join(codes)}"
                  + (" (Hessen's Finanzwirtschaft: finance K64-K66 is invisible in SBS; only FinTech J62/J63 and, "
                     "at NUTS3, the broad sector K-N are measured)" if any(c.startswith("K") for c in codes) else "")

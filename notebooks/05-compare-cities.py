@@ -32,13 +32,17 @@ import math
 
 from IPython.display import Image, Markdown, display
 
-from s3lib import data, plots, profile
-from s3lib.run import SUITE_KEY
+from s3lib import data, plots
+from s3lib.study import Study
+from s3lib.tasks import SUITE_KEY
+from s3lib.view import LEADING_MIN_SHARE
 
-PLACES = [data.place(p) for p in places]
-T = profile.table(places, year=year, scheme=scheme)
+study = Study("sbs", level=2, year=year, scheme=scheme)
+VIEWS = [study.at(p) for p in places]
+PLACES = [v.place for v in VIEWS]
+T = study.table(PLACES)
 WHO = "six case places" if len(PLACES) == 6 else f"{len(PLACES)} places"
-SOURCES = [plots.SOURCE_SBS, plots.SOURCE_USCMP if scheme == "uscmp" else f"Clusters: scheme {scheme}."]
+SOURCES = [study.space.source, plots.SOURCE_USCMP if scheme == "uscmp" else f"Clusters: scheme {scheme}."]
 NROWS = 1 if len(PLACES) <= 3 else 2
 NCOLS = math.ceil(len(PLACES) / NROWS)
 
@@ -60,8 +64,8 @@ NCOLS = math.ceil(len(PLACES) / NROWS)
 #   by betweenness) the place hosts, and its most central present cluster.
 
 # %% slideshow={"slide_type": "subslide"}
-shown = T.assign(place=[f"{p.name} ({p.nuts2})" for p in PLACES]).set_index("place")
-columns = {"employment": "employment", "division_coverage": "divisions observed", "leading_cluster": "leading cluster",
+shown = T.assign(place=[v.label for v in VIEWS]).set_index("place")
+columns = {"employment": "employment", "coverage": "divisions observed", "leading_cluster": "leading cluster",
            "leading_lq": "LQ", "n_starred": "2-3 stars", "n_strong": "strong", "krugman": "Krugman",
            "herfindahl": "Herfindahl", "related": "related var.", "related_pct": "pct", "unrelated": "unrelated var.",
            "unrelated_pct": "pct ", "eci": "ECI", "eci_rank": "ECI rank", "n_bridging": "bridging",
@@ -98,12 +102,12 @@ display(Markdown(
 
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
-for ax, p in zip(axes.flat, PLACES):
-    pf = profile.portfolio(p.key, year, scheme)
-    eligible = pf[~pf["partial"] & (pf["share"] >= profile.LEADING_MIN_SHARE)]
+for ax, v in zip(axes.flat, VIEWS):
+    pf = v.portfolio
+    eligible = pf[~pf["partial"] & (pf["share"] >= LEADING_MIN_SHARE)]
     plots.cluster_bars(ax, eligible.sort_values("lq", ascending=False), n=5, value="lq", colorbar=False,
                        label_width=22, fontsize=11, wrap=True)
-    ax.set_title(f"{p.name} ({p.nuts2})", fontsize=14, loc="left", fontweight="bold")
+    ax.set_title(v.label, fontsize=14, loc="left", fontweight="bold")
     ax.set_xlabel("LQ (EU NUTS2 = 1)", fontsize=11)
 for ax in list(axes.flat)[len(PLACES):]:
     ax.set_visible(False)
@@ -114,10 +118,10 @@ display(Image(plots.save(fig, SUITE_KEY, "05", "top-clusters")))
 # **Reading the panels:** specialisations the places share.
 
 # %% slideshow={"slide_type": "fragment"}
-tops = {p.key: profile.portfolio(p.key, year, scheme) for p in PLACES}
 shared = {}
-for key, pf in tops.items():
-    for c in pf.loc[~pf["partial"] & (pf["lq"] >= 1) & (pf["share"] >= profile.LEADING_MIN_SHARE), "cluster"]:
+for v in VIEWS:
+    key, pf = v.place.key, v.portfolio
+    for c in pf.loc[~pf["partial"] & (pf["lq"] >= 1) & (pf["share"] >= LEADING_MIN_SHARE), "cluster"]:
         shared.setdefault(c, []).append(name[key])
 common = sorted(((c, k) for c, k in shared.items() if len(k) >= 3), key=lambda x: -len(x[1]))[:3]
 display(Markdown(
@@ -135,9 +139,8 @@ display(Markdown(
 # Grey dots are all EU NUTS2 regions; grey diagonals mark equal total variety $UV + RV$.
 
 # %% slideshow={"slide_type": "subslide"}
-indices = profile.eu_indices(year, scheme)
 fig, ax = plots.figure()
-plots.variety_places(ax, indices, {p.nuts2: f"{p.name} ({p.nuts2})" for p in PLACES})
+plots.variety_places(ax, study.structure, {v.region: v.label for v in VIEWS})
 plots.annotate(fig, "Related vs unrelated variety", place=WHO, level="NUTS2", year=year, source=[plots.SOURCE_SBS])
 display(Image(plots.save(fig, SUITE_KEY, "05", "variety")))
 
@@ -165,25 +168,21 @@ regions2 = data.geometries(2)
 centres = plots.label_points(regions2, list(regions2["code"]))
 x0, x1, y0, y1 = plots.EUROPE_EXTENT
 mainland = set(centres.loc[centres.geometry.x.between(x0, x1) & centres.geometry.y.between(y0, y1), "code"])
-cluster_lq = profile.eu_cluster_lq(year, scheme)
 cities = plots.label_points(data.geometries(3), [p.code for p in PLACES], [p.name for p in PLACES])
-norm = plots.lq_norm(4)
 fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
-for ax, p, (_, row) in zip(axes.flat, PLACES, T.iterrows()):
-    lead = row["leading_cluster"]
-    frame = regions2.merge(cluster_lq[lead].rename("lq"), left_on="code", right_index=True, how="left")
-    in_data = frame["country"].isin(set(frame.loc[frame["lq"].notna(), "country"]))  # countries in the statistics
-    country = [c for c in frame.loc[frame["country"] == p.country, "code"] if c in mainland]
-    plots.region_map(ax, frame[in_data], "lq", cmap=plots.DIVERGING, norm=norm, highlight=[p.nuts2],
-                     points=cities[cities["code"] == p.code], colorbar=False, context=frame[~in_data],
-                     extent=plots.extent_of(regions2, country, pad=0.05, aspect=1.3))
+for ax, v, (_, row) in zip(axes.flat, VIEWS, T.iterrows()):
+    lead, p = row["leading_cluster"], v.place
+    country = [c for c in regions2.loc[regions2["country"] == p.country, "code"] if c in mainland]
+    plots.cluster_map(ax, regions2, study.cluster_lq[lead], highlight=[v.region],
+                      points=cities[cities["code"] == p.code], colorbar=False,
+                      extent=plots.extent_of(regions2, country, pad=0.05, aspect=1.3))
     if ax.get_legend():
         ax.get_legend().remove()
-    ax.set_title(f"{p.name} ({p.nuts2})\n{plots.short_name(lead, 34)}, LQ {row['leading_lq']:.1f}", fontsize=12.5,
+    ax.set_title(f"{v.label}\n{plots.short_name(lead, 34)}, LQ {row['leading_lq']:.1f}", fontsize=12.5,
                  loc="left")
 for ax in list(axes.flat)[len(PLACES):]:
     ax.set_visible(False)
-plots.lq_colorbar(fig, axes, norm, label="LQ of the place's leading cluster (log scale)")
+plots.lq_colorbar(fig, axes, plots.lq_norm(4), label="LQ of the place's leading cluster (log scale)")
 plots.annotate(fig, "Leading clusters by region", place=WHO, level="NUTS2", year=year,
                source=SOURCES + [plots.SOURCE_GISCO])
 fig.get_layout_engine().set(rect=(0, 0.095, 1, 0.93))  # room for the two-line panel titles under the title
@@ -194,10 +193,10 @@ display(Image(plots.save(fig, SUITE_KEY, "05", "leading-cluster-maps")))
 
 # %% slideshow={"slide_type": "fragment"}
 ranks = []
-for p, (_, row) in zip(PLACES, T.iterrows()):
-    col = cluster_lq[row["leading_cluster"]]
+for v, (_, row) in zip(VIEWS, T.iterrows()):
+    p, col = v.place, study.cluster_lq[row["leading_cluster"]]
     same = col[[c for c in col.index if c.startswith(p.country)]].dropna()
-    ranks.append(f"{p.name}: {row['leading_cluster']} ranks {int((same > same[p.nuts2]).sum()) + 1} of {len(same)} "
+    ranks.append(f"{p.name}: {row['leading_cluster']} ranks {int((same > same[v.region]).sum()) + 1} of {len(same)} "
                  f"{p.country} regions")
 display(Markdown("; ".join(ranks) + "."))
 
