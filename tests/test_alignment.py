@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from s3lib import ris3
-from s3lib.measures import alignment as al
 from s3lib.errors import UsageError
+from s3lib.measures import alignment as al
 
 # ----------------------------------------------------------------------------- the hand-made place
 #

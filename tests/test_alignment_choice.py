@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from s3lib import ris3
-from s3lib.measures import alignment as al
 
 
 @pytest.mark.parametrize("place, kind, period", [

@@ -283,8 +283,9 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
 
     Examples
     --------
-    >>> from s3lib.config import RAW_DIR, DATA_DIR
-    >>> entries = build(RAW_DIR, DATA_DIR)          # doctest: +SKIP
+    >>> import tempfile
+    >>> from s3lib.config import RAW_DIR
+    >>> entries = build(RAW_DIR, tempfile.mkdtemp())  # doctest: +SKIP
     >>> [e["file"] for e in entries]                # doctest: +SKIP
     ['ags_nuts.parquet', 'kldb.parquet', 'occupations.parquet']
     """

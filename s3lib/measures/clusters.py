@@ -321,7 +321,7 @@ def portfolio_table(persons: pd.DataFrame, units: pd.DataFrame, scheme: ClusterS
     --------
     >>> s = ClusterScheme("d", pd.DataFrame({"nace": ["A", "B"], "cluster": ["K", "L"], "weight": [1.0, 1.0]}))
     >>> x = pd.DataFrame({"A": [1.0, 3.0], "B": [3.0, 1.0]}, index=["r1", "r2"])
-    >>> portfolio_table(x, x, s).loc[("r1", "K"), "lq"]
+    >>> float(portfolio_table(x, x, s).loc[("r1", "K"), "lq"])
     0.5
     """
     emp, est = cluster_matrix(persons, scheme), cluster_matrix(units, scheme)

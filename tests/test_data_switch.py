@@ -1,0 +1,105 @@
+"""Switching ``S3LIB_DATA_DIR`` to another snapshot changes every public result after
+``clear_cache()``; nothing is recomputed while the snapshot stays the same.
+
+The modified copy of the bundled snapshot changes three things a reader would notice:
+Darmstadt's (DE71) chemicals employment is ten times larger, the US CMP scheme loses its
+Tobacco cluster, and Hessen's first RIS3 priority gets a new English name.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from s3lib import cards, data, ris3, schemes, study
+from s3lib.config import DATA_DIR
+from s3lib.data import _store
+from s3lib.study import Study
+
+CHEM = "Downstream Chemical Products"
+
+
+def _rehash(folder, names):
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for e in manifest["files"]:
+        if e["file"] in names:
+            e["sha256"] = _store.sha256(folder / e["file"])
+            e["bytes"] = (folder / e["file"]).stat().st_size
+    path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def modified(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("snapshot") / "data"
+    shutil.copytree(DATA_DIR, folder)
+    emp = pd.read_parquet(folder / "employment.parquet")
+    hit = (emp["region"] == "DE71") & (emp["nace"] == "C20") & (emp["indicator"] == "persons") & (emp["year"] == 2014)
+    assert hit.sum() == 1
+    emp.loc[hit, "value"] *= 10
+    emp.to_parquet(folder / "employment.parquet")
+    scheme = pd.read_parquet(folder / "cluster_scheme_uscmp.parquet")
+    scheme[scheme["cluster"] != "Tobacco"].to_parquet(folder / "cluster_scheme_uscmp.parquet")
+    pri = pd.read_csv(folder / "ris3_priorities.csv", dtype=str, keep_default_na=False)
+    first = pri.index[pri["owner_code"] == "DE7"][0]
+    pri.loc[first, "priority_en"] = "Switched priority"
+    pri.to_csv(folder / "ris3_priorities.csv", index=False)
+    _rehash(folder, {"employment.parquet", "cluster_scheme_uscmp.parquet", "ris3_priorities.csv"})
+    return folder
+
+
+def _results():
+    s = Study("sbs", 2, 2014, "uscmp")
+    view, fit = cards.card_data("frankfurt")
+    portfolio = view.portfolio.set_index("cluster")
+    return {
+        "c20": float(s.counts.loc["DE71", "C20"]),
+        "clusters": len(schemes.uscmp().clusters),
+        "chem": float(portfolio.loc[CHEM, "employment"]),
+        "priority": ris3.align("frankfurt").priorities["priority_en"].tolist()[0],
+        "fit_n": fit.n_priorities,
+        "sha": _store.manifest_sha(),
+    }
+
+
+def test_every_public_result_follows_the_data_folder(modified, monkeypatch):
+    data.clear_cache()
+    before = _results()
+    monkeypatch.setenv("S3LIB_DATA_DIR", str(modified))
+    data.clear_cache()
+    after = _results()
+    assert after["sha"] != before["sha"]
+    assert after["c20"] == pytest.approx(10 * before["c20"])                       # the space
+    assert (before["clusters"], after["clusters"]) == (51, 50)                       # the scheme
+    assert after["chem"] > before["chem"] + 8 * before["c20"] * 0.01                 # clusters, card
+    assert before["priority"] != "Switched priority" == after["priority"]           # alignment
+    monkeypatch.delenv("S3LIB_DATA_DIR")
+    data.clear_cache()
+    assert _results() == before
+
+
+def test_nothing_is_recomputed_while_the_snapshot_is_unchanged(monkeypatch):
+    data.clear_cache()
+    calls = []
+    real = data.eu_matrix
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data, "eu_matrix", counting)
+    first = Study("sbs", 2, 2014, "uscmp")
+    first.at("frankfurt").summary
+    n = len(calls)
+    assert n >= 1
+    again = Study("sbs", 2, 2014, "uscmp")
+    assert again is first
+    again.at("Frankfurt am Main").summary
+    cards.card_data("DE71")
+    ris3.align("frankfurt")
+    assert len(calls) == n
+    study.clear_cache()
+    Study("sbs", 2, 2014, "uscmp").at("frankfurt").summary
+    assert len(calls) > n
