@@ -32,10 +32,11 @@ def test_manifest_entries_describe_every_file(built):
     out, entries = built
     assert [e["file"] for e in entries] == ["uscmp_clusters.parquet", "uscmp_naics_clusters.parquet",
                                            "uscmp_nace_classes.parquet", "cluster_scheme_uscmp.parquet",
-                                           "uscmp_related.parquet"]
+                                           "uscmp_related.parquet", "uscmp_carryover_audit.csv"]
     for e in entries:
         assert {"file", "sha256", "rows", "source", "vintage", "licence", "command"} <= set(e)
-        assert len(pd.read_parquet(out / e["file"])) == e["rows"]
+        read = pd.read_csv if e["file"].endswith(".csv") else pd.read_parquet
+        assert len(read(out / e["file"])) == e["rows"]
         assert "Cluster Mapping" in e["licence"]
     assert sum((out / e["file"]).stat().st_size for e in entries) < 1_000_000
     assert not list(out.glob(".*"))  # no temporary file left behind
@@ -87,8 +88,15 @@ def test_scheme_weights_sum_to_one_and_traded_at_most_one(built):
 
 
 def _division_weight_by_hand(division: str, cluster: str) -> float:
-    """Recompute w_dc from the raw files with plain Python (direct NAICS matches only)."""
+    """Recompute w_dc from the raw files with plain Python (direct NAICS matches only).
+
+    The rule of s3lib.data.build_uscmp: a class splits equally over its links without a note or
+    with an "Except ..." note (plus the documented LINK_CORRECTIONS), and over its other (partial)
+    links only when it has none of those; classes of the division count equally.
+    """
     import openpyxl
+
+    from s3lib.data.build_uscmp import LINK_CORRECTIONS
 
     wb = openpyxl.load_workbook(RAW_DIR / "uscmp-acr1-industry-clusters" / "NAICS_crosswalks_to_Cluster_system.xlsx",
                                 read_only=True)
@@ -99,19 +107,27 @@ def _division_weight_by_hand(division: str, cluster: str) -> float:
         rec = dict(zip(head, r))
         if str(rec["EmsiSpecificNAICS (non standard)"]).strip().upper() != "TRUE":
             cluster_of[str(rec["NAICS"])] = rec["Cluster"]
-    links = defaultdict(list)
+    links = defaultdict(list)   # class -> [(naics, is_main)]
     with open(RAW_DIR / "eurostat-correspondenceTables" / "NAICS2017_NACE.csv", encoding="utf-8-sig") as fh:
-        for r in csv.reader(fh):
-            if r[1][:2] == division[1:]:
-                links[r[1]].append(r[0])
+        records = [(r[0], r[1], r[4]) for r in list(csv.reader(fh))[1:]]
+    for naics, nace, note, *_ in list(records) + list(LINK_CORRECTIONS):
+        if nace[:2] == division[1:]:
+            note = note.strip()
+            admin = note.startswith(("New code introduced", "One-to-many")) or " renumbered into " in note
+            links[nace].append((naics.strip(), not note or admin or note.lower().startswith("except")))
     with open(RAW_DIR / "eurostat-correspondenceTables" / "Nace2_long.csv", encoding="utf-8") as fh:
         classes = [r["nace2"] for r in csv.DictReader(fh) if r["Level"] == "4" and r["nace2"][:2] == division[1:]]
-    share = [sum(cluster_of.get(n) == cluster for n in links[k]) / len(links[k]) for k in classes]
+    share = []
+    for k in classes:
+        main = [n for n, is_main in links[k] if is_main]
+        counted = main or [n for n, _ in links[k]]
+        share.append(sum(cluster_of.get(n) == cluster for n in counted) / len(counted))
     return sum(share) / len(classes)
 
 
 @pytest.mark.parametrize("division,cluster", [("C29", "Automotive"), ("C30", "Aerospace Vehicles and Defense"),
-                                              ("C21", "Biopharmaceuticals"), ("C28", "Metalworking Technology")])
+                                              ("C21", "Biopharmaceuticals"), ("C28", "Metalworking Technology"),
+                                              ("C30", "Water Transportation"), ("C11", "Food Processing and Manufacturing")])
 def test_division_weights_match_a_hand_recomputation(built, division, cluster):
     scheme = _read(built, "cluster_scheme_uscmp.parquet")
     got = scheme[(scheme["nace"] == division) & (scheme["cluster"] == cluster)]["weight"].sum()

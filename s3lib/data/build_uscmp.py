@@ -19,22 +19,39 @@ The NACE -> cluster scheme is **derived by s3lib** (no official EU table exists)
    541713, 517311) takes the clusters of the crosswalk codes sharing its 5-digit prefix, else its
    4-digit prefix, each matching crosswalk code counting equally; with no match it is ``unmapped``
    (crop and animal farming, whose crosswalk rows are Emsi-specific, and public administration).
-2. *Split classes: equal split per NAICS link.* A NACE class linked to m NAICS codes gives each
-   link weight 1/m: w_kc = (1/m) * sum over links of the link's share in cluster c. A link to a NACE
-   group (one row, ``01.2``) is spread equally over the classes of that group.
+2. *NACE class -> clusters: main links decide, partial links only fill in.* The correspondence
+   says with its ``Notes`` column how much of a NAICS industry a link carries. Each link is
+   ``whole`` (no note, or a note about the code only: "New code introduced in NAICS 2017",
+   "2012 code ... renumbered ...", "One-to-many links ..."), ``except`` (the note starts with
+   "Except": the industry minus the named products, e.g. 336611 shipbuilding -> 30.11 "Except
+   repairs performed in a shipyard") or ``partial`` (any other note: only the named products, e.g.
+   336360 motor vehicle seating -> 30.30 "Aircraft seats"). Whole and except links are the class's
+   *main* links. Rule ``main``: a class with at least one main link is split equally over its main
+   links and its partial links get weight 0 (they stay in the audit table). Rule ``partial-only``:
+   a class without a main link (a NAICS industry split by product over several classes, e.g.
+   114111 finfish fishing -> 03.11 marine / 03.12 freshwater) is split equally over its partial
+   links. Within a class w_kc = sum over counted links of (link weight) x (link's share in cluster
+   c). A link to a NACE group (one row, ``01.2``) counts 1/g in each of the group's g classes.
+   One link is added to the Eurostat table before the rule (:data:`LINK_CORRECTIONS`, a reason
+   per row): 325411 medicinal chemicals -> 21.10, which the table links only to 21.20, leaving
+   21.10 (basic pharmaceutical products) with nothing but "salicylic acid (nonmedicinal)".
 3. *Classes -> divisions: every class of the division counts equally.* The employment data is by
    NACE division and no employment by class exists in the data, so we assume the division's
    employment is spread equally over its NACE classes: w_dc = (1/K_d) * sum_k w_kc over the K_d
-   classes of division d in NACE Rev. 2.
+   classes of division d in NACE Rev. 2. ``uscmp_nace_classes.parquet`` keeps w_kc and K_d
+   (``n_classes``) per (class, cluster), so a later step can replace the equal class shares.
 
-Weights of a division sum to 1 over traded clusters, ``local`` and ``unmapped``; over the 51
-traded clusters they sum to <= 1, the remainder being local/other activity.
+Weights of a class and of a division sum to 1 over traded clusters, local clusters and
+``unmapped``; over the 51 traded clusters they sum to <= 1, the remainder being local/other activity.
+``uscmp_carryover_audit.csv`` lists every (class, NAICS link, cluster) with the note, the link
+type, whether the link counted, its contribution and the rule that decided the class.
 """
 from __future__ import annotations
 
 import gzip
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -43,12 +60,13 @@ import pandas as pd
 
 from s3lib.data import _store
 
-__all__ = ["RELATED_COLUMNS", "build"]
+__all__ = ["LINK_CORRECTIONS", "LINK_TYPES", "RELATED_COLUMNS", "RULES", "build", "link_type"]
 
 CROSSWALK = Path("uscmp-acr1-industry-clusters") / "NAICS_crosswalks_to_Cluster_system.xlsx"
 NAICS_NACE = Path("eurostat-correspondenceTables") / "NAICS2017_NACE.csv"
 NACE = Path("eurostat-correspondenceTables") / "Nace2_long.csv"
 RELATED = Path("uscmp-clustermapping-cmp") / "relatedClusters.json.gz"
+AUDIT = "uscmp_carryover_audit.csv"
 
 _CROSSWALK_VINTAGE = "ACR1/industry-clusters@59f88b820b8214435425f2971ff86ffd443f59fb"
 _CORR_VINTAGE = "eurostat/correspondenceTables@c86135fc5fe39651e9c74743001c91bf231aa80e"
@@ -96,7 +114,7 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
     naics = crosswalk.merge(clusters[["cluster", "cluster_code"]], on="cluster", how="left")
     naics["cluster_code"] = naics["cluster_code"].astype("Int64")
     naics = naics[["naics", "traded", "cluster_code", "cluster", "subcluster", "description"]]
-    classes = _class_weights(naics, raw_dir / NAICS_NACE, raw_dir / NACE)
+    classes, audit = _class_weights(naics, raw_dir / NAICS_NACE, raw_dir / NACE)
     scheme = _division_weights(classes)
 
     sources = {
@@ -120,6 +138,12 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
         _write_parquet_atomic(table.reset_index(drop=True), path)
         entries.append(_store.entry(out_dir, name, len(table), dataset=_DATASET, vintage=vintage,
                                     source=source, licence=licence, command=_COMMAND))
+    _write_csv_atomic(audit, out_dir / AUDIT)
+    entries.append(_store.entry(
+        out_dir, AUDIT, len(audit), kind="audit", dataset=_DATASET, vintage=f"{_CROSSWALK_VINTAGE}; {_CORR_VINTAGE}",
+        source=f"{sources['crosswalk']} + {sources['corr']}", licence=_LICENCE_DERIVED, command=_COMMAND,
+        description=("US CMP -> NACE carry-over audit: per cluster, each NACE class with its weight w_kc, every "
+                     "NAICS 2017 link with its note and type, whether it counted, and the rule that decided")))
     return entries
 
 
@@ -199,34 +223,135 @@ def _naics_shares(naics: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["naics", "kind", "cluster_code", "cluster", "share", "match"])
 
 
-def _class_weights(naics: pd.DataFrame, corr_path: Path, nace_path: Path) -> pd.DataFrame:
-    """Weights w_kc of every NACE class k in cluster c (equal split per NAICS link)."""
-    corr = pd.read_csv(corr_path, encoding="utf-8-sig", dtype=str, header=0,
-                       names=["naics", "nace", "nace_name", "naics_name", "notes"])
-    corr["naics"] = corr["naics"].str.strip()
-    classes = _nace_classes(nace_path)
-    # one row per (NAICS, class) link; a link to a group is spread over the group's classes
+#: Notes that describe the NAICS code, not a product split: such a link carries the whole industry.
+_CODE_NOTE = re.compile(r"^(new code introduced in naics|\d{4} code \d+ renumbered into \d+|one-to-many links)",
+                        re.IGNORECASE)
+#: A note starting with "Except": the industry minus the named products (still the class's main link).
+_EXCEPT_NOTE = re.compile(r"^except\b", re.IGNORECASE)
+
+#: Links added to the Eurostat NAICS 2017 -> NACE table before the rule: (NAICS, NACE class, note, reason).
+#: The note is what the link would carry in the table; the rule reads it like any other note.
+LINK_CORRECTIONS = (
+    ("325411", "21.10", "Except grading, grinding and milling of botanicals",
+     ("NAICS 325411 Medicinal and Botanical Manufacturing is (1) uncompounded medicinal chemicals and "
+     "their derivatives, i.e. bulk active substances = NACE 21.10 basic pharmaceutical products, and "
+     "(2) grading, grinding and milling of botanicals, which NACE puts in 21.20. The Eurostat table "
+     "links 325411 only to 21.20 (part 2) and gives 21.10 a single partial link, 325199 'Salicylic "
+     "acid (nonmedicinal)', so without this row basic pharmaceuticals would be Upstream Chemical Products")),
+)
+
+#: Link types (see the module docstring) and the class rules.
+LINK_TYPES = ("whole", "except", "partial")
+RULES = {"main": "split equally over the whole/except links; partial links ignored",
+         "partial-only": "no whole/except link: split equally over the partial links",
+         "none": "no link in the correspondence: unmapped"}
+
+
+def link_type(note) -> str:
+    """Type of a NAICS -> NACE link from its note: ``whole``, ``except`` or ``partial``.
+
+    >>> link_type(None), link_type("New code introduced in NAICS 2017")
+    ('whole', 'whole')
+    >>> link_type("Except repairs performed in a shipyard"), link_type("Aircraft seats")
+    ('except', 'partial')
+    """
+    text = "" if note is None or (isinstance(note, float) and np.isnan(note)) else str(note).strip()
+    if not text or _CODE_NOTE.match(text):
+        return "whole"
+    return "except" if _EXCEPT_NOTE.match(text) else "partial"
+
+
+def _read_links(corr_path: Path, classes: pd.DataFrame) -> pd.DataFrame:
+    """One row per (NAICS, NACE class) link of the correspondence plus :data:`LINK_CORRECTIONS`.
+
+    A link to a NACE group is spread over the group's g classes with base weight 1/g (else 1).
+    """
+    corr = pd.read_csv(corr_path, encoding="utf-8-sig", dtype=str, header=0, keep_default_na=False,
+                       names=["naics", "nace", "nace_name", "naics_name", "note"])
+    corr = corr.assign(source="Eurostat NAICS2017_NACE")
+    extra = pd.DataFrame([(n, k, note, f"s3lib correction: {why}") for n, k, note, why in LINK_CORRECTIONS],
+                         columns=["naics", "nace", "note", "source"], dtype=str)
+    title = corr.drop_duplicates("naics").set_index("naics")["naics_name"]
+    extra["naics_name"] = extra["naics"].map(title)
+    corr = pd.concat([corr, extra], ignore_index=True)
+    for col in ("naics", "nace", "note", "naics_name"):
+        corr[col] = corr[col].fillna("").str.strip()
+    corr["link_type"] = corr["note"].map(link_type)
     by_group = classes.groupby("group")["dotted"].apply(list)
     corr["dotted"] = [by_group[c] if c in by_group.index else [c] for c in corr["nace"]]
+    corr["base"] = 1.0 / corr["dotted"].map(len)
     corr = corr.explode("dotted")
-    corr["link_weight"] = 1.0 / corr.groupby("nace")["dotted"].transform("size")
     links = corr.merge(classes[["dotted", "nace_class", "division"]], on="dotted", how="inner")
-    links["link_weight"] /= links.groupby("nace_class")["link_weight"].transform("sum")
+    return links[["nace_class", "division", "naics", "naics_name", "nace", "note", "link_type", "base", "source"]]
+
+
+def _apply_rule(links: pd.DataFrame) -> pd.DataFrame:
+    """Add the class ``rule`` and each link's normalised weight (0 for an ignored link)."""
+    main = links["link_type"].isin(["whole", "except"])
+    has_main = main.groupby(links["nace_class"]).transform("any")
+    links = links.assign(rule=np.where(has_main, "main", "partial-only"), counted=main | ~has_main)
+    w = links["base"].where(links["counted"], 0.0)
+    links["link_weight"] = w / w.groupby(links["nace_class"]).transform("sum")
+    return links
+
+
+def _class_weights(naics: pd.DataFrame, corr_path: Path, nace_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Weights w_kc of every NACE class k in cluster c (rule in the module docstring), and the audit.
+
+    Returns
+    -------
+    classes : one row per (class, kind, cluster): ``weight`` = w_kc, ``n_classes`` = K_d of the
+        class's division, the ``rule`` that decided, ``n_links`` (links of the class),
+        ``n_counted`` (links that carry weight) and ``match`` (how the NAICS codes found a cluster).
+    audit : one row per (class, NAICS link, cluster), ignored links included.
+    """
+    classes = _nace_classes(nace_path)
+    links = _apply_rule(_read_links(corr_path, classes))
     links["n_links"] = links.groupby("nace_class")["naics"].transform("size")
+    links["n_counted"] = links.groupby("nace_class")["counted"].transform("sum")
     shares = _naics_shares(naics, links["naics"])
     merged = links.merge(shares, on="naics")
-    merged["weight"] = merged["link_weight"] * merged["share"]
-    out = (merged.groupby(["nace_class", "division", "kind", "cluster_code", "cluster"], dropna=False)
-           .agg(weight=("weight", "sum"), n_links=("n_links", "first"),
-                match=("match", lambda s: ",".join(sorted(set(s)))))
+    merged["contribution"] = merged["link_weight"] * merged["share"]
+    keys = ["nace_class", "division", "kind", "cluster_code", "cluster"]
+    counted = merged[merged["counted"]]
+    out = (counted.groupby(keys, dropna=False)
+           .agg(weight=("contribution", "sum"), rule=("rule", "first"), n_links=("n_links", "first"),
+                n_counted=("n_counted", "first"), match=("match", lambda s: ",".join(sorted(set(s)))))
            .reset_index())
     # classes that no NAICS reaches (none in the 2017 table, kept for safety) are unmapped
     absent = classes.loc[~classes["nace_class"].isin(out["nace_class"]), ["nace_class", "division"]]
     if not absent.empty:
         out = pd.concat([out, absent.assign(kind="unmapped", cluster_code=pd.NA, cluster="unmapped",
-                                            weight=1.0, n_links=0, match="none")])
+                                            weight=1.0, rule="none", n_links=0, n_counted=0, match="none")])
+    n_classes = classes.groupby("division")["nace_class"].nunique()
+    out["n_classes"] = out["division"].map(n_classes).astype("int64")
     out["cluster_code"] = out["cluster_code"].astype("Int64")
-    return out.sort_values(["nace_class", "kind", "cluster_code"]).reset_index(drop=True)
+    out["n_counted"] = out["n_counted"].astype("int64")
+    out = out[["nace_class", "division", "kind", "cluster_code", "cluster", "weight", "n_classes", "rule",
+               "n_links", "n_counted", "match"]]
+    out = out.sort_values(["nace_class", "kind", "cluster_code", "cluster"]).reset_index(drop=True)
+    audit = _audit(merged, out)
+    return out, audit
+
+
+def _audit(merged: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
+    """Per cluster: each class, its weight w_kc, every NAICS link with its note and the deciding rule."""
+    a = merged.merge(classes[["nace_class", "kind", "cluster", "weight", "n_classes"]],
+                     on=["nace_class", "kind", "cluster"], how="left")
+    a["class_weight"] = a["weight"].fillna(0.0)
+    a["n_classes"] = a["nace_class"].map(classes.drop_duplicates("nace_class").set_index("nace_class")["n_classes"])
+    a["cluster_code"] = a["cluster_code"].astype("Int64")
+    a = a.rename(columns={"nace": "nace_linked", "naics_name": "naics_title", "contribution": "link_weight_in_cluster",
+                          "match": "naics_match"})
+    cols = ["kind", "cluster_code", "cluster", "nace_class", "division", "n_classes", "class_weight", "rule",
+            "naics", "naics_title", "nace_linked", "link_type", "note", "counted", "link_weight",
+            "naics_share", "link_weight_in_cluster", "naics_match", "source"]
+    a = a.rename(columns={"share": "naics_share"})[cols]
+    for col in ("class_weight", "link_weight", "naics_share", "link_weight_in_cluster"):
+        a[col] = a[col].round(6)
+    kind_order = pd.Categorical(a["kind"], ["traded", "local", "unmapped"], ordered=True)
+    return (a.assign(_k=kind_order).sort_values(["_k", "cluster_code", "cluster", "nace_class", "naics"])
+            .drop(columns="_k").reset_index(drop=True))
 
 
 def _division_weights(classes: pd.DataFrame) -> pd.DataFrame:
@@ -245,6 +370,16 @@ def _division_weights(classes: pd.DataFrame) -> pd.DataFrame:
     w["cluster_code"] = w["cluster_code"].astype("Int64")
     return w[["nace", "kind", "cluster_code", "cluster", "weight", "n_classes"]].sort_values(
         ["nace", "kind", "cluster_code"]).reset_index(drop=True)
+
+
+def _write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as UTF-8 CSV (Unix line ends) through a temporary sibling file."""
+    tmp = _store.atomic_path(path)
+    try:
+        df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
