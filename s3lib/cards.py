@@ -1,7 +1,8 @@
 """One-page cluster card per place: 16:9, readable at a glance, PNG and PDF.
 
 ``s3lib card --places frankfurt bordeaux`` (or :func:`render`) writes
-``figures/cards/<place>.png`` (1920 x 1080 px) and ``<place>.pdf`` with four blocks:
+``figures/cards/<place>.png`` (1920 x 1080 px) and ``<place>.pdf`` (``<place>-2015``,
+``<place>-colocation``... for another year or scheme: :func:`card_name`) with four blocks:
 
 * **Top clusters**: the place's strongest clusters (US CMP scheme by default) by
   European Cluster Observatory stars, then location quotient (LQ against all EU NUTS2
@@ -32,7 +33,8 @@ from pathlib import Path
 
 from s3lib import config
 
-__all__ = ["HEIGHT_PX", "WIDTH_PX", "add_parser", "card_data", "draw", "main", "render"]
+__all__ = ["DEFAULT_SCHEME", "DEFAULT_YEAR", "HEIGHT_PX", "WIDTH_PX", "add_parser", "card_data", "card_name",
+           "draw", "main", "render", "resolve_places"]
 
 WIDTH_PX, HEIGHT_PX, DPI = 1920, 1080, 100
 
@@ -40,7 +42,7 @@ _INK, _MUTED, _RULE = "#1A1A1A", "#5A5A5A", "#D0D0D0"
 _BAND = "#0B3C5D"  # header band: dark blue, white text
 _ACCENT = "#0072B2"  # Okabe-Ito blue: bars, big numbers
 _STAR = "#E69F00"  # Okabe-Ito orange: stars (the glyph carries the meaning, not the colour)
-_N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 6, 3, 3
+_N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 5, 3, 3
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -82,7 +84,7 @@ def _clusters_block(fig, v, x0, x1, top):
     table = v.clusters  # ranked by the view
     table = table[~table["partial"].astype(bool)].head(_N_CLUSTERS)
     row_h = 0.078
-    bar_w = (x1 - x0) * 0.5
+    bar_w = (x1 - x0) * 0.4
     for k, row in enumerate(table.itertuples()):
         y = top - 0.05 - k * row_h
         fig.text(x0, y, _short(row.cluster, 36), fontsize=18, fontweight="bold", color=_INK, va="baseline")
@@ -96,12 +98,36 @@ def _clusters_block(fig, v, x0, x1, top):
                                      color=_INK))
         fig.text(x0 + bar_w + 0.01, yb + 0.006, f"LQ {row.lq:.1f}", fontsize=19, fontweight="bold", color=_ACCENT,
                  va="center")
-        fig.text(x1, yb + 0.006, f"{row.employment:,.0f} employed", fontsize=12.5, color=_MUTED, ha="right",
-                 va="center")
+        fig.text(x1, yb + 0.006, _employed(row), fontsize=12.5, color=_MUTED, ha="right", va="center")
+    shown = set(table["cluster"])
+    pf = v.portfolio
+    split = pf[(pf["lq"] >= 1) & pf["rests_on_apportioning"] & ~pf["partial"] & ~pf["cluster"].isin(shown)]
+    split = split.sort_values("upper", ascending=False).head(3)
+    lines = ["LQ: specialisation against all EU NUTS2 regions (bar 0-4, tick = EU average 1).",
+             "★ European Cluster Observatory stars: size, specialisation, focus.",
+             "† apportioned share of divisions split among clusters – whole divisions."]
+    if len(split):
+        lines.append("Also specialised, resting on apportioning: " + "; ".join(
+            f"{_short(r.cluster, 30)} {_k(r.lower)}–{_k(r.upper)}" for r in split.itertuples()))
+    unseen = v.unobserved
+    unseen = unseen[unseen["outside"] >= 0.5]
+    if len(unseen):
+        lines.append("Not visible in these statistics: " + ", ".join(
+            f"{_short(c, 24)}" for c in unseen["cluster"].head(4)) + " (their codes lie outside)")
     fig.text(x0, top - 0.05 - (_N_CLUSTERS - 1) * row_h - 0.06,
-             "LQ: specialisation against all EU NUTS2 regions (bar 0-4, tick = EU average 1).\n"
-             "★ European Cluster Observatory stars: size, specialisation, focus.", fontsize=12, color=_MUTED,
-             va="top", linespacing=1.4)
+             "\n".join(textwrap.fill(t, 92) for t in lines), fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
+
+
+def _k(n: float) -> str:
+    return f"{n / 1000:.1f}k" if n >= 1000 else f"{n:,.0f}"
+
+
+def _employed(row) -> str:
+    """``"42,624 employed"``; with bounds and a dagger when the value rests on apportioning; "est." when
+    most of it comes from estimated confidential cells."""
+    text = (f"{_k(row.lower)}–{_k(row.upper)} employed†" if row.rests_on_apportioning
+            else f"{row.employment:,.0f} employed")
+    return text + (" (est.)" if row.estimated > 0.5 else "")
 
 
 def _diversification_block(fig, v, x0, x1, top):
@@ -212,9 +238,9 @@ def draw(view, fit):
         fig.text(0.025, 0.082, _level_line(v), fontsize=12, color=_MUTED, va="baseline")
         fig.text(0.025, 0.057, _source_line(v), fontsize=12, color=_MUTED, va="baseline")
         caveats = v.caveats
-        fig.text(0.025, 0.043, textwrap.fill("Caveat: " + " ".join(caveats), 205) if caveats else
+        fig.text(0.025, 0.043, textwrap.fill("Caveat: " + " ".join(caveats), 250) if caveats else
                  "s3lib cluster card · numbers recomputed from public Eurostat data; methods and caveats in the "
-                 "notebooks", fontsize=11.5, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.3)
+                 "notebooks", fontsize=10, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.25)
     fig._s3lib_meta = _metadata(v)
     return fig
 
@@ -228,7 +254,7 @@ def _level_line(v) -> str:
 
 def _source_line(v) -> str:
     scheme = v.summary.scheme
-    return ("Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; no A, K, O-U; confidential cells missing). "
+    return ("Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; no A, K, O-U; confidential cells estimated from NUTS1/national totals). "
             f"Clusters: {'US Cluster Mapping to NACE (derived)' if scheme == 'uscmp' else scheme}. "
             "RIS3: data/ris3_priorities.csv (NACE mapping our own).")
 
@@ -241,8 +267,60 @@ def _metadata(v) -> dict:
 
 
 # ----------------------------------------------------------------------------- writing
+DEFAULT_YEAR, DEFAULT_SCHEME = 2014, "uscmp"
+
+
+def card_name(key: str, year: int = DEFAULT_YEAR, scheme=DEFAULT_SCHEME) -> str:
+    """File stem of a card: the place key, then the year and the scheme when they are not the defaults,
+    so that cards of other years or schemes never overwrite each other.
+
+    >>> card_name("bordeaux"), card_name("bordeaux", 2015), card_name("bordeaux", 2014, "colocation")
+    ('bordeaux', 'bordeaux-2015', 'bordeaux-colocation')
+    >>> card_name("Frankfurt am Main", 2012, "my/clusters.yaml")
+    'frankfurt-am-main-2012-clusters'
+    """
+    from s3lib import plots
+
+    parts = [str(key)]
+    if int(year) != DEFAULT_YEAR:
+        parts.append(str(int(year)))
+    name = getattr(scheme, "name", scheme)
+    if str(name) != DEFAULT_SCHEME:
+        from s3lib.schemes import SCHEMES
+
+        parts.append(str(name) if str(name) in SCHEMES else Path(str(name)).stem)
+    return "-".join(plots.slug(part) for part in parts)
+
+
+def resolve_places(places, level: int = 2) -> list:
+    """Resolve every place of a batch before anything runs; one :class:`~s3lib.errors.UsageError`
+    (exit code 2) names all the places that are unknown or coarser than NUTS ``level`` (with the
+    NUTS ``level`` regions they contain, also in ``error.suggestions``)."""
+    from s3lib import data
+    from s3lib.errors import UsageError
+
+    resolved, problems, suggestions = [], [], []
+    for name in places:
+        try:
+            resolved.append(data.require_level(name, level))
+        except UsageError as exc:
+            problems.append(exc)
+            suggestions.extend(getattr(exc, "suggestions", None) or [])
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        error = UsageError(f"{len(problems)} places refused, nothing was run: " + " | ".join(map(str, problems)))
+        error.suggestions = suggestions
+        raise error
+    unique = {}
+    for p in resolved:
+        unique.setdefault(p.key, p)
+    return list(unique.values())
+
+
 def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tuple[Path, Path]:
-    """Write the card of a place as ``<out_dir>/<place>.png`` (1920 x 1080) and ``.pdf``, atomically.
+    """Write the card of a place as ``<out_dir>/<name>.png`` (1920 x 1080) and ``.pdf``, atomically;
+    ``<name>`` is :func:`card_name`: the place key, plus year and scheme when not the defaults.
 
     Parameters
     ----------
@@ -263,7 +341,8 @@ def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tupl
     view, fit = card_data(place, year=year, scheme=scheme)
     out = Path(out_dir or config.CARDS_DIR)
     fig = draw(view, fit)
-    png, pdf = out / f"{plots.slug(view.place.key)}.png", out / f"{plots.slug(view.place.key)}.pdf"
+    stem = card_name(view.place.key, year, scheme)
+    png, pdf = out / f"{stem}.png", out / f"{stem}.pdf"
     for target in (png, pdf):
         plots.write(fig, target, fig._s3lib_meta, dpi=DPI, facecolor="white")
     return png, pdf
@@ -276,20 +355,42 @@ def add_parser(subparsers) -> None:
                               description="Render a one-page cluster card per place into figures/cards/.")
     p.add_argument("--places", nargs="+",
                    help="place names or NUTS codes (default: the case places of data/places.csv)")
-    p.add_argument("--year", type=int, default=2014, help="data year (default 2014)")
-    p.add_argument("--scheme", default="uscmp", help="cluster scheme (default uscmp)")
+    p.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"data year (default {DEFAULT_YEAR})")
+    p.add_argument("--scheme", default=DEFAULT_SCHEME, help=f"cluster scheme (default {DEFAULT_SCHEME})")
     p.add_argument("--out", type=Path, default=None, help="output folder (default figures/cards)")
     p.set_defaults(func=main)
 
 
 def main(args) -> int:
-    """Render the cards of ``args.places``; validate every place before writing anything."""
+    """Render the cards of ``args.places``: every place is resolved first (an unknown place or a NUTS0/1
+    region: exit 2, nothing written); then every card is rendered, past any place that fails, and the
+    failures are listed at the end (exit 1)."""
+    import sys
+
     from s3lib import data
 
-    keys = list(dict.fromkeys(data.place(p).key for p in (args.places or data.places().index)))
+    places = resolve_places(args.places or list(data.places().index))
     root = config.PROJECT_ROOT
-    for key in keys:
-        png, pdf = render(key, year=args.year, scheme=args.scheme, out_dir=args.out)
+    failures = []
+    for p in places:
+        try:
+            png, pdf = render(p, year=args.year, scheme=args.scheme, out_dir=args.out)
+        except Exception as exc:  # noqa: BLE001 - one bad place must not stop the batch
+            failures.append((p.key, _error_line(exc)))
+            print(f"{p.key:<12} FAILED  {failures[-1][1]}", file=sys.stderr, flush=True)
+            continue
         shown = [str(q.resolve().relative_to(root)) if q.resolve().is_relative_to(root) else str(q) for q in (png, pdf)]
-        print(f"{key:<12} {shown[0]}  {shown[1]}")
+        print(f"{p.key:<12} {shown[0]}  {shown[1]}", flush=True)
+    if failures:
+        print(f"{len(places) - len(failures)} of {len(places)} cards written; {len(failures)} failed:", file=sys.stderr)
+        for key, message in failures:
+            print(f"  {key}: {message}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _error_line(exc: Exception) -> str:
+    from s3lib.errors import S3libError
+
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text if isinstance(exc, S3libError) else f"{type(exc).__name__}: {text}"

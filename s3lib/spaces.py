@@ -12,6 +12,10 @@ Built in:
   NUTS 0/1/2 region x 68 NACE Rev. 2 divisions (within sections), 2008-2015, local units as
   establishments (:func:`s3lib.data.eu_matrix`: EU28 + NO, extra-regio rows and regions without
   any observed cell left out).
+* ``"occupations"``: Statistik der Bundesagentur für Arbeit, employees subject to social insurance
+  at place of work by German NUTS 3 district (NUTS 2: sums of districts) x 140 KldB 2010
+  occupational groups (within 2-digit main groups), 2013-2025 (:func:`s3lib.data.occupation_matrix`).
+  Occupations, not industries; Germany only; suppressed cells missing, not zero; no establishments.
 
 Examples
 --------
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from s3lib.data.sources import SOURCE_SBS
 from s3lib.errors import UnknownChoiceError
 
-__all__ = ["SPACES", "ActivitySpace", "get"]
+__all__ = ["OCCUPATIONS", "SBS", "SOURCE_BA", "SPACES", "ActivitySpace", "get"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,14 @@ class ActivitySpace:
     levels, years : the NUTS levels and years the source has.
     source : the source line of every figure drawn from the space (dataset and known gaps).
     reference : the reference economy in words (the sum of all regions of the level).
+    totals_loader : region totals of all employees where the source publishes them (they may include
+        persons without an activity code, so they can exceed a row sum of :meth:`counts`), else None.
+    country : the one country the source covers (``"DE"``), or None when it covers many.
+    notes : sentences every view of a place in this space repeats (what the counts are and are not).
+    estimator : ``(level, year, indicator) -> DataFrame`` of estimates for confidential cells (NaN where
+        not estimated), or None when the source has no parent totals to estimate them from.
+    trader : ``() -> Series`` of bool by activity (True = traded), or None when the space has no such
+        split (every activity is then a candidate for diversification).
     """
 
     key: str
@@ -58,6 +70,17 @@ class ActivitySpace:
     grouper: Callable
     namer: Callable
     orienter: Callable | None = None
+    totals_loader: Callable | None = None
+    country: str | None = None
+    notes: tuple = ()
+    estimator: Callable | None = None
+    trader: Callable | None = None
+
+    @property
+    def activities(self) -> str:
+        """The plural of :attr:`activity` (``"NACE divisions"``, ``"occupational groups (KldB 2010, 3-digit)"``)."""
+        head, sep, tail = self.activity.partition(" (")
+        return f"{head}s{sep}{tail}"
 
     def check(self, level: int, year: int) -> None:
         """Raise a clear error for a level or year the source does not have."""
@@ -74,6 +97,27 @@ class ActivitySpace:
     def establishments(self, level: int, year: int):
         """Region x activity establishments (local units), or None when the source has none."""
         return None if self.establishments_loader is None else self.establishments_loader(level, year)
+
+    def estimates(self, level: int, year: int, indicator: str = "persons"):
+        """Estimates of the missing cells of :meth:`counts` (NaN where none), or None when the space has no rule."""
+        self.check(level, year)
+        return None if self.estimator is None else self.estimator(level, year, indicator)
+
+    def traded(self, activities):
+        """True for the traded activities (all True when the space has no traded/local split)."""
+        import pandas as pd
+
+        activities = pd.Index(activities)
+        if self.trader is None:
+            return pd.Series(True, index=activities)
+        return self.trader().reindex(activities).fillna(False).astype(bool)
+
+    def totals(self, level: int, year: int):
+        """Published region totals (a Series), or the row sums of :meth:`counts` when the source has none."""
+        self.check(level, year)
+        if self.totals_loader is None:
+            return self.loader(level, year).sum(axis=1, min_count=1)
+        return self.totals_loader(level, year)
 
     def groups(self, activities):
         """The coarse group of each activity (a Series indexed by activity)."""
@@ -101,6 +145,76 @@ def _sbs_units(level: int, year: int):
     from s3lib import data
 
     return data.eu_matrix(level, year, "local_units")
+
+
+def sbs_estimates(level: int, year: int, indicator: str = "persons"):
+    """Confidential division cells of the business statistics estimated from their parents.
+
+    Top-down over the regions of the same file and year (original codes, so the hierarchy is the
+    one Eurostat published): NUTS1 cells from the country, then NUTS2 cells from their NUTS1 region
+    (estimated NUTS1 values count as parents). The residual of each parent cell is shared among its
+    missing children (:func:`s3lib.measures.estimation.share_residuals`) in proportion to each
+    child's unexplained employment in the same NACE section (its section total minus its observed
+    divisions of that section), or equally when no missing child has a positive one. Returns a
+    region x division matrix aligned with :func:`s3lib.data.eu_matrix` (NaN where not estimated).
+    """
+    import pandas as pd
+
+    from s3lib import data
+    from s3lib.measures.estimation import share_residuals
+    from s3lib.measures.variety import section_of
+
+    tidy = data.employment(level=list(range(level + 1)), year=year, indicator=indicator, nace_level=None)
+    tidy = tidy[tidy["nace_level"].isin(["division", "section"]) & (tidy["region_orig"].astype(str).str[2:3] != "Z")]
+    wide = tidy.pivot_table(index="region_orig", columns="nace", values="value", aggfunc="first",
+                            observed=True, dropna=False)
+    wide.index = wide.index.astype(str)
+    wide.columns = wide.columns.astype(str)
+    divisions = sorted(c for c in wide.columns if len(c) == 3)
+    sections = section_of(pd.Index(divisions))
+    div, sec = wide[divisions], wide[[c for c in wide.columns if len(c) == 1]]
+    codes = pd.Series(div.index, index=div.index)
+    filled = div.copy()
+    estimates = pd.DataFrame(float("nan"), index=div.index, columns=divisions)
+    for lv in range(1, level + 1):
+        kids = codes[codes.str.len() == lv + 2].index
+        if len(kids) == 0:
+            continue
+        children = filled.loc[kids]
+        observed_by_section = children.T.groupby(sections.to_numpy()).sum(min_count=1).T
+        unexplained = (sec.reindex(index=kids, columns=observed_by_section.columns) - observed_by_section.fillna(0))
+        weights = unexplained.clip(lower=0).reindex(columns=sections.to_numpy())
+        weights.columns = divisions
+        parents = filled.loc[filled.index.str.len() == lv + 1]
+        est = share_residuals(children, parents, pd.Series(kids.str[:-1], index=kids), weights)
+        estimates.loc[kids] = est
+        filled.loc[kids] = children.fillna(est)
+    rename = tidy.drop_duplicates("region_orig").set_index(tidy.drop_duplicates("region_orig")["region_orig"].astype(str))
+    out = estimates[estimates.index.str.len() == level + 2]
+    out.index = rename.loc[out.index, "region"].astype(str).to_numpy()
+    out = out.groupby(level=0).first()  # two file codes for one region (2015 vintages): the first estimate
+    return out.reindex(index=data.eu_matrix(level, year, indicator).index)
+
+
+def sbs_traded():
+    """Traded NACE divisions: most of the division's US CMP weight goes to traded clusters.
+
+    From the carry-over of the US Cluster Mapping definitions to NACE (``cluster_scheme_uscmp``:
+    each division's weight split over traded clusters, local clusters and unmapped codes): a
+    division is traded when its traded weight exceeds its local weight. Local by this rule in the
+    business statistics: retail (G47), food service (I56), real estate (L68), security (N80),
+    building services (N81), repair of household goods (S95), construction (F41-F43), utilities
+    (D35), legal and accounting (M69) among others; accommodation (I55) is traded through
+    Hospitality and Tourism.
+    """
+    from s3lib.data import _store
+
+    t = _store.table("cluster_scheme_uscmp.parquet")
+    weights = t.pivot_table(index="nace", columns="kind", values="weight", aggfunc="sum", observed=True)
+    weights = weights.reindex(columns=["traded", "local"]).fillna(0.0)
+    out = weights["traded"] > weights["local"]
+    out.index = out.index.astype(str)
+    return out
 
 
 def _nace_names():
@@ -139,6 +253,8 @@ SBS = ActivitySpace(
     grouper=_sections,
     namer=_nace_names,
     orienter=_gdp_per_head,
+    estimator=sbs_estimates,
+    trader=sbs_traded,
 )
 
 #: The activity spaces by key.
@@ -152,3 +268,85 @@ def get(space) -> ActivitySpace:
     if space not in SPACES:
         raise UnknownChoiceError("activity space", space, list(SPACES))
     return SPACES[space]
+
+
+# --------------------------------------------------------------------------- occupations (Germany)
+#: Source line of every figure drawn from the German occupation space.
+SOURCE_BA = ("Source: Statistik der Bundesagentur für Arbeit: employees subject to social insurance at place of work, "
+             "KldB 2010; occupations, not industries; Germany only. Suppressed small cells missing, not zero.")
+
+
+def _ba_counts(level: int, year: int):
+    """District (NUTS3) x 3-digit KldB group employees; NUTS2 = the sum of its districts' known cells
+    (a lower bound where a district cell is suppressed; NaN only when every district cell is)."""
+    from s3lib import data
+
+    x = data.occupation_matrix(year)
+    if level == 3:
+        return x
+    out = x.groupby(x.index.str[: level + 2]).sum(min_count=1)
+    out.index.name, out.columns.name = "region", "occupation"
+    return out
+
+
+def _ba_totals(level: int, year: int):
+    """All employees by region (the data's ``total``: the 140 groups plus ``unknown``; lower bounds)."""
+    from s3lib import data
+
+    t = data.occupations(year=year, occupations="total").set_index("region")["employees"]
+    return t if level == 3 else t.groupby(t.index.str[: level + 2]).sum(min_count=1)
+
+
+def _kldb_main_groups(activities):
+    import pandas as pd
+
+    return pd.Series([str(a)[:2] for a in activities], index=pd.Index(activities), name="group")
+
+
+def _kldb_names():
+    from s3lib import data
+
+    return data.kldb(3).set_index("code")["name_en"]
+
+
+def _ba_gdp_per_head(level: int, year: int, regions):
+    """Log GDP per head (PPS) of the German regions, of ``year`` or the last year before it
+    with data (the regional accounts of the snapshot end in 2020)."""
+    import numpy as np
+
+    from s3lib import data
+
+    gdp = data.gdp(unit="PPS_EU27_2020_HAB", level=level)
+    gdp = gdp[gdp["region"].isin(regions) & gdp["value"].notna() & (gdp["year"] <= year)]
+    if gdp.empty:
+        return None, "ECI sign oriented by diversity (Stata ecomplexity rule): no GDP per head for these regions"
+    used = int(gdp["year"].max())
+    values = gdp[gdp["year"] == used].set_index("region")["value"]
+    orient = np.log(values.reindex(regions).where(lambda v: v > 0))
+    return orient, (f"ECI sign oriented by log GDP per head (PPS) of {used}, {int(orient.notna().sum())} regions"
+                    + (f" (no regional accounts after {used} in the snapshot)" if used < year else ""))
+
+
+OCCUPATIONS = ActivitySpace(
+    key="occupations",
+    title="employees subject to social insurance at place of work (Statistik der Bundesagentur für Arbeit)",
+    activity="occupational group (KldB 2010, 3-digit)",
+    group="KldB 2010 main group (2-digit)",
+    levels=(2, 3),
+    years=tuple(range(2013, 2026)),
+    source=SOURCE_BA,
+    reference="all German districts",
+    loader=_ba_counts,
+    establishments_loader=None,
+    grouper=_kldb_main_groups,
+    namer=_kldb_names,
+    orienter=_ba_gdp_per_head,
+    totals_loader=_ba_totals,
+    country="DE",
+    notes=(("Occupations, not industries: what people do, not what their employer sells (a competence view); "
+            "it includes finance (KldB 72x) and public and personal services, which the business statistics lack."),
+           ("Germany only: employees subject to social insurance at place of work on 30 June; no civil servants, "
+            "self-employed, soldiers or marginal part-time jobs.")),
+)
+
+SPACES["occupations"] = OCCUPATIONS

@@ -14,8 +14,12 @@ The rules, stated once for the whole suite:
 
 Counts
     The activity space's region x activity matrix of all regions of the level (:mod:`s3lib.spaces`;
-    for ``"sbs"``: persons employed, EU28 + NO, extra-regio rows left out). Missing cells are
-    missing, not zero: shares and LQs use each region's observed cells.
+    for ``"sbs"``: persons employed, EU28 + NO, extra-regio rows left out). By default a
+    confidential cell is **estimated** from its parent (the NUTS1 or national value of the same
+    division minus the published children, shared by each child's unexplained employment in the
+    section: :func:`s3lib.spaces.sbs_estimates`), flagged in :attr:`Study.estimated` and counted in
+    every place's notes; ``Study(..., estimate=False)`` keeps them missing. Cells still missing are
+    missing, not zero: shares and LQs use each region's known cells.
 Specialisation
     LQ against the sum of **all** regions of the level; presence ``M_ri = 1`` if ``LQ_ri >= 1``.
 Sample rule (relatedness, complexity, percentiles)
@@ -89,21 +93,46 @@ def case_regions(level: int = 2) -> list[str]:
 class _Base:
     """The scheme-free part of a study: counts, sample, LQ, presence, relatedness, complexity."""
 
-    def __init__(self, space, level: int, year: int, min_coverage: float):
+    def __init__(self, space, level: int, year: int, min_coverage: float, estimate: bool):
         self.space, self.level, self.year, self.min_coverage = space, level, year, min_coverage
+        self.estimate = estimate
+        self._complexities = {}
+
+    @cached_property
+    def observed(self) -> pd.DataFrame:
+        return self.space.counts(self.level, self.year)
+
+    def _estimates(self, indicator: str, observed: pd.DataFrame) -> pd.DataFrame:
+        est = self.space.estimates(self.level, self.year, indicator) if self.estimate else None
+        if est is None:
+            return pd.DataFrame(np.nan, index=observed.index, columns=observed.columns)
+        return est.reindex(index=observed.index, columns=observed.columns).where(observed.isna())
+
+    @cached_property
+    def estimated(self) -> pd.DataFrame:
+        """True where a count is an estimate of a confidential cell."""
+        return self._estimates("persons", self.observed).notna()
 
     @cached_property
     def counts(self) -> pd.DataFrame:
-        return self.space.counts(self.level, self.year)
+        return self.observed.fillna(self._estimates("persons", self.observed))
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        units = self.space.establishments(self.level, self.year)
+        if units is None:
+            return pd.DataFrame(np.nan, index=self.observed.index, columns=self.observed.columns)
+        units = units.reindex(index=self.observed.index, columns=self.observed.columns)
+        return units.fillna(self._estimates("local_units", units))
 
     @cached_property
     def _sample_and_notes(self):
         from s3lib.measures.specialisation import covered_regions
 
-        keep = [r for r in case_regions(self.level) if r in self.counts.index]
+        keep = [r for r in case_regions(self.level) if r in self.observed.index]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            sample = covered_regions(self.counts, min_coverage=self.min_coverage, keep=keep)
+            sample = covered_regions(self.observed, min_coverage=self.min_coverage, keep=keep)
         return sample, tuple(str(w.message) for w in caught)
 
     @cached_property
@@ -131,13 +160,27 @@ class _Base:
         return density(self.presence, self.proximity)
 
     @cached_property
-    def _complexity(self):
+    def traded(self) -> pd.Series:
+        return self.space.traded(self.counts.columns)
+
+    def complexity(self, traded: bool = True):
+        """``(eci, pci, sentence)`` over the sample, on the traded activities or on all of them."""
         from s3lib.measures.complexity import eci_pci
 
-        sample = self._sample_and_notes[0]
-        orient, text = self.space.orientation(self.level, self.year, sample)
-        eci, pci = eci_pci(self.presence.loc[sample], orient=orient)
-        return eci.reindex(self.counts.index), pci, text
+        key = "traded" if traded and not self.traded.all() else "all"
+        if key not in self._complexities:
+            sample = self._sample_and_notes[0]
+            orient, text = self.space.orientation(self.level, self.year, sample)
+            columns = self.counts.columns[self.traded.to_numpy()] if key == "traded" else self.counts.columns
+            eci, pci = eci_pci(self.presence.loc[sample, columns], orient=orient)
+            if key == "traded":
+                text += f"; on the {len(columns)} traded {self.space.activities} (US CMP traded/local split)"
+            self._complexities[key] = (eci.reindex(self.counts.index), pci, text)
+        return self._complexities[key]
+
+    @cached_property
+    def _complexity(self):
+        return self.complexity(traded=True)
 
     @cached_property
     def structure(self) -> pd.DataFrame:
@@ -169,13 +212,18 @@ class Study:
         Cluster scheme (:func:`s3lib.schemes.get`).
     min_coverage : float, default :data:`MIN_COVERAGE`
         Sample rule: the minimum observed share of the activities.
+    estimate : bool, default True
+        Estimate confidential cells from their parents where the space has a rule
+        (:meth:`s3lib.spaces.ActivitySpace.estimates`; for ``"sbs"``: :func:`s3lib.spaces.sbs_estimates`).
+        ``False`` keeps them missing.
 
     ``Study(...)`` returns the cached study for the same arguments and snapshot. Every attribute
     below is computed on first use.
 
     Attributes
     ----------
-    counts : region x activity counts of all regions (NaN = missing).
+    counts : region x activity counts of all regions (NaN = missing), confidential cells estimated.
+    observed, estimated : the published counts only; True where ``counts`` holds an estimate.
     sample : regions of the sample rule; ``notes`` says which case regions it kept below the threshold.
     lq, presence : LQ against all regions of the level; ``M = 1`` if ``LQ >= 1`` (NaN where missing).
     proximity, density : co-location proximity over the sample; relatedness density of every region.
@@ -198,21 +246,22 @@ class Study:
     """
 
     def __new__(cls, space="sbs", level: int = 2, year: int = 2014, scheme="uscmp",
-                min_coverage: float = MIN_COVERAGE):
+                min_coverage: float = MIN_COVERAGE, estimate: bool = True):
         from s3lib import schemes
 
         space = spaces.get(space)
         level, year = int(level), int(year)
         space.check(level, year)
         folder = _store.data_dir()
-        base_key = (_store.manifest_sha(folder), str(folder), space.key, level, year, float(min_coverage))
+        estimate = bool(estimate)
+        base_key = (_store.manifest_sha(folder), str(folder), space.key, level, year, float(min_coverage), estimate)
         key = (*base_key, schemes.key(scheme))
 
         def build():
             self = object.__new__(cls)
             self.space, self.level, self.year, self.min_coverage = space, level, year, float(min_coverage)
-            self.scheme_arg, self.key = scheme, key
-            self._base = _cached(base_key, lambda: _Base(space, level, year, float(min_coverage)))
+            self.scheme_arg, self.key, self.estimate = scheme, key, estimate
+            self._base = _cached(base_key, lambda: _Base(space, level, year, float(min_coverage), estimate))
             self._views = {}
             self._changes = {}
             return self
@@ -226,6 +275,14 @@ class Study:
     @property
     def counts(self) -> pd.DataFrame:
         return self._base.counts
+
+    @property
+    def observed(self) -> pd.DataFrame:
+        return self._base.observed
+
+    @property
+    def estimated(self) -> pd.DataFrame:
+        return self._base.estimated
 
     @property
     def sample(self) -> pd.Index:
@@ -271,13 +328,71 @@ class Study:
         """One sentence on the sample, for figure source lines and notebook prose."""
         return (f"LQ vs all {len(self.counts)} NUTS{self.level} regions in {self.space.key.upper()}; relatedness "
                 f"and complexity from the {len(self.sample)} with >= {self.min_coverage:.0%} of "
-                f"{self.counts.shape[1]} {self.space.activity}s observed in {self.year}; {self.orientation}")
+                f"{self.counts.shape[1]} {self.space.activities} observed in {self.year}; {self.orientation}")
 
-    def candidates(self, region: str) -> pd.DataFrame:
-        """A region's diversification candidates (:func:`s3lib.measures.opportunities.candidates`)."""
+    @property
+    def traded(self) -> pd.Series:
+        """True for the traded activities (:meth:`s3lib.spaces.ActivitySpace.traded`)."""
+        return self._base.traded
+
+    @cached_property
+    def medians(self) -> dict:
+        """Density and PCI medians over the candidates of every region of the sample (quadrant split)."""
+        from s3lib.measures.opportunities import sample_medians
+
+        sample = self.sample
+        return sample_medians(self.presence.loc[sample], self.density.loc[sample], self.pci)
+
+    def candidates(self, region: str, medians: str = "sample") -> pd.DataFrame:
+        """A region's diversification candidates (:func:`s3lib.measures.opportunities.candidates`).
+
+        Only traded activities are candidates (the PCI is computed on them; local services such as
+        retail or cleaning are never S3 targets: :meth:`local_services` lists them apart).
+        Quadrants split at the sample's medians (:attr:`medians`), or at the region's own
+        candidates' medians with ``medians="own"``.
+        """
         from s3lib.measures.opportunities import candidates
 
-        return candidates(self.presence, self.proximity, self.pci, region, density=self.density)
+        if medians not in ("sample", "own"):
+            raise UsageError(f"medians must be 'sample' or 'own', not {medians!r}")
+        return candidates(self.presence, self.proximity, self.pci, region, density=self.density,
+                          medians=self.medians if medians == "sample" else None)
+
+    def local_services(self, region: str) -> pd.DataFrame:
+        """The region's local (non-traded) activities: ``activity, name, employment, lq, density`` (never candidates)."""
+        local = self.counts.columns[~self.traded.to_numpy()]
+        names = self.space.names()
+        out = pd.DataFrame({"activity": local, "name": local.map(names),
+                            "employment": self.counts.loc[region, local].to_numpy(),
+                            "lq": self.lq.loc[region, local].to_numpy(),
+                            "density": self.density.loc[region, local].to_numpy()})
+        return out.sort_values("employment", ascending=False).reset_index(drop=True)
+
+    def validity(self) -> pd.DataFrame:
+        """How the complexity ranking behaves, on traded activities and on all of them.
+
+        Rows ``traded`` and ``all``; columns: ``corr_gdp`` (Pearson correlation of the ECI with log
+        GDP per head over the sample, where the space has it), ``corr_diversity`` (with the number
+        of activities present), and the PCI rank (1 = most complex) of C21, C26, C29, C30 and N81
+        (NaN where the activity is not ranked).
+        """
+        import numpy as np
+
+        sample = self.sample
+        orient, _ = self.space.orientation(self.level, self.year, sample)
+        diversity = self.presence.loc[sample].sum(axis=1)
+        rows = {}
+        for key, traded in (("traded", True), ("all", False)):
+            eci, pci, _ = self._base.complexity(traded=traded)
+            e = eci.reindex(sample)
+            row = {"activities": int(pci.notna().sum()),
+                   "corr_gdp": float(e.corr(orient)) if orient is not None else np.nan,
+                   "corr_diversity": float(e.corr(diversity))}
+            ranks = pci.rank(ascending=False, method="min")
+            for code in ("C21", "C26", "C29", "C30", "N81"):
+                row[f"rank_{code}"] = float(ranks.get(code, np.nan))
+            rows[key] = row
+        return pd.DataFrame.from_dict(rows, orient="index")
 
     # ------------------------------------------------------------------ clusters
     @cached_property
@@ -290,10 +405,7 @@ class Study:
     def portfolios(self) -> pd.DataFrame:
         from s3lib.measures.clusters import portfolio_table
 
-        units = self.space.establishments(self.level, self.year)
-        if units is None:
-            units = pd.DataFrame(np.nan, index=self.counts.index, columns=self.counts.columns)
-        return portfolio_table(self.counts, units, self.scheme)
+        return portfolio_table(self.counts, self._base.units, self.scheme, estimated=self.estimated)
 
     @cached_property
     def cluster_lq(self) -> pd.DataFrame:
@@ -338,7 +450,12 @@ class Study:
         """
         from s3lib import data
 
-        p = data.require_level(place, self.level)
+        p = data.require_level(place, self.level,
+                               what="industry figures" if self.space.key == "sbs" else f"{self.space.key} figures")
+        if self.space.country and p.country != self.space.country:
+            raise UsageError(f"{p.name} ({p.code}) is in {p.country}, but the {self.space.key} activity space covers "
+                             f"{self.space.country} only ({self.space.reference}); choose a place in "
+                             f"{self.space.country} or the space 'sbs'")
         code = p.code if p.level == self.level else getattr(p, f"nuts{self.level}")
         if code in self.counts.index:
             return code, p, None
@@ -411,11 +528,12 @@ class Changes:
 
         self.study, self.base_year, self.year = study, base_year, study.year
         study.space.check(study.level, base_year)
-        before = study.space.counts(study.level, base_year)
+        base = Study(study.space, study.level, base_year, study.scheme_arg, study.min_coverage, study.estimate)
+        before = base.counts
         keep = [r for r in (*case_regions(study.level), *keep) if r in before.index or r in study.counts.index]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            self.panel = covered_regions(before, study.counts, min_coverage=study.min_coverage, keep=keep)
+            self.panel = covered_regions(base.observed, study.observed, min_coverage=study.min_coverage, keep=keep)
         self.notes = tuple(str(w.message) for w in caught)
         self.counts0, self.counts1 = before.loc[self.panel], study.counts.loc[self.panel]
         self.lq0, self.lq1 = location_quotient(self.counts0), location_quotient(self.counts1)

@@ -35,7 +35,8 @@ LEADING_MIN_SHARE = 0.005
 #: Activities listed as top specialisations need at least this many persons employed in the region.
 MIN_EMPLOYMENT = 1000
 #: Columns of the ``clusters`` table of a view.
-CLUSTER_COLUMNS = ["cluster", "employment", "lq", "stars", "strong", "coverage", "partial"]
+CLUSTER_COLUMNS = ["cluster", "employment", "lower", "upper", "rests_on_apportioning", "estimated", "lq", "stars",
+                   "strong", "coverage", "partial"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ class Summary:
     leading_cluster, leading_lq : most stars, then most employment, among clusters not flagged ``partial``
         holding at least :data:`LEADING_MIN_SHARE` of the region's employment (None if none qualifies).
     n_clusters : clusters with an observed activity; ``n_starred``: two or three Cluster Observatory
-        stars (one size star alone is common in large regions); ``n_strong``: US CMP strong clusters.
+        stars (one size star alone is common in large regions); ``n_strong``: US CMP strong clusters
+        (None = unknown: the rule needs local units, which are not published for the country in the year).
+    n_estimated : activities of the region whose count is an estimate of a confidential cell.
     krugman : specialisation coefficient ``K_r / 2 = (1/2) sum_i |s_ri - s_EU,i|`` (0 = EU structure).
     herfindahl : ``sum_i s_ri^2`` over activities.
     variety, related, unrelated : bits (Frenken et al. 2007, activities within groups); ``*_pct`` their
@@ -79,7 +82,8 @@ class Summary:
     leading_lq: float | None
     n_clusters: int
     n_starred: int
-    n_strong: int
+    n_strong: int | None
+    n_estimated: int
     krugman: float
     herfindahl: float
     variety: float
@@ -230,10 +234,12 @@ class PlaceView:
             region_name=self.region_name, level=s.level, country=self.place.country, year=s.year,
             scheme=pf["scheme"].iloc[0] if len(pf) else s.scheme.name,
             employment=float(s.counts.loc[self.region].sum()),
-            coverage=float(s.counts.loc[self.region].notna().mean()),
+            coverage=float(s.observed.loc[self.region].notna().mean()),
             leading_cluster=None if lead is None else lead["cluster"],
             leading_lq=None if lead is None else float(lead["lq"]),
-            n_clusters=len(pf), n_starred=int((pf["stars"] >= 2).sum()), n_strong=int(pf["strong"].sum()),
+            n_clusters=len(pf), n_starred=int((pf["stars"] >= 2).sum()),
+            n_strong=None if self.strong_unknown else int(pf["strong"].sum()),
+            n_estimated=int(s.estimated.loc[self.region].sum()),
             **{k: float(row[k]) for k in ("krugman", "herfindahl", "variety", "related", "unrelated",
                                           "variety_pct", "related_pct", "unrelated_pct", "eci")},
             eci_rank=int(row["eci_rank"]), n_regions=int(s.structure["eci"].notna().sum()),
@@ -246,17 +252,58 @@ class PlaceView:
         """Sentences on the level, coverage and missing sectors, then the place's own :attr:`caveats`."""
         p, s = self.place, self.study
         where = f"the NUTS{s.level} region {self.region} ({self.region_name})"
-        notes = [f"Industry figures are for {where}: the business statistics stop at NUTS{s.level}, so they stand "
-                 f"for {p.name} ({p.code}) and its surroundings." if p.level > s.level else
-                 f"Industry figures are for {where}."]
-        coverage = float(s.counts.loc[self.region].notna().mean())
-        notes.append(f"{coverage:.0%} of the {s.counts.shape[1]} {s.space.activity}s have a value in {s.year}; "
+        kind = "Industry" if s.space.key == "sbs" else s.space.activity.split(" (")[0].capitalize()
+        stop = "the business statistics stop at" if s.space.key == "sbs" else f"the {s.space.key} data are used at"
+        notes = [f"{kind} figures are for {where}: {stop} NUTS{s.level}, so they stand for {p.name} ({p.code}) "
+                 "and its surroundings." if p.level > s.level else f"{kind} figures are for {where}."]
+        coverage = float(s.observed.loc[self.region].notna().mean())
+        notes.append(f"{coverage:.0%} of the {s.counts.shape[1]} {s.space.activities} have a value in {s.year}; "
                      "missing cells are confidential or unpublished, not zero.")
+        notes.extend(s.space.notes)
+        estimated = s.estimated.loc[self.region]
+        if estimated.any():
+            codes = ", ".join(estimated.index[estimated.to_numpy()])
+            notes.append(f"{int(estimated.sum())} confidential {s.space.activities} are estimated from their NUTS1 or "
+                         f"national totals ({codes}); figures that use them are marked 'estimated'.")
+        if s.space.establishments_loader is not None and self.strong_unknown:  # no units at all: no such note
+            notes.append(f"US CMP strong clusters are unknown in {s.year}: the rule needs local units, which Eurostat "
+                         f"does not publish for {self.place.country} in {s.year} (shown as 'unknown', not 0).")
+        flagged = self.portfolio[self.portfolio["rests_on_apportioning"] & (self.portfolio["share"] >= LEADING_MIN_SHARE)]
+        if len(flagged):
+            notes.append(f"{len(flagged)} clusters rest mostly on divisions apportioned among clusters (marked "
+                         "'apportioned'; their value lies between the apportioned and the whole-division bound).")
         if s.space.key == "sbs":
             notes.append("No agriculture (A), finance and insurance (K) or public and personal services (O-U) in "
                          "the business statistics: totals cover the business economy only; Financial Services is "
                          "a fragment.")
         return notes + self.caveats
+
+    @cached_property
+    def strong_unknown(self) -> bool:
+        """True when the strong-cluster rule cannot be applied (no establishment counts for the region)."""
+        strong = self.study.portfolios.xs(self.region, level="region")["strong"]
+        return bool(strong.isna().all())
+
+    @cached_property
+    def unobserved(self) -> pd.DataFrame:
+        """Clusters the data cannot see here: less than half of their industry weight observed.
+
+        Columns ``cluster``, ``unobserved`` (1 - coverage), ``outside`` (share of the cluster's weight
+        on activities the source does not cover at all: for the business statistics A, K, O-U),
+        ``missing_here`` (on activities missing in this region), ``employment`` (what is seen, a lower
+        bound), sorted by ``unobserved``.
+        """
+        s = self.study
+        w = s.scheme.weight_matrix()
+        total = w.sum(axis=0)
+        outside = w.loc[~w.index.isin(s.counts.columns)].sum(axis=0) / total
+        pf = self.study.portfolios.xs(self.region, level="region")
+        out = pd.DataFrame({"unobserved": 1 - pf["coverage"], "outside": outside.reindex(pf.index),
+                            "employment": pf["employment"]})
+        out["missing_here"] = (out["unobserved"] - out["outside"]).clip(lower=0)
+        out = out[out["unobserved"] >= 0.5].sort_values("unobserved", ascending=False)
+        return out.rename_axis("cluster").reset_index()[["cluster", "unobserved", "outside", "missing_here",
+                                                           "employment"]]
 
     @cached_property
     def caveats(self) -> list[str]:
@@ -271,8 +318,17 @@ class PlaceView:
             if p.level == 3 and not has_nuts3:
                 out.append(f"No NUTS3 breakdown for {p.code}: the regional accounts have no {p.country} NUTS3 rows.")
             if self.region == "FRI1":
-                out.append("Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33 (local units are "
-                           "classified by principal activity): the Aerospace cluster understates it.")
+                c30 = s.counts.loc[self.region].get("C30")
+                c30 = "not published" if pd.isna(c30) else f"{c30:,.0f} persons" + (
+                    ", estimated" if s.estimated.loc[self.region].get("C30", False) else "")
+                aero = s.portfolios.loc[(self.region, "Aerospace Vehicles and Defense")] \
+                    if s.scheme.name == "uscmp" else None
+                bounds = ("" if aero is None else f" ({aero['lower']:,.0f} apportioned to {aero['upper']:,.0f} "
+                          "with whole divisions)")
+                out.append(f"Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33, and C30 ({c30} in "
+                           f"{s.year}) is split among clusters by class counts: Aerospace lies between its bounds"
+                           f"{bounds}, far below the ~20,000 aerospace-space-defence jobs Bordeaux Métropole counts in "
+                           "Gironde.")
         return out
 
 

@@ -69,12 +69,16 @@ def _view(**ris3):
     clusters = pd.DataFrame({"cluster": ["Automotive", "Metalworking Technology", "Plastics"],
                              "employment": [30000.0, 12000.0, 800.0], "lq": [2.4, 1.6, 0.9],
                              "stars": [3.0, 2.0, 0.0], "strong": [True, True, False],
-                             "coverage": [1.0, 1.0, 0.1], "partial": [False, False, True]})
+                             "coverage": [1.0, 1.0, 0.1], "partial": [False, False, True],
+                             "lower": [30000.0, 12000.0, 800.0], "upper": [30000.0, 40000.0, 900.0],
+                             "rests_on_apportioning": [False, True, False], "estimated": [0.0, 0.0, 0.0],
+                             "share": [0.1, 0.04, 0.003]})
     summary = NS(year=2014, scheme="uscmp", leading_cluster="Automotive", leading_lq=2.4, variety_pct=80.0,
                  related_pct=70.0, unrelated_pct=20.0, eci_rank=12, n_regions=280)
     names = pd.Series({"C27": "Manufacture of electrical equipment"})
     view = NS(place=NS(name="Testville", code="XX123", level=3, key="testville"), region="XX12",
-              region_name="Testregion", summary=summary, clusters=clusters, caveats=[],
+              region_name="Testregion", summary=summary, clusters=clusters, caveats=[], portfolio=clusters,
+              unobserved=pd.DataFrame({"cluster": ["Financial Services"], "outside": [0.95]}),
               study=NS(year=2014, space=NS(names=lambda: names)),
               opportunities=pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"]},
                                          index=["C27"]),
@@ -110,4 +114,60 @@ def test_cli_unknown_place_exits_2_and_writes_nothing(tmp_path):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert "atlantis" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "c").exists()
+
+
+def test_card_names_carry_year_and_scheme_when_not_default():
+    assert cards.card_name("bordeaux") == "bordeaux"
+    assert cards.card_name("bordeaux", 2015) == "bordeaux-2015"
+    assert cards.card_name("bordeaux", 2014, "colocation") == "bordeaux-colocation"
+    assert cards.card_name("bordeaux", 2012, "colocation") == "bordeaux-2012-colocation"
+    assert cards.card_name("porto", 2014, "/home/me/my clusters.yaml") == "porto-my-clusters"
+
+
+def test_cli_batch_goes_past_failing_places_and_lists_them(tmp_path, monkeypatch, capsys):
+    """The ten places of issue 13: every card is attempted, failures come last, exit 1 (no data is drawn)."""
+    from s3lib.cli import main
+    from s3lib.errors import DataError
+
+    done = []
+
+    def fake_render(place, year, scheme, out_dir):
+        if place.code in ("ITC4", "NL32"):
+            raise DataError(f"no data for {place.code}") if place.code == "ITC4" else ValueError("cannot convert NaN")
+        done.append(place.code)
+        stem = cards.card_name(place.key, year, scheme)
+        return out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"
+
+    monkeypatch.setattr(cards, "render", fake_render)
+    places = "DE21 DE11 FR10 ITC4 ES30 ES51 NL32 SE11 PL91 CZ01".split()
+    assert main(["card", "--places", *places, "--year", "2015", "--out", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert done == [p for p in places if p not in ("ITC4", "NL32")]
+    assert "pl91-2015.png" in out and "de21-2015.pdf" in out
+    tail = err.strip().splitlines()[-3:]
+    assert tail == ["8 of 10 cards written; 2 failed:", "  itc4: no data for ITC4", "  nl32: ValueError: cannot convert NaN"]
+
+
+def test_cli_real_batch_renders_past_a_place_without_data(tmp_path):
+    """Bordeaux has no data in 2008 (France: 2010-2014); PL91 is drawn from the PL12 data, named for its year."""
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "card", "--places", "bordeaux", "PL91", "--year", "2008",
+                           "--out", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pl91-2008.pdf", "pl91-2008.png"]
+    assert "bordeaux" in proc.stderr.splitlines()[-1] and "FRI1" in proc.stderr and "Traceback" not in proc.stderr
+    meta = plots.read_png_metadata(tmp_path / "pl91-2008.png")
+    assert "PL12" in meta["Level"] and meta["Year"] == "2008"
+
+
+def test_cli_nuts0_and_nuts1_places_are_refused_before_any_card(tmp_path, monkeypatch, capsys):
+    from s3lib.cli import main
+
+    monkeypatch.setattr(cards, "render", lambda *a, **k: pytest.fail("nothing may be rendered"))
+    assert main(["card", "--places", "porto", "DE7", "--out", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "DE7 (Hessen) is a NUTS1 region" in err and "DE71" in err and "DE73" in err
+    assert main(["card", "--places", "DE7", "PT", "--out", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "2 places refused, nothing was run" in err and "DE72" in err and "PT11" in err
     assert not (tmp_path / "c").exists()

@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import data, study
+from s3lib import data, spaces, study
 from s3lib.measures import opportunities
-from s3lib.study import Study
 from s3lib.measures.complexity import eci_pci
 from s3lib.measures.relatedness import density, proximity
 from s3lib.measures.specialisation import location_quotient, presence
+from s3lib.study import Study
 
 
 @pytest.fixture(scope="module")
@@ -20,22 +20,25 @@ def eu():
 
 def test_lq_against_all_regions_and_sample_rule(eu):
     x = data.eu_matrix(2, 2014)
-    pd.testing.assert_frame_equal(eu.lq, location_quotient(x))
-    pd.testing.assert_frame_equal(eu.counts, x)
-    coverage = x.notna().mean(axis=1)
+    pd.testing.assert_frame_equal(eu.observed, x)
+    pd.testing.assert_frame_equal(eu.counts, x.fillna(spaces.sbs_estimates(2, 2014)))  # confidential cells estimated
+    assert (eu.estimated == (x.isna() & eu.counts.notna())).all().all()
+    pd.testing.assert_frame_equal(eu.lq, location_quotient(eu.counts))
+    coverage = x.notna().mean(axis=1)  # the sample rule looks at the published cells
     expected = set(coverage.index[coverage >= study.MIN_COVERAGE]) | set(study.case_regions())
     assert set(eu.sample) == expected
     assert {"DE71", "FRI1", "ES21", "ITC1", "RO32", "PT11"} <= set(eu.sample)
 
 
 def test_relatedness_and_complexity_from_the_sample(eu):
-    m = presence(location_quotient(data.eu_matrix(2, 2014)))
+    m = presence(location_quotient(data.eu_matrix(2, 2014).fillna(spaces.sbs_estimates(2, 2014))))
     phi = proximity(m.loc[eu.sample])
     pd.testing.assert_frame_equal(eu.proximity, phi)
     pd.testing.assert_frame_equal(eu.density, density(m, phi))
     assert eu.eci.loc[eu.sample].notna().all() and eu.eci.drop(eu.sample).isna().all()
     # the sign follows GDP per head; the values are the Stata-standardised eigenvector either way
-    plain, _ = eci_pci(m.loc[eu.sample])
+    traded = spaces.sbs_traded().reindex(m.columns).fillna(False).astype(bool)
+    plain, _ = eci_pci(m.loc[eu.sample, traded.to_numpy()])  # complexity on the traded divisions
     assert np.allclose(np.abs(plain), np.abs(eu.eci.loc[eu.sample]))
     gdp = np.log(data.gdp(unit="PPS_EU27_2020_HAB", level=2, year=2014).set_index("region")["value"])
     both = pd.concat([eu.eci, gdp], axis=1, join="inner").dropna()
@@ -43,7 +46,9 @@ def test_relatedness_and_complexity_from_the_sample(eu):
 
 
 def test_candidates_are_the_opportunity_frame(eu):
-    direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11")  # density recomputed
+    direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11",  # density recomputed
+                                      medians=opportunities.sample_medians(eu.presence.loc[eu.sample],
+                                                                          eu.density.loc[eu.sample], eu.pci))
     pd.testing.assert_frame_equal(eu.candidates("PT11"), direct)
     assert (eu.presence.loc["PT11", direct.index] == 0).all()
 

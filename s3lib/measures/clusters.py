@@ -34,8 +34,10 @@ import pandas as pd
 from s3lib.errors import UnknownChoiceError, UsageError
 
 __all__ = [
+    "APPORTIONED_FLAG",
     "PARTIAL_COVERAGE",
     "ClusterScheme",
+    "cluster_bounds",
     "cluster_coverage",
     "cluster_lq",
     "cluster_matrix",
@@ -47,6 +49,9 @@ __all__ = [
 
 #: Below this observed share of its industry weight a portfolio row is flagged ``partial``.
 PARTIAL_COVERAGE = 0.5
+#: A cluster is flagged ``rests_on_apportioning`` when its apportioned value is below this share of its
+#: whole-division value (most of what the whole divisions would give it depends on the apportioning).
+APPORTIONED_FLAG = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,6 +156,41 @@ def cluster_matrix(matrix: pd.DataFrame, scheme: ClusterScheme) -> pd.DataFrame:
     seen = x.notna().to_numpy().astype(float) @ (wc.to_numpy() > 0).astype(float)
     out = np.where(seen > 0, out, np.nan)
     return pd.DataFrame(out, index=matrix.index, columns=w.columns)
+
+
+def cluster_bounds(matrix: pd.DataFrame, scheme: ClusterScheme) -> dict[str, pd.DataFrame]:
+    """How much of each cluster's employment rests on apportioning divisions among clusters.
+
+    The data stop at divisions while the scheme's industries are finer: a division whose weight in
+    a cluster is below 1 is **apportioned** (its NACE classes counted equally, so the aerospace
+    class C30.30 gives Aerospace 1/8 of C30 whatever the region's real mix). Per region and
+    cluster:
+
+    * ``lower``: the apportioned value ``sum_d w_dc x_rd`` (= :func:`cluster_matrix`);
+    * ``upper``: whole divisions, ``sum_{d: w_dc > 0} x_rd`` (every division the cluster touches);
+    * ``apportioned``: the share of ``lower`` that comes from divisions with ``w_dc < 1``.
+
+    Neither is a hard bound on the cluster's true size (a region's mix within a division is not
+    known); they bracket the two readings of the scheme. Missing cells count as 0 in all three.
+
+    Examples
+    --------
+    >>> s = ClusterScheme("d", pd.DataFrame({"nace": ["A", "B"], "cluster": ["K", "K"], "weight": [1, .25]}))
+    >>> b = cluster_bounds(pd.DataFrame({"A": [10.0], "B": [40.0]}, index=["r1"]), s)
+    >>> float(b["lower"].loc["r1", "K"]), float(b["upper"].loc["r1", "K"]), float(b["apportioned"].loc["r1", "K"])
+    (20.0, 50.0, 0.5)
+    """
+    w = scheme.weight_matrix()
+    common = [i for i in w.index if i in matrix.columns]
+    x = matrix.reindex(columns=common).astype(float).fillna(0.0).to_numpy()
+    wc = w.loc[common].to_numpy()
+    lower = x @ wc
+    upper = x @ (wc > 0).astype(float)
+    split = x @ np.where(wc < 1 - 1e-9, wc, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(lower > 0, split / lower, np.nan)
+    frame = lambda a: pd.DataFrame(a, index=matrix.index, columns=w.columns)  # noqa: E731
+    return {"lower": frame(lower), "upper": frame(upper), "apportioned": frame(share)}
 
 
 def cluster_coverage(matrix: pd.DataFrame, scheme: ClusterScheme) -> pd.DataFrame:
@@ -273,7 +313,9 @@ def strong_clusters(emp: pd.DataFrame, est: pd.DataFrame, top: float = 0.75) -> 
     Returns
     -------
     DataFrame
-        Boolean region x cluster; False where ``emp`` is 0 or missing, or ``est`` is missing.
+        Nullable boolean region x cluster; False where ``emp`` is 0 or missing, or the cluster's
+        ``est`` is missing; **NA (unknown) for a region without any establishment count** (local
+        units are not published for France, Italy or Romania in 2015: "not strong" would be wrong).
 
     Examples
     --------
@@ -294,10 +336,13 @@ def strong_clusters(emp: pd.DataFrame, est: pd.DataFrame, top: float = 0.75) -> 
                "est": np.nanquantile(masked["est"], 0.25, axis=0)}
     ok = (present & (masked["lq"] >= cut["lq"]) & (masked["lq"] >= 1)
           & (masked["emp"] > cut["emp"]) & (masked["est"] > cut["est"]))
-    return pd.DataFrame(ok, index=emp.index, columns=emp.columns)
+    out = pd.DataFrame(ok, index=emp.index, columns=emp.columns).astype("boolean")
+    out[est.isna().all(axis=1).to_numpy()] = pd.NA
+    return out
 
 
-def portfolio_table(persons: pd.DataFrame, units: pd.DataFrame, scheme: ClusterScheme) -> pd.DataFrame:
+def portfolio_table(persons: pd.DataFrame, units: pd.DataFrame, scheme: ClusterScheme,
+                    estimated: pd.DataFrame | None = None) -> pd.DataFrame:
     """The cluster portfolio of every region: one row per (region, cluster).
 
     Parameters
@@ -315,7 +360,10 @@ def portfolio_table(persons: pd.DataFrame, units: pd.DataFrame, scheme: ClusterS
         denominators, :func:`cluster_lq`), ``stars`` and the star components ``size_star``,
         ``specialisation_star``, ``focus_star`` (:func:`observatory_stars`), ``strong`` /
         ``strong10`` (:func:`strong_clusters`, local units as establishments), ``local_units``,
-        ``coverage`` (:func:`cluster_coverage`) and ``partial`` (coverage < :data:`PARTIAL_COVERAGE`).
+        ``coverage`` (:func:`cluster_coverage`) and ``partial`` (coverage < :data:`PARTIAL_COVERAGE`);
+        ``lower``/``upper``/``apportioned`` (:func:`cluster_bounds`) and ``rests_on_apportioning``
+        (``lower < APPORTIONED_FLAG x upper``: the whole-division reading is more than twice the apportioned one); ``estimated``: the share of ``employment``
+        from estimated cells (``estimated``: region x industry True where ``persons`` is an estimate).
 
     Examples
     --------
@@ -326,6 +374,10 @@ def portfolio_table(persons: pd.DataFrame, units: pd.DataFrame, scheme: ClusterS
     """
     emp, est = cluster_matrix(persons, scheme), cluster_matrix(units, scheme)
     total = persons.sum(axis=1)
+    bounds = cluster_bounds(persons, scheme)
+    if estimated is None:
+        estimated = pd.DataFrame(False, index=persons.index, columns=persons.columns)
+    from_estimates = cluster_matrix(persons.where(estimated.reindex_like(persons).fillna(False).astype(bool)), scheme)
     stars = observatory_stars(emp, total=total, detail=True).set_index(["region", "cluster"])
     columns = {
         "employment": emp,
@@ -335,14 +387,19 @@ def portfolio_table(persons: pd.DataFrame, units: pd.DataFrame, scheme: ClusterS
         "strong10": strong_clusters(emp, est, top=0.90),
         "local_units": est,
         "coverage": cluster_coverage(persons, scheme),
+        "lower": bounds["lower"],
+        "upper": bounds["upper"],
+        "apportioned": bounds["apportioned"],
+        "estimated": (from_estimates.fillna(0.0) / emp).where(emp > 0),
     }
     table = pd.concat({k: v.rename_axis(index="region", columns="cluster").stack(future_stack=True)
                        for k, v in columns.items()}, axis=1)
     table = table.join(stars.rename(columns={"size": "size_star", "specialisation": "specialisation_star",
                                              "focus": "focus_star"}))
     table = table[["employment", "share", "lq", "stars", "size_star", "specialisation_star", "focus_star",
-                   "strong", "strong10", "local_units", "coverage"]]
+                   "strong", "strong10", "local_units", "coverage", "lower", "upper", "apportioned", "estimated"]]
     table["partial"] = table["coverage"] < PARTIAL_COVERAGE
+    table["rests_on_apportioning"] = table["lower"] < APPORTIONED_FLAG * table["upper"]
     return table
 
 

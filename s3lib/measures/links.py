@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["CHANNELS", "USCMP_MEASURES", "bridging", "cluster_phi", "colocation_network",
+__all__ = ["CHANNELS", "MIN_COOPERATION_EMPLOYMENT", "MIN_COOPERATION_SHARE", "USCMP_MEASURES", "bridging", "cluster_phi", "colocation_network",
            "cooperation_candidates", "uscmp_network"]
 
 #: The US CMP relatedness components and the plain-language channel each stands for.
@@ -159,20 +159,34 @@ def bridging(graph, top: float = 0.10) -> pd.DataFrame:
     return out.sort_values(["betweenness", "degree"], ascending=False).reset_index(drop=True)
 
 
-def cooperation_candidates(portfolio: pd.DataFrame, graph, min_stars: int = 1) -> pd.DataFrame:
+#: Each cluster of a cooperation candidate needs at least this many persons employed in the place ...
+MIN_COOPERATION_EMPLOYMENT = 1000
+#: ... and at least this share of the place's employment (the same floor as a leading cluster).
+MIN_COOPERATION_SHARE = 0.005
+
+
+def cooperation_candidates(portfolio: pd.DataFrame, graph, min_stars: int = 1,
+                           min_employment: float = MIN_COOPERATION_EMPLOYMENT,
+                           min_share: float = MIN_COOPERATION_SHARE) -> pd.DataFrame:
     """Pairs of clusters present in a place that are related: candidates for cooperation.
 
-    A cluster is present when ``LQ >= 1`` or it has at least ``min_stars`` Cluster Observatory
-    stars. Pairs must be linked in ``graph``. Ranked first by how many of the two are specialised
+    A cluster qualifies when it is present (``LQ >= 1`` or at least ``min_stars`` Cluster
+    Observatory stars) **and** employs at least ``min_employment`` persons (default 1,000) and
+    ``min_share`` of the place's employment (default 0.5 %, column ``share`` when the portfolio has
+    it): a pair of clusters of a few hundred jobs each is not a cooperation a policy can build on. Pairs must be linked in ``graph``; the edge's components are kept as columns (US CMP:
+    ``cr_lc`` co-location, ``cr_io`` input-output, ``cr_occ`` occupations, with percentiles
+    ``*_pc``; co-location networks: ``phi``). Ranked first by how many of the two are specialised
     (``LQ >= 1``: 2, 1, 0), then by ``cr_all`` (US CMP) or ``phi``.
 
     Parameters
     ----------
     portfolio : DataFrame
-        The place's portfolio (columns ``cluster``, ``lq``, ``stars``).
+        The place's portfolio (columns ``cluster``, ``lq``, ``stars``, ``employment``).
     graph : networkx.Graph
         Related clusters.
     min_stars : int, default 1
+    min_employment : float, default :data:`MIN_COOPERATION_EMPLOYMENT`
+    min_share : float, default :data:`MIN_COOPERATION_SHARE`
 
     Returns
     -------
@@ -185,11 +199,14 @@ def cooperation_candidates(portfolio: pd.DataFrame, graph, min_stars: int = 1) -
     --------
     >>> import networkx as nx
     >>> g = nx.Graph(); g.add_edge("A", "B", phi=0.5)
-    >>> pf = pd.DataFrame({"cluster": ["A", "B"], "lq": [1.5, 1.2], "stars": [0.0, 1.0]})
+    >>> pf = pd.DataFrame({"cluster": ["A", "B"], "lq": [1.5, 1.2], "stars": [0.0, 1.0], "employment": [2e3, 5e3]})
     >>> cooperation_candidates(pf, g)["reason"].iloc[0]
     'both specialised (LQ 1.50, 1.20); co-located in EU regions (mean phi 0.50)'
     """
-    present = portfolio[(portfolio["lq"] >= 1) | (portfolio["stars"] >= min_stars)].set_index("cluster")
+    big = portfolio["employment"] >= min_employment
+    if "share" in portfolio.columns:
+        big &= portfolio["share"] >= min_share
+    present = portfolio[((portfolio["lq"] >= 1) | (portfolio["stars"] >= min_stars)) & big].set_index("cluster")
     rows = []
     names = list(present.index)
     for i, a in enumerate(names):
@@ -198,13 +215,15 @@ def cooperation_candidates(portfolio: pd.DataFrame, graph, min_stars: int = 1) -
                 continue
             edge = graph.edges[a, b]
             pa, pb = present.loc[a], present.loc[b]
-            rows.append({"cluster_a": a, "cluster_b": b, "lq_a": pa["lq"], "lq_b": pb["lq"],
+            rows.append({"cluster_a": a, "cluster_b": b, "employment_a": pa["employment"],
+                         "employment_b": pb["employment"], "lq_a": pa["lq"], "lq_b": pb["lq"],
                          "stars_a": pa["stars"], "stars_b": pb["stars"],
                          "specialised": int(pa["lq"] >= 1) + int(pb["lq"] >= 1),
                          "strength": edge.get("cr_all", edge.get("phi")),
                          **{k: v for k, v in edge.items() if k != "related"},
                          "reason": _reason(pa, pb, edge)})
-    columns = ["cluster_a", "cluster_b", "lq_a", "lq_b", "stars_a", "stars_b", "specialised", "strength", "reason"]
+    columns = ["cluster_a", "cluster_b", "employment_a", "employment_b", "lq_a", "lq_b", "stars_a", "stars_b",
+               "specialised", "strength", "reason"]
     out = pd.DataFrame(rows, columns=None if rows else columns)
     if rows:
         out = out.sort_values(["specialised", "strength"], ascending=False).reset_index(drop=True)

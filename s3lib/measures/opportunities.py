@@ -7,7 +7,7 @@ import pandas as pd
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures.relatedness import density as relatedness_density
 
-__all__ = ["QUADRANTS", "candidates", "principle_of_relatedness"]
+__all__ = ["QUADRANTS", "candidates", "principle_of_relatedness", "sample_medians"]
 
 QUADRANTS = {
     (True, True): "low risk, high benefit",
@@ -18,14 +18,17 @@ QUADRANTS = {
 
 
 def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, region: str,
-               density: pd.DataFrame | None = None) -> pd.DataFrame:
+               density: pd.DataFrame | None = None, medians: dict | None = None) -> pd.DataFrame:
     """Candidate industries of a region in the Balland et al. (2019) frame.
 
     Candidates are the industries the region is not specialised in (``M_ri = 0``; missing
     presence is left out). Each gets its relatedness density (x: feasibility, low risk)
-    and complexity (y: benefit). Quadrants are split at **the medians over this region's
-    candidates** of density and of PCI; a value equal to the median counts as high. The
-    medians are stored in ``result.attrs["density_median"]`` and ``["pci_median"]``.
+    and complexity (y: benefit). Quadrants are split at ``medians`` (``{"density": d, "pci": p}``,
+    e.g. :func:`sample_medians`: the same split for every region of a study), or by default at
+    **the medians over this region's candidates**; a value equal to the median counts as high.
+    The medians used are stored in ``result.attrs["density_median"]``, ``["pci_median"]`` and
+    ``["medians"]`` (``"sample"`` or ``"own"``). Only industries with a PCI are candidates: pass
+    the PCI of the traded industries to leave local services out.
     ``"low risk, high benefit"`` (high density, high complexity) is the ideal target.
 
     Parameters
@@ -72,7 +75,10 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     row = presence.loc[region]
     table = pd.DataFrame({"density": rd, "pci": pci.reindex(presence.columns)})
     table = table[(row == 0) & table["density"].notna() & table["pci"].notna()]
-    d_med, p_med = table["density"].median(), table["pci"].median()
+    if medians is None:
+        d_med, p_med, kind = table["density"].median(), table["pci"].median(), "own"
+    else:
+        d_med, p_med, kind = float(medians["density"]), float(medians["pci"]), "sample"
     high_d, high_p = (table["density"] >= d_med).to_numpy(), (table["pci"] >= p_med).to_numpy()
     order = 2 * ~high_d + ~high_p  # position in QUADRANTS: (True, True) first
     table["quadrant"] = np.array(list(QUADRANTS.values()), dtype=object)[order]
@@ -82,8 +88,28 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     table["pci_pct"] = table["pci"].rank(pct=True)
     table["score"] = (table["density_pct"] + table["pci_pct"]) / 2
     table.index.name = presence.columns.name or "industry"
-    table.attrs.update(density_median=float(d_med), pci_median=float(p_med), region=region)
+    table.attrs.update(density_median=float(d_med), pci_median=float(p_med), region=region, medians=kind)
     return table
+
+
+def sample_medians(presence: pd.DataFrame, density: pd.DataFrame, pci: pd.Series) -> dict:
+    """Medians of relatedness density and of PCI over the candidates of every region of ``presence``.
+
+    The candidates are the (region, industry) cells with ``M = 0``, a density and a PCI; the PCI
+    median is taken over the same cells, so both split the pooled candidates in halves. Used as
+    :func:`candidates` ``medians`` so that a quadrant means the same thing for every region.
+
+    >>> m = pd.DataFrame([[1, 0], [0, 1]], index=["r1", "r2"], columns=["a", "b"])
+    >>> d = pd.DataFrame([[0.9, 0.25], [0.75, 0.8]], index=m.index, columns=m.columns)
+    >>> sample_medians(m, d, pd.Series({"a": 1.0, "b": -1.0}))
+    {'density': 0.5, 'pci': 0.0}
+    """
+    pci = pci.reindex(presence.columns)
+    cells = (presence == 0) & density.reindex_like(presence).notna() & pci.notna().to_numpy()[None, :]
+    dens = density.reindex_like(presence).to_numpy()[cells.to_numpy()]
+    pcis = pd.DataFrame(np.broadcast_to(pci.to_numpy(), presence.shape), index=presence.index,
+                        columns=presence.columns).to_numpy()[cells.to_numpy()]
+    return {"density": float(np.median(dens)), "pci": float(np.median(pcis))}
 
 
 def principle_of_relatedness(
