@@ -1,0 +1,335 @@
+"""Competences: occupations as the capabilities of a place (pure measures).
+
+An occupation space (region x occupational group counts, e.g. German districts x KldB 2010 groups)
+is read like an industry space, but it says what people *do*, not what their employer sells. This
+module adds what the competence view needs on top of :mod:`~s3lib.measures.specialisation`,
+:mod:`~s3lib.measures.relatedness` and :mod:`~s3lib.measures.complexity`:
+
+* :func:`portfolio`: a place's occupations with employees, share, LQ, presence (and complexity);
+* :func:`backbone` and :func:`competence_clusters`: communities of co-located occupations
+  (Louvain on the proximity backbone, fixed seed), and :func:`cluster_profile` for a place;
+* :func:`occupation_complexity`: PCI and ubiquity of occupations (:func:`~s3lib.measures.complexity.eci_pci`);
+* :func:`compare_levels`: a district against the rest of its parent region and the country;
+* :func:`entry_rates`: the principle of relatedness between two years, overall and for one region;
+* :func:`cross_proximity`, :func:`cluster_links`, :func:`bridging_competences`: an occupation ->
+  industry-cluster bridge from co-location of the two presence matrices over the same regions, and
+  the occupations that link several of a place's industry clusters ("clusters of competences").
+
+Missing cells (suppressed small counts) are missing, not zero, as everywhere in ``s3lib.measures``:
+shares and LQs use the observed cells; presence is NaN there and counts as absent in co-location.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from s3lib.errors import UsageError
+from s3lib.measures._util import binary as _binary
+
+__all__ = ["LOUVAIN_SEED", "backbone", "bridging_competences", "cluster_links", "cluster_profile",
+           "compare_levels", "competence_clusters", "cross_proximity", "entry_rates", "occupation_complexity",
+           "portfolio"]
+
+#: Seed of the Louvain community detection (results depend on it; the seed makes them reproducible).
+LOUVAIN_SEED = 42
+
+
+def portfolio(counts: pd.DataFrame, lq: pd.DataFrame, region: str, names=None, pci=None) -> pd.DataFrame:
+    """A region's occupations: ``occupation, name, employees, share, lq, present`` (and ``pci``).
+
+    ``share`` is of the region's observed employees; ``present`` is ``LQ >= 1`` (NaN where the cell is
+    suppressed). Sorted by LQ (descending); suppressed cells come last with NaN values.
+
+    Examples
+    --------
+    >>> x = pd.DataFrame({"a": [3.0, 1.0], "b": [1.0, 3.0]}, index=["r1", "r2"])
+    >>> from s3lib.measures.specialisation import location_quotient
+    >>> portfolio(x, location_quotient(x), "r1")[["occupation", "lq"]].values.tolist()
+    [['a', 1.5], ['b', 0.5]]
+    """
+    if region not in counts.index:
+        raise UsageError(f"region {region!r} is not in the matrix")
+    emp, q = counts.loc[region].astype(float), lq.loc[region].reindex(counts.columns).astype(float)
+    out = pd.DataFrame({"occupation": counts.columns, "employees": emp.to_numpy(),
+                        "share": (emp / emp.sum()).to_numpy(), "lq": q.to_numpy()})
+    out["present"] = np.where(out["lq"].isna(), np.nan, (out["lq"] >= 1).astype(float))
+    if names is not None:
+        out.insert(1, "name", out["occupation"].map(pd.Series(names)))
+    if pci is not None:
+        out["pci"] = out["occupation"].map(pd.Series(pci))
+    return out.sort_values("lq", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def backbone(proximity: pd.DataFrame, top: float = 0.05):
+    """The proximity backbone: the maximum spanning tree plus the strongest ``top`` share of pairs.
+
+    A complete weighted graph of co-location proximities has one giant community (on German districts:
+    "urban" against "rural" occupations); the backbone keeps the structure (Hidalgo et al. 2007 draw
+    the product space the same way). Nodes are added in sorted order, so the graph is reproducible.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes = activities, edge attribute ``weight`` = proximity; ``graph["method"]`` says how it was built.
+    """
+    import networkx as nx
+
+    if not 0 < top < 1:
+        raise UsageError("top must be a share between 0 and 1")
+    codes = sorted(proximity.index)
+    phi = proximity.reindex(index=codes, columns=codes).to_numpy(dtype=float)
+    full = nx.Graph()
+    full.add_nodes_from(codes)
+    iu, ju = np.triu_indices(len(codes), 1)
+    pairs = phi[iu, ju]
+    full.add_weighted_edges_from((codes[i], codes[j], float(w)) for i, j, w in zip(iu, ju, pairs) if w > 0)
+    graph = nx.Graph(nx.maximum_spanning_tree(full, weight="weight"))
+    graph.add_nodes_from(codes)
+    threshold = float(np.quantile(pairs, 1 - top)) if pairs.size else 0.0
+    graph.add_weighted_edges_from((codes[i], codes[j], float(w)) for i, j, w in zip(iu, ju, pairs)
+                                  if w >= threshold and w > 0)
+    graph.graph["method"] = (f"maximum spanning tree of the co-location proximity plus the top {top:.0%} of pairs "
+                             f"(phi >= {threshold:.3f}); {graph.number_of_edges()} links")
+    graph.graph["threshold"] = threshold
+    return graph
+
+
+def competence_clusters(proximity: pd.DataFrame, top: float = 0.05, resolution: float = 1.0,
+                        seed: int = LOUVAIN_SEED) -> pd.Series:
+    """Competence clusters: Louvain communities of the proximity :func:`backbone`.
+
+    Louvain (Blondel et al. 2008, ``networkx.community.louvain_communities``) maximises the weighted
+    modularity ``Q = (1/2W) sum_ij [w_ij - s_i s_j / 2W] delta(c_i, c_j)`` at ``resolution`` 1 with a
+    fixed ``seed``. Clusters are numbered 1, 2, ... by size (then by their smallest code).
+
+    Returns
+    -------
+    Series
+        Cluster number by activity (name ``"cluster"``); ``attrs`` hold ``method`` (a sentence),
+        ``modularity`` and ``n_clusters``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]],
+    ...                  index=list("wxyz"), columns=list("abcd"))
+    >>> from s3lib.measures.relatedness import proximity
+    >>> competence_clusters(proximity(m), top=0.2).tolist()
+    [1, 1, 2, 2]
+    """
+    import networkx as nx
+
+    graph = backbone(proximity, top=top)
+    communities = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
+    communities = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
+    out = pd.Series({code: k for k, members in enumerate(communities, 1) for code in members}, name="cluster")
+    out = out.reindex(proximity.index).astype(int)
+    out.index.name = proximity.index.name
+    modularity = float(nx.community.modularity(graph, communities, weight="weight", resolution=resolution))
+    out.attrs.update(n_clusters=len(communities), modularity=modularity, method=(
+        f"Louvain communities (networkx, resolution {resolution:g}, seed {seed}) of the {graph.graph['method']}; "
+        f"{len(communities)} clusters, modularity {modularity:.2f}"))
+    return out
+
+
+def cluster_profile(counts: pd.DataFrame, clusters: pd.Series, region: str, names=None, top: int = 4) -> pd.DataFrame:
+    """A region's employees, share and LQ in each competence cluster, with the cluster's largest occupations.
+
+    ``E_rc = sum_{i in c} x_ri`` over observed cells (a lower bound when a cell is suppressed);
+    ``LQ_rc = (E_rc / E_r.) / (E_.c / E_..)`` against all rows of ``counts``. ``label`` names the
+    cluster by its ``top`` largest occupations in the reference (all rows), ``members`` lists them all.
+
+    Returns
+    -------
+    DataFrame
+        Index ``cluster``: ``label, n, employees, share, lq, members``, sorted by employees.
+    """
+    if region not in counts.index:
+        raise UsageError(f"region {region!r} is not in the matrix")
+    clusters = clusters.reindex(counts.columns)
+    grouped = counts.T.groupby(clusters).sum(min_count=1).T  # region x cluster, observed cells only
+    ref = grouped.sum(axis=0)
+    own = grouped.loc[region]
+    label_of = pd.Series(names) if names is not None else pd.Series(dict(zip(counts.columns, counts.columns)))
+    size = counts.sum(axis=0)
+    rows = {}
+    for k, members in clusters.groupby(clusters).groups.items():
+        ranked = size.reindex(members).sort_values(ascending=False).index
+        rows[k] = {"label": "; ".join(str(label_of.get(c, c)) for c in ranked[:top]),
+                   "n": len(members), "members": list(ranked)}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out["employees"] = own.reindex(out.index)
+    out["share"] = out["employees"] / own.sum()
+    out["lq"] = out["share"] / (ref / ref.sum()).reindex(out.index)
+    out.index.name = "cluster"
+    return out[["label", "n", "employees", "share", "lq", "members"]].sort_values("employees", ascending=False)
+
+
+def occupation_complexity(presence: pd.DataFrame, orient: pd.Series | None = None) -> pd.DataFrame:
+    """Occupation complexity: ``pci`` (:func:`s3lib.measures.complexity.eci_pci`, Stata standardisation),
+    ``ubiquity`` (regions with ``LQ >= 1``) and ``rank`` (1 = most complex). ``orient`` as in ``eci_pci``."""
+    from s3lib.measures.complexity import eci_pci
+
+    _, pci = eci_pci(presence, orient=orient)
+    out = pd.DataFrame({"pci": pci, "ubiquity": presence.fillna(0).sum(axis=0)})
+    out["rank"] = out["pci"].rank(ascending=False, method="min")
+    return out.sort_values("pci", ascending=False)
+
+
+def compare_levels(counts: pd.DataFrame, region: str, parent: str) -> pd.DataFrame:
+    """A region against the rest of its parent region and against all rows (the country).
+
+    ``parent`` is a code prefix (``"DE71"``): the rest is the sum of the other rows starting with it.
+    Shares are of each territory's observed employees; ``lq_rest = share / share_rest`` and
+    ``lq_country = share / share_country`` (the country = all rows, the region included).
+
+    Returns
+    -------
+    DataFrame
+        Index = activity: ``employees``, ``share``, ``employees_rest``, ``share_rest``, ``share_country``,
+        ``lq_rest``, ``lq_country``; ``attrs["n_rest"]`` = number of other regions in ``parent``.
+    """
+    if region not in counts.index:
+        raise UsageError(f"region {region!r} is not in the matrix")
+    rest_rows = [r for r in counts.index if str(r).startswith(parent) and r != region]
+    if not rest_rows:
+        raise UsageError(f"no other region starts with {parent!r}: nothing to compare {region} with")
+    own = counts.loc[region].astype(float)
+    rest = counts.loc[rest_rows].sum(axis=0, min_count=1)
+    country = counts.sum(axis=0, min_count=1)
+    out = pd.DataFrame({"employees": own, "share": own / own.sum(), "employees_rest": rest,
+                        "share_rest": rest / rest.sum(), "share_country": country / country.sum()})
+    out["lq_rest"] = out["share"] / out["share_rest"]
+    out["lq_country"] = out["share"] / out["share_country"]
+    out.attrs["n_rest"] = len(rest_rows)
+    return out
+
+
+def entry_rates(presence0: pd.DataFrame, presence1: pd.DataFrame, density0: pd.DataFrame, region=None,
+                bins: int = 5) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The principle of relatedness: entry rates by base-year density quantile, overall and for a region.
+
+    Cells at risk: ``M_ri = 0`` in the base year, presence known in the end year and density known in
+    the base year (suppressed cells are left out, not counted as absent). ``entry_rate = entries /
+    at_risk`` with entries ``M 0 -> 1`` (``LQ >= 1`` in the end year). The bins are ``bins`` quantiles of
+    the base-year density of all cells at risk (``pandas.qcut``), identical to
+    :func:`s3lib.measures.opportunities.principle_of_relatedness`; the region's cells are counted in
+    the same bins.
+
+    Returns
+    -------
+    (DataFrame, DataFrame or None)
+        All regions: one row per bin (``density_min, density_max, mean_density, at_risk, entries,
+        entry_rate``; ``attrs``: totals and ``overall``). The region's rows (``at_risk, entries,
+        entry_rate`` and ``occupations``, the codes that entered), or None without ``region``.
+
+    Examples
+    --------
+    >>> idx, cols = ["r1", "r2"], list("abcde")
+    >>> m0 = pd.DataFrame(0.0, index=idx, columns=cols)
+    >>> m1 = pd.DataFrame([[0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], index=idx, columns=cols, dtype=float)
+    >>> d0 = pd.DataFrame([[.1, .2, .3, .4, .5], [.15, .25, .35, .45, .55]], index=idx, columns=cols)
+    >>> entry_rates(m0, m1, d0, "r1")[1]["entries"].tolist()
+    [0, 0, 0, 1, 1]
+    """
+    if bins < 2:
+        raise UsageError("bins must be at least 2")
+    f0, f1 = presence0.astype(float).align(presence1.astype(float), join="inner")
+    d0 = density0.reindex(index=f0.index, columns=f0.columns)
+    a, b, d = f0.to_numpy().ravel(), f1.to_numpy().ravel(), d0.to_numpy(dtype=float).ravel()
+    rows = np.repeat(f0.index.to_numpy(), f0.shape[1])
+    cols = np.tile(f0.columns.to_numpy(), f0.shape[0])
+    risk = (a == 0) & ~np.isnan(b) & ~np.isnan(d)
+    if not risk.any():
+        raise UsageError("no cell at risk: no activity absent in the base year with known values")
+    cells = pd.DataFrame({"region": rows[risk], "activity": cols[risk], "density": d[risk],
+                          "entry": (b[risk] == 1).astype(int)})
+    cells["bin"] = pd.qcut(cells["density"], bins, labels=False, duplicates="drop").astype(int) + 1
+    table = cells.groupby("bin").agg(density_min=("density", "min"), density_max=("density", "max"),
+                                     mean_density=("density", "mean"), at_risk=("entry", "size"),
+                                     entries=("entry", "sum"))
+    table["entry_rate"] = table["entries"] / table["at_risk"]
+    table.attrs.update(at_risk=len(cells), entries=int(cells["entry"].sum()),
+                       overall=float(cells["entry"].mean()))
+    if region is None:
+        return table, None
+    own = cells[cells["region"] == region]
+    mine = own.groupby("bin").agg(at_risk=("entry", "size"), entries=("entry", "sum")).reindex(table.index)
+    mine = mine.fillna(0).astype(int)
+    mine["entry_rate"] = mine["entries"] / mine["at_risk"].where(mine["at_risk"] > 0)
+    entered = own[own["entry"] == 1].groupby("bin")["activity"].apply(list)
+    mine["occupations"] = [entered.get(k, []) for k in mine.index]
+    return table, mine
+
+
+def cross_proximity(presence_a: pd.DataFrame, presence_b: pd.DataFrame) -> pd.DataFrame:
+    """Co-location proximity between two activity sets over the same regions.
+
+    ``phi_ab = C_ab / max(u_a, u_b)`` with ``C = M_A^T M_B`` over the regions both matrices have and
+    ``u`` the ubiquities (Hidalgo et al. 2007, between e.g. occupations and industries). NaN presence
+    counts as absent. Activities present nowhere get 0.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"o1": [1, 1, 0], "o2": [0, 0, 1]}, index=["r1", "r2", "r3"])
+    >>> b = pd.DataFrame({"i1": [1, 0, 0]}, index=["r1", "r2", "r3"])
+    >>> cross_proximity(a, b)["i1"].tolist()
+    [0.5, 0.0]
+    """
+    common = presence_a.index.intersection(presence_b.index, sort=False)
+    if len(common) < 2:
+        raise UsageError("the two presence matrices share fewer than 2 regions")
+    ma, mb = _binary(presence_a.loc[common]), _binary(presence_b.loc[common])
+    co = ma.T @ mb
+    ua, ub = ma.sum(axis=0), mb.sum(axis=0)
+    den = np.maximum.outer(ua, ub)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = np.where(den > 0, co / np.where(den > 0, den, 1), 0.0)
+    out = pd.DataFrame(phi, index=presence_a.columns, columns=presence_b.columns)
+    out.attrs["n_regions"] = len(common)
+    return out
+
+
+def cluster_links(cross_phi: pd.DataFrame, weights: pd.DataFrame, size: pd.Series | None = None) -> pd.DataFrame:
+    """Occupation x industry-cluster proximity: the weighted mean of ``phi`` over the cluster's industries.
+
+    ``L_oc = sum_i w_ic s_i phi_oi / sum_i w_ic s_i`` with ``w`` the scheme's industry x cluster weights
+    and ``s_i`` the industry's size (1 when ``size`` is None).
+    """
+    w = weights.reindex(index=cross_phi.columns).fillna(0.0)
+    if size is not None:
+        w = w.mul(size.reindex(w.index).fillna(0.0), axis=0)
+    total = w.sum(axis=0)
+    w = w.loc[:, total > 0]
+    values = cross_phi.to_numpy(dtype=float) @ w.to_numpy() / w.sum(axis=0).to_numpy()
+    return pd.DataFrame(values, index=cross_phi.index, columns=w.columns)
+
+
+def bridging_competences(links: pd.DataFrame, occupations, clusters, top: float = 0.10,
+                         min_clusters: int = 2) -> pd.DataFrame:
+    """Occupations that link several of a place's industry clusters: candidate clusters of competences.
+
+    An occupation is *linked* to a cluster when its :func:`cluster_links` value is in the top ``top``
+    share of all occupation x cluster values (the threshold is over every occupation and cluster, not
+    only the place's). Among ``occupations`` (e.g. the place's present ones) and ``clusters`` (the
+    place's present clusters), those linked to at least ``min_clusters`` are returned.
+
+    Returns
+    -------
+    DataFrame
+        ``occupation, n_clusters, clusters`` (a list, strongest link first), ``mean_link``; sorted by
+        ``n_clusters`` then ``mean_link``. ``attrs["threshold"]`` = the link threshold.
+    """
+    threshold = float(np.nanquantile(links.to_numpy(dtype=float), 1 - top))
+    occ = [o for o in occupations if o in links.index]
+    cl = [c for c in clusters if c in links.columns]
+    sub = links.loc[occ, cl]
+    rows = []
+    for o, row in sub.iterrows():
+        linked = row[row >= threshold].sort_values(ascending=False)
+        if len(linked) >= min_clusters:
+            rows.append({"occupation": o, "n_clusters": len(linked), "clusters": list(linked.index),
+                         "mean_link": float(linked.mean())})
+    out = pd.DataFrame(rows, columns=["occupation", "n_clusters", "clusters", "mean_link"])
+    out = out.sort_values(["n_clusters", "mean_link"], ascending=False).reset_index(drop=True)
+    out.attrs["threshold"] = threshold
+    return out

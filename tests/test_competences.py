@@ -1,0 +1,204 @@
+"""Competences: the German occupation space in the study, and the pure measures of s3lib.measures.competences."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from s3lib import spaces
+from s3lib.errors import UsageError
+from s3lib.measures import competences as cm
+from s3lib.measures.opportunities import principle_of_relatedness
+from s3lib.measures.relatedness import proximity
+
+
+# --------------------------------------------------------------------------- synthetic, known answers
+def _blocks():
+    """Six regions x six activities: regions r1-r3 hold a, b, c; r4-r6 hold d, e, f (two clean blocks)."""
+    m = np.zeros((6, 6))
+    m[:3, :3] = 1
+    m[3:, 3:] = 1
+    return pd.DataFrame(m, index=[f"r{i}" for i in range(1, 7)], columns=list("abcdef"))
+
+
+def test_competence_clusters_find_the_two_blocks_reproducibly():
+    phi = proximity(_blocks())
+    clusters = cm.competence_clusters(phi, top=0.2)
+    assert clusters.loc[["a", "b", "c"]].nunique() == 1 and clusters.loc[["d", "e", "f"]].nunique() == 1
+    assert clusters["a"] != clusters["d"] and sorted(clusters.unique()) == [1, 2]
+    assert clusters.attrs["n_clusters"] == 2 and clusters.attrs["modularity"] > 0.4
+    assert "Louvain" in clusters.attrs["method"] and "seed 42" in clusters.attrs["method"]
+    pd.testing.assert_series_equal(clusters, cm.competence_clusters(phi, top=0.2))  # fixed seed
+
+
+def test_backbone_keeps_a_spanning_tree_and_the_strongest_pairs():
+    phi = pd.DataFrame([[0, .9, .1, .2], [.9, 0, .3, .1], [.1, .3, 0, .8], [.2, .1, .8, 0]],
+                       index=list("abcd"), columns=list("abcd"), dtype=float)
+    g = cm.backbone(phi, top=0.2)
+    assert set(g.nodes) == set("abcd")
+    edges = {tuple(sorted(e)) for e in g.edges}
+    assert {("a", "b"), ("c", "d"), ("b", "c")} <= edges  # tree: 0.9, 0.8, then 0.3 joins the two pairs
+    assert ("a", "c") not in edges
+
+
+def test_cluster_profile_sums_members_and_lq_against_all_rows():
+    x = pd.DataFrame({"a": [10.0, 10.0], "b": [30.0, 10.0], "c": [np.nan, 40.0]}, index=["r1", "r2"])
+    clusters = pd.Series({"a": 1, "b": 1, "c": 2})
+    prof = cm.cluster_profile(x, clusters, "r1")
+    assert prof.loc[1, "employees"] == 40.0 and np.isnan(prof.loc[2, "employees"])  # suppressed stays missing
+    # r1 share of cluster 1 = 40/40 = 1; reference share = 60/100
+    assert prof.loc[1, "lq"] == pytest.approx(1 / 0.6)
+    assert prof.loc[1, "members"] == ["b", "a"] and prof.loc[1, "n"] == 2
+
+
+def test_portfolio_keeps_suppressed_cells_missing():
+    from s3lib.measures.specialisation import location_quotient
+
+    x = pd.DataFrame({"a": [3.0, 1.0], "b": [1.0, 3.0], "c": [np.nan, 2.0]}, index=["r1", "r2"])
+    pf = cm.portfolio(x, location_quotient(x), "r1", names={"a": "A", "b": "B", "c": "C"})
+    assert pf["occupation"].tolist() == ["a", "b", "c"]
+    assert np.isnan(pf.loc[2, "present"]) and np.isnan(pf.loc[2, "lq"])
+    assert pf.loc[0, "present"] == 1.0 and pf.loc[0, "name"] == "A"
+    assert pf["share"].iloc[:2].sum() == pytest.approx(1.0)
+
+
+def test_entry_rates_match_the_principle_and_count_the_region():
+    rng = np.random.default_rng(0)
+    idx, cols = [f"r{i}" for i in range(40)], [f"o{j}" for j in range(25)]
+    m0 = pd.DataFrame(rng.integers(0, 2, (40, 25)).astype(float), index=idx, columns=cols)
+    m1 = pd.DataFrame(rng.integers(0, 2, (40, 25)).astype(float), index=idx, columns=cols)
+    m0.iloc[0, 0] = np.nan  # a suppressed cell is left out, not counted as absent
+    d0 = pd.DataFrame(rng.random((40, 25)), index=idx, columns=cols)
+    table, own = cm.entry_rates(m0, m1, d0, region="r3")
+    expected = principle_of_relatedness(m0, m1, d0)
+    pd.testing.assert_frame_equal(table, expected, check_names=False, check_index_type=False)
+    assert len(table) == 5 and table["at_risk"].sum() == table.attrs["at_risk"]
+    at_risk = (m0.loc["r3"] == 0)
+    assert own["at_risk"].sum() == at_risk.sum()
+    assert own["entries"].sum() == int((m1.loc["r3"][at_risk] == 1).sum())
+    assert sorted(o for lst in own["occupations"] for o in lst) == sorted(m1.loc["r3"][at_risk][lambda v: v == 1].index)
+
+
+def test_entry_rates_known_answer():
+    idx, cols = ["r1", "r2"], list("abcde")
+    m0 = pd.DataFrame(0.0, index=idx, columns=cols)
+    m1 = pd.DataFrame([[0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], index=idx, columns=cols, dtype=float)
+    d0 = pd.DataFrame([[.1, .2, .3, .4, .5], [.15, .25, .35, .45, .55]], index=idx, columns=cols)
+    table, own = cm.entry_rates(m0, m1, d0, region="r2")
+    assert table["entry_rate"].tolist() == [0.0, 0.0, 0.5, 1.0, 1.0]
+    assert own["entries"].tolist() == [0, 0, 1, 1, 1] and own["at_risk"].tolist() == [1, 1, 1, 1, 1]
+    assert table.attrs["overall"] == pytest.approx(0.5)
+
+
+def test_cross_proximity_links_and_bridges():
+    occ = pd.DataFrame({"o1": [1, 1, 0, 0], "o2": [0, 0, 1, 1], "o3": [1, 1, 1, 1]}, index=list("wxyz"))
+    ind = pd.DataFrame({"i1": [1, 1, 0, 0], "i2": [0, 0, 1, 1], "i3": [1, 0, 0, 0]}, index=list("wxyz"))
+    phi = cm.cross_proximity(occ, ind)
+    assert phi.loc["o1", "i1"] == 1.0 and phi.loc["o1", "i2"] == 0.0
+    assert phi.loc["o3", "i1"] == pytest.approx(0.5) and phi.loc["o1", "i3"] == pytest.approx(0.5)
+    weights = pd.DataFrame({"A": [1.0, 0.0, 1.0], "B": [0.0, 1.0, 0.0]}, index=["i1", "i2", "i3"])
+    links = cm.cluster_links(phi, weights, size=pd.Series({"i1": 3.0, "i2": 1.0, "i3": 1.0}))
+    assert links.loc["o1", "A"] == pytest.approx((3 * 1.0 + 1 * 0.5) / 4)
+    assert links.loc["o3", "B"] == pytest.approx(0.5)
+    bridges = cm.bridging_competences(links, ["o1", "o2", "o3"], ["A", "B"], top=0.7)
+    assert bridges["occupation"].tolist() == ["o3"] and bridges.loc[0, "clusters"] == ["B", "A"]  # strongest first
+
+
+def test_compare_levels_rest_of_region_and_country():
+    x = pd.DataFrame({"a": [50.0, 10.0, 10.0], "b": [50.0, 90.0, 40.0]}, index=["DE711", "DE712", "DE721"])
+    out = cm.compare_levels(x, "DE712", "DE71")
+    assert out.attrs["n_rest"] == 1
+    assert out.loc["a", "share"] == 0.1 and out.loc["a", "share_rest"] == 0.5
+    assert out.loc["a", "lq_rest"] == pytest.approx(0.2)
+    assert out.loc["a", "share_country"] == pytest.approx(70 / 250)
+    with pytest.raises(UsageError):
+        cm.compare_levels(x, "DE721", "DE72")
+
+
+def test_occupation_complexity_is_the_pci():
+    from s3lib.measures.complexity import eci_pci
+
+    m = pd.DataFrame([[1, 1, 1, 1], [1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0]],
+                     index=["r1", "r2", "r3", "r4"], columns=list("abcd"))
+    out = cm.occupation_complexity(m)
+    pd.testing.assert_series_equal(out["pci"].sort_index(), eci_pci(m)[1], check_names=False)
+    assert out.index[0] == "d" and out.loc["a", "ubiquity"] == 4 and out.loc["d", "rank"] == 1
+
+
+def test_the_measure_module_is_pure():
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(cm.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(str(m).startswith(("s3lib.data", "s3lib.study", "s3lib.spaces")) for m in imported)
+
+
+# --------------------------------------------------------------------------- real data, through the space
+@pytest.fixture(scope="module")
+def occ():
+    from s3lib.study import Study
+
+    return Study(space="occupations", level=3, year=2025)
+
+
+def test_space_reference_values():
+    space = spaces.get("occupations")
+    assert space.levels == (2, 3) and space.years == tuple(range(2013, 2026)) and space.orienter is not None
+    assert "Germany only" in space.source and "Bundesagentur" in space.source
+    assert space.totals(3, 2025)["DE712"] == 651_120
+    assert space.totals(3, 2013)["DE712"] == 516_239
+    counts = space.counts(3, 2025)
+    assert counts.shape == (400, 140) and counts.loc["DE712", "721"] == 63_701
+    from s3lib import data
+
+    rows = data.occupations(year=2025)
+    suppressed = rows[(rows["employees_flag"] == "suppressed") & (rows["occupation"] != "unknown")]
+    stacked = counts.stack(future_stack=True)
+    assert stacked.isna().sum() == len(suppressed) > 0  # suppressed = missing, not zero
+    assert stacked.loc[list(zip(suppressed["region"], suppressed["occupation"]))].isna().all()
+    assert space.groups(["721", "111"]).tolist() == ["72", "11"]
+    nuts2 = space.counts(2, 2025)
+    assert nuts2.loc["DE71", "721"] == counts.filter(regex="^DE71", axis=0)["721"].sum()
+
+
+def test_study_machinery_on_occupations(occ):
+    assert occ.lq.shape == (400, 140) and np.isnan(occ.lq.loc["DE712", "114"])  # suppressed -> missing
+    assert occ.proximity.shape == (140, 140) and occ.density.shape == (400, 140)
+    assert occ.eci.notna().sum() == 400 and "GDP per head" in occ.orientation
+    assert "occupational groups (KldB 2010, 3-digit)" in occ.describe()
+    view = occ.at("Frankfurt am Main")
+    assert view.region == "DE712" and view.specialisations.iloc[0]["lq"] > 10
+    assert any("Occupations, not industries" in n for n in view.notes)
+    assert not any("business statistics" in n and "No agriculture" in n for n in view.notes)
+
+
+def test_non_german_place_refused(occ):
+    with pytest.raises(UsageError, match="covers DE only"):
+        occ.at("bordeaux")
+
+
+def test_principle_of_relatedness_holds_for_german_occupations(occ):
+    ch = occ.changes(2013)
+    table, own = cm.entry_rates(ch.presence0, ch.presence1, ch.density0, region="DE712")
+    assert len(table) == 5 and (np.diff(table["entry_rate"]) > 0).all()
+    assert own["at_risk"].sum() > 0
+
+
+def test_competence_panel_draws_for_a_view(occ):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from s3lib.plots.competences import competence_panel, competence_tables
+
+    _, ax = plt.subplots()
+    competence_panel(ax, occ.at("frankfurt"), n=6)
+    assert len(ax.patches) == 6 and ax.get_xscale() == "log"
+    table = competence_tables(occ.at("frankfurt"))
+    _, ax2 = plt.subplots()
+    competence_panel(ax2, table, n=4)
+    assert len(ax2.patches) == 4
+    plt.close("all")
