@@ -52,20 +52,54 @@ display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {V.region} {V.region_na
 # establishments above the lower quartile. `coverage` is the observed share of the cluster's
 # industries; below 50 % the row is **partial** (a fragment: e.g. Financial Services, whose core
 # NACE K is not in the business statistics).
+#
+# Two things the data force on every number here. (1) The statistics stop at NACE divisions while
+# the clusters are defined on finer codes, so a division shared by several clusters is
+# **apportioned** by its classes ($w_{ic}$ = share of the division's classes in the cluster). Each
+# cluster therefore gets a **lower** value (apportioned) and an **upper** one (every division it
+# touches, whole); a cluster whose apportioned value is below half of its whole-division value is
+# flagged `rests_on_apportioning`. (2) **Confidential cells are estimated** from the NUTS1 or
+# national value of the same division (the residual shared by each region's unexplained employment
+# in the section); `estimated` is the share of the cluster's employment that comes from such
+# estimates. Where local units are not published for the country and year (France, Italy and
+# Romania in 2015), `strong` is *unknown*, not "no".
 
 # %% slideshow={"slide_type": "subslide"}
 pf = V.portfolio
-shown = pf[["cluster", "employment", "share", "lq", "stars", "strong", "coverage", "partial"]].head(15)
-display(shown.set_index("cluster").style.format({"employment": "{:,.0f}", "share": "{:.1%}", "lq": "{:.2f}",
-                                                  "stars": "{:.0f}", "coverage": "{:.0%}"}))
+shown = pf[["cluster", "employment", "lower", "upper", "rests_on_apportioning", "estimated", "share", "lq", "stars",
+            "strong", "coverage", "partial"]].head(15)
+display(shown.set_index("cluster").style.format({"employment": "{:,.0f}", "lower": "{:,.0f}", "upper": "{:,.0f}",
+                                                  "estimated": "{:.0%}", "share": "{:.1%}", "lq": "{:.2f}",
+                                                  "stars": "{:.0f}", "coverage": "{:.0%}"}, na_rep="unknown"))
 lead = S.leading_cluster
+flagged = pf[pf["rests_on_apportioning"]]
+strong_text = ("strong clusters are unknown this year (no local units published)" if S.n_strong is None
+               else f"{S.n_strong} are strong clusters")
 display(Markdown(
     f"{V.region_name} ({V.region}) has employment observed in {S.n_clusters} traded clusters in {year}; "
-    f"{S.n_starred} have two or three stars and {S.n_strong} are strong clusters. The largest is "
+    f"{S.n_starred} have two or three stars and {strong_text}. The largest is "
     f"**{pf['cluster'].iloc[0]}** ({pf['employment'].iloc[0]:,.0f} persons employed, LQ {pf['lq'].iloc[0]:.2f}); "
     f"the leading cluster (most stars, then most employment, at least 0.5 % of the region's employment and not "
     f"partial) is **{lead}** (LQ {S.leading_lq:.2f}). Rows marked partial are fragments: "
-    f"{', '.join(pf.loc[pf['partial'], 'cluster'].head(5)) or 'none'}."))
+    f"{', '.join(pf.loc[pf['partial'], 'cluster'].head(5)) or 'none'}. {len(flagged)} of the {len(pf)} clusters "
+    f"rest mostly on apportioning, e.g. "
+    + "; ".join(f"{r.cluster} {r.lower:,.0f} to {r.upper:,.0f}" for r in flagged.head(3).itertuples())
+    + f". {S.n_estimated} of the region's divisions are estimated confidential cells."))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### What these statistics cannot see
+#
+# A cluster whose industries lie mostly outside the business statistics (finance and insurance K,
+# health and social services Q, culture R, public administration O) cannot be measured here, however
+# large it is in the city: `outside` is the share of its industry weight on codes the statistics do
+# not cover, `missing_here` the share on cells that are confidential or unpublished in this region.
+
+# %% slideshow={"slide_type": "fragment"}
+unseen = V.unobserved
+display(unseen.set_index("cluster").style.format({"unobserved": "{:.0%}", "outside": "{:.0%}",
+                                                   "missing_here": "{:.0%}", "employment": "{:,.0f}"}, na_rep="-"))
+display(Markdown(f"{len(unseen)} clusters are at least half unobserved in {V.region_name}: "
+                 + ", ".join(unseen["cluster"].head(8)) + "."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Top specialisations by industry

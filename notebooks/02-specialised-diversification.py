@@ -113,9 +113,14 @@ display(Markdown(
 # density $RD_{ri} = \sum_{j \ne i} M_{rj} \varphi_{ij} / \sum_{j \ne i} \varphi_{ij}$ is the share of
 # industry $i$'s related industries that the region already has (feasibility, low risk). Complexity
 # (PCI) comes from the eigenvector of the region-industry network (Hidalgo & Hausmann 2009): it is high
-# for industries found in few, diverse regions (benefit). Candidates ($M_{ri} = 0$) are split into four
-# quadrants at the medians of the region's candidates. A missing cell counts as absent in proximity and
-# density and is never a candidate.
+# for industries found in few, diverse regions (benefit). Only **traded** divisions are candidates and
+# enter the complexity computation: a division is traded when most of its US Cluster Mapping weight goes
+# to traded clusters (local services such as retail G47, food service I56, real estate L68, security N80
+# and building services N81 serve the local market and are never smart specialisation targets; they are
+# listed apart below). Candidates ($M_{ri} = 0$) are split into four quadrants at the **medians over the
+# candidates of every region of the sample**, so "low risk, high benefit" means the same in every place.
+# Confidential cells are estimated from their NUTS1 or national totals; a cell still missing counts as
+# absent in proximity and density and is never a candidate.
 
 # %% slideshow={"slide_type": "subslide"}
 eci, pci = S.eci, S.pci
@@ -129,7 +134,7 @@ plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in bes
 plots.annotate(fig, "Diversification opportunities", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
                        (f"Method: Balland et al. (2019); LQ >= 1 vs {len(S.counts)} NUTS2 regions; co-location proximity; "
-                        "PCI (Hidalgo & Hausmann 2009); quadrants at the candidates' medians.")])
+                        "PCI (Hidalgo & Hausmann 2009) on traded divisions; quadrants at the sample's medians.")])
 Image(plots.save(fig, place, "02", "opportunities"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -169,10 +174,41 @@ display(Markdown(
 # finance and public services in which rich regions specialise. s3lib therefore orients the sign by
 # log GDP per head (PPS) of the same year (see `s3lib.space`): knowledge-intensive services such as
 # J59, M70, H51 and J62 then come out as complex. The ranking along the eigenvector is the same
-# either way; read a division's position as evidence to discuss, not a verdict. Relatedness here is
+# either way; read a division's position as evidence to discuss, not a verdict (the validity table below
+# reports how the ranking behaves, whatever it shows). Relatedness here is
 # co-location in Europe in one year. Local units are classified by their principal activity, so a
 # cluster that spans divisions shows up in pieces: Aquitaine's aerospace industry, for instance, is
 # spread over C25, C26, C28, C30 and C33.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### How far to trust the complexity ranking
+#
+# The ECI should rise with income and, by construction, with diversity. The table reports, over the
+# sample, the correlation of the ECI with log GDP per head and with the number of divisions a region
+# is specialised in, and where five telling divisions rank by PCI (1 = most complex): pharmaceuticals
+# C21, electronics C26, motor vehicles C29, other transport equipment C30 and building services N81,
+# once on the traded divisions (used in this notebook) and once on all divisions.
+
+# %% slideshow={"slide_type": "fragment"}
+validity = S.validity()
+display(validity.style.format(precision=2, na_rep="not ranked (local)"))
+display(Markdown(
+    f"On the {int(validity.loc['traded', 'activities'])} traded divisions the ECI correlates "
+    f"{validity.loc['traded', 'corr_gdp']:.2f} with log GDP per head and {validity.loc['traded', 'corr_diversity']:.2f} "
+    f"with diversity; C21 ranks {validity.loc['traded', 'rank_C21']:.0f}, C26 {validity.loc['traded', 'rank_C26']:.0f}, "
+    f"C29 {validity.loc['traded', 'rank_C29']:.0f} and C30 {validity.loc['traded', 'rank_C30']:.0f}. On all divisions "
+    f"N81 (building services) would rank {validity.loc['all', 'rank_N81']:.0f}."))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Local services, shown apart
+#
+# These divisions serve the local market (US Cluster Mapping local clusters). They matter for jobs,
+# but they are not smart specialisation targets, so they are never listed as opportunities.
+
+# %% slideshow={"slide_type": "fragment"}
+local = S.local_services(region).head(8)
+display(local.set_index("activity").style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "density": "{:.2f}"},
+                                                 na_rep="-"))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Entries and exits since the base year
