@@ -8,7 +8,12 @@ A :class:`~s3lib.measures.clusters.ClusterScheme` maps industries to clusters wi
 * ``"colocation"``: data-driven clusters of the study's activities: co-location proximity of
   the study's sample (:attr:`s3lib.study.Study.proximity`), Louvain communities of its backbone
   (:func:`s3lib.measures.clusters.colocation_scheme`, fixed seed).
-* :func:`from_file`: a user's own mapping in CSV or YAML (columns ``nace, cluster[, weight]``).
+* ``"kis"``, ``"ict_oecd"``, ``"kibs"``, ``"cci_own"``, ``"digital_smart"``: emerging urban industries
+  (:func:`emerging`, from ``data/emerging_industries.csv``; Eurostat KIS and OECD ICT official, the others
+  our own mappings).
+* :func:`from_file`: a user's own mapping in CSV or YAML (columns ``nace, cluster[, weight]``). Codes
+  finer than a division are read through their division, with a warning and a ``resolution`` table
+  (:class:`ResolvedScheme`).
 
 Examples
 --------
@@ -17,6 +22,7 @@ Examples
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +31,14 @@ import pandas as pd
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures.clusters import ClusterScheme
 
-__all__ = ["COLOCATION_RESOLUTION", "COLOCATION_SEED", "COLOCATION_THRESHOLD", "SCHEMES", "colocation",
-           "from_file", "get", "key", "related_pairs", "uscmp"]
+__all__ = ["COLOCATION_RESOLUTION", "COLOCATION_SEED", "COLOCATION_THRESHOLD", "EMERGING", "OUTSIDE_SBS",
+           "SCHEMES", "ResolvedScheme", "colocation", "emerging", "from_file", "get", "key", "related_pairs", "resolve_codes",
+           "resolved_scheme", "uscmp"]
 
+#: Emerging urban industries built from ``data/emerging_industries.csv`` (:func:`emerging`).
+EMERGING = ("kis", "ict_oecd", "kibs", "cci_own", "digital_smart")
 #: Names accepted by :func:`get` (a path to a CSV/YAML file is accepted too).
-SCHEMES = ("uscmp", "colocation")
+SCHEMES = ("uscmp", "colocation", *EMERGING)
 #: Seed of the Louvain community detection of the ``colocation`` scheme.
 COLOCATION_SEED = 2014
 #: Louvain resolution of the ``colocation`` scheme (higher = more, smaller clusters).
@@ -61,6 +70,8 @@ def get(scheme="uscmp", study=None) -> ClusterScheme:
     name = str(scheme)
     if name.lower() == "uscmp":
         return uscmp()
+    if name.lower() in EMERGING:
+        return emerging(name.lower())
     if name.lower() == "colocation":
         if study is None:
             raise UsageError("the colocation scheme is derived from a study: use Study(scheme='colocation').scheme")
@@ -74,9 +85,10 @@ def uscmp() -> ClusterScheme:
     """The 51 US CMP traded clusters on NACE Rev. 2 divisions (derived through NAICS 2017).
 
     Weight ``w_dc`` = share of division ``d``'s NACE classes (counted equally) in cluster ``c``,
-    where a NACE class linked to m NAICS codes is split 1/m per link (see
-    :mod:`s3lib.data.build_uscmp`). Only traded rows are kept: a division's weights sum to
-    <= 1 and the remainder is local or unmapped activity.
+    where a NACE class is split equally over its whole NAICS links (no note, or an "Except ..."
+    note) and over its partial links (a note naming products) only when it has no whole link
+    (see :mod:`s3lib.data.build_uscmp` and ``data/uscmp_carryover_audit.csv``). Only traded rows
+    are kept: a division's weights sum to <= 1 and the remainder is local or unmapped activity.
 
     References
     ----------
@@ -90,7 +102,8 @@ def uscmp() -> ClusterScheme:
         "uscmp", traded[["nace", "cluster", "weight"]],
         description=("US Cluster Mapping Project 51 traded clusters (Delgado, Porter & Stern 2016), carried to "
                      "NACE Rev. 2 divisions through the NAICS 2017 -> NACE correspondence by s3lib (derived: "
-                     "equal split per NAICS link, NACE classes counted equally within a division)"),
+                     "a class splits equally over its whole NAICS links, over its partial links only without a whole "
+                     "link; NACE classes counted equally within a division)"),
     )
 
 
@@ -178,7 +191,144 @@ def from_file(path: str | Path) -> ClusterScheme:
         raise UsageError(f"cluster mapping {path.name}: weight is not a number in {where(table.index[weight.isna()])}")
     table["weight"] = weight
     _check_nace_codes(table["nace"], path.name)
-    return ClusterScheme(path.stem, table, description=f"user mapping from {path.name}")
+    return resolved_scheme(path.stem, table, description=f"user mapping from {path.name}", source=path.name)
+
+
+#: Sections and divisions the business statistics (SBS) do not cover: A, K, O-U except S95.
+OUTSIDE_SBS = ("A", "K", "O", "P", "Q", "R", "S", "T", "U")
+
+
+def _outside_sbs(division: str) -> bool:
+    return division[0] in OUTSIDE_SBS and division != "S95"
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedScheme(ClusterScheme):
+    """A :class:`ClusterScheme` built from NACE codes of any level, read on divisions.
+
+    ``resolution`` has one row per code given: ``cluster``, ``nace_given``, ``level_given``
+    (section/division/group/class), ``nace`` (the division it is read as), ``resolution``
+    (``exact`` for a division; ``section expanded`` for each division of a section; ``upper bound`` for a
+    group or class read as its whole division), ``weight_given``, ``weight`` (after a shared division is
+    split, see :func:`resolve_codes`) and ``outside_sbs`` (a division the business statistics do not cover).
+    """
+
+    resolution: pd.DataFrame = None
+
+    def upper_bound(self) -> list[str]:
+        """Clusters with at least one code read through its whole division (their employment is an upper bound)."""
+        r = self.resolution
+        return [] if r is None else list(dict.fromkeys(r.loc[r["resolution"] == "upper bound", "cluster"]))
+
+
+def _level_of(code: str) -> str:
+    digits = len(code) - 1
+    return {0: "section", 2: "division", 3: "group", 4: "class"}.get(digits, "unknown")
+
+
+def resolve_codes(table: pd.DataFrame, known=None, split_shared: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read a mapping ``nace, cluster, weight`` with codes of any level on NACE divisions.
+
+    * a division is kept (``exact``);
+    * a section becomes each of its divisions (``section expanded``; divisions from ``known``, the
+      NACE codes, default :func:`s3lib.data.nace`);
+    * a group or class is read as its division (``C303 -> C30``, ``upper bound``): the business
+      statistics stop at divisions, so the whole division counts for the cluster. Several codes of one
+      cluster in one division count the division once (largest weight).
+
+    When clusters then share a division with weights summing to more than 1 (Bordeaux's aerospace C30.3
+    and boating C30.12 are both C30), the division is split between them in proportion to their weights
+    (only where a group or class was rolled up: weights given on divisions must already sum to <= 1,
+    unless ``split_shared``, used by the built-in :func:`emerging` schemes whose lists overlap).
+    Nothing is dropped: every code given has a row in the returned ``resolution`` table.
+
+    Returns
+    -------
+    (weights, resolution)
+        ``weights``: ``nace`` (divisions), ``cluster``, ``weight``; ``resolution``: see :class:`ResolvedScheme`.
+    """
+    if known is None:
+        from s3lib import data
+
+        known = data.nace()["code"]
+    divisions = sorted(c for c in set(known) if _level_of(c) == "division")
+    rows = []
+    for r in table[["nace", "cluster", "weight"]].itertuples(index=False):
+        level = _level_of(r.nace)
+        if level == "section":
+            targets = [d for d in divisions if d[0] == r.nace] or [r.nace]
+            how = "section expanded"
+        elif level in ("group", "class"):
+            targets, how = [r.nace[:3]], "upper bound"
+        else:
+            targets, how = [r.nace], "exact"
+        rows += [(r.cluster, r.nace, level, d, how, float(r.weight), _outside_sbs(d)) for d in targets]
+    res = pd.DataFrame(rows, columns=["cluster", "nace_given", "level_given", "nace", "resolution", "weight_given",
+                                      "outside_sbs"])
+    weights = res.groupby(["nace", "cluster"], sort=False, as_index=False)["weight_given"].max()
+    weights = weights.rename(columns={"weight_given": "weight"})
+    total = weights.groupby("nace")["weight"].transform("sum")
+    rolled = weights["nace"].isin(res.loc[res["resolution"] == "upper bound", "nace"])  # a user's own excess still fails
+    split = (total > 1 + 1e-9) & (rolled | split_shared)
+    weights["weight"] = np.where(split, weights["weight"] / total, weights["weight"])
+    res = res.merge(weights, on=["nace", "cluster"], how="left")
+    return weights[["nace", "cluster", "weight"]], res
+
+
+def resolved_scheme(name: str, table: pd.DataFrame, description: str = "", source: str | None = None,
+                    known=None, warn: bool = True, split_shared: bool = False) -> ResolvedScheme:
+    """A :class:`ResolvedScheme` from a mapping with codes of any level (:func:`resolve_codes`).
+
+    Warns (``UserWarning``) naming every group/class read as its division, and every division split
+    between clusters, so that no approximation is silent (``warn=False`` for the built-in schemes, whose
+    description and ``resolution`` table say it instead).
+    """
+    import warnings
+
+    weights, res = resolve_codes(table, known, split_shared=split_shared)
+    where = source or name
+    fine = res[res["resolution"] == "upper bound"]
+    if len(fine) and warn:
+        pairs = ", ".join(f"{r.nace_given} -> {r.nace} ({r.cluster})" for r in fine.itertuples())
+        warnings.warn(f"cluster mapping {where}: {len(fine)} code(s) finer than a NACE division are read as their "
+                      f"whole division, an upper bound (the business statistics stop at divisions): {pairs}",
+                      UserWarning, stacklevel=3)
+    shared = res[res["weight"] < res["weight_given"] - 1e-9].drop_duplicates(["nace", "cluster"])
+    if len(shared) and warn:
+        parts = ", ".join(f"{d} ({'; '.join(f'{r.cluster} {r.weight:.2g}' for r in g.itertuples())})"
+                          for d, g in shared.groupby("nace", sort=False))
+        warnings.warn(f"cluster mapping {where}: divisions claimed by several clusters with weights summing to "
+                      f"more than 1 are split between them: {parts}", UserWarning, stacklevel=3)
+    scheme = ResolvedScheme(name, weights, description=description, resolution=res)
+    return scheme
+
+
+def emerging(name: str) -> ResolvedScheme:
+    """An emerging-urban-industry scheme from ``data/emerging_industries.csv`` (``Study(scheme="kibs")``).
+
+    ``kis`` (Eurostat knowledge-intensive services, divisions, official), ``ict_oecd`` (OECD 2007 ICT
+    sector, NACE classes, official), ``kibs``, ``cci_own`` and ``digital_smart`` (our own mappings; see the
+    file's README). Classes and groups are read through their whole division (an upper bound: ``C26``
+    counts wholly as ICT manufacturing); a division two clusters of the scheme share is split between them
+    in proportion to their shares (KIBS: ``J62`` between Technology KIBS and FinTech). Codes in A, K, O-U
+    (except S95) stay in the scheme but the business statistics have no value for them: the clusters'
+    ``coverage`` says how much is unseen. Schemes whose official list could not be read (``cci_essnet``,
+    ``eco_emerging``, ``eco_emerging_2012``) have no codes and are refused.
+    """
+    from s3lib import data
+
+    rows = data.emerging_industries(name, coded_only=True)
+    if rows.empty:
+        raise UsageError(f"scheme {name!r}: no NACE list in data/emerging_industries.csv (definition not found)")
+    table = pd.DataFrame({"nace": rows["nace"], "cluster": rows["cluster"], "weight": rows["share"].fillna(1.0)})
+    res_scheme = resolved_scheme(name, table, warn=False, split_shared=True)
+    r = res_scheme.resolution
+    fine, outside = int((r["resolution"] == "upper bound").sum()), float(r["outside_sbs"].mean())
+    mapping = "; ".join(sorted(set(rows["mapping"])))
+    description = (f"{rows['scheme_name'].iloc[0]} ({mapping}; data/emerging_industries.csv): {len(r)} codes, "
+                   f"{fine} finer than a division read through the whole division (upper bound), "
+                   f"{outside:.0%} outside the business statistics (A, K, O-U)")
+    return ResolvedScheme(name, res_scheme.weights, description=description, resolution=r)
 
 
 def _yaml_table(path: Path) -> pd.DataFrame:

@@ -28,18 +28,13 @@ Example
 from __future__ import annotations
 
 from s3lib.data import _store
-from s3lib.data._store import data_dir
+from s3lib.data._store import clear_cache, data_dir
 from s3lib.data._store import manifest as _manifest
 from s3lib.data._store import table as _table
+from s3lib.data.curated import city_segmentations, emerging_industries
 from s3lib.data.occupations import ags_nuts, kldb, occupation_matrix, occupations
-from s3lib.data.registry import (
-    Place,
-    data_region,
-    normalise,
-    place,
-    places,
-    require_level,
-)
+from s3lib.data.registry import Place, normalise, place, places, require_level
+from s3lib.data.territories import data_region
 from s3lib.errors import UnknownChoiceError, UsageError
 
 __all__ = [
@@ -48,9 +43,12 @@ __all__ = [
     "Place",
     "ags_nuts",
     "broad_sectors",
+    "city_segmentations",
+    "clear_cache",
     "crosswalk",
     "data_dir",
     "data_region",
+    "emerging_industries",
     "employment",
     "eu_matrix",
     "gdp",

@@ -49,6 +49,11 @@ CURATED = {
     "places.csv": ("s3lib case places (hand-written from ../shared/docs/data.md)", "../shared/docs/data.md"),
     "ris3_priorities.csv": ("RIS3 priorities (curated; NACE mappings are our own)",
                             "../shared/ris3-priorities-facts.md"),
+    "city_segmentations.csv": ("cluster segmentations the case cities declare (curated; NACE mappings are our own)",
+                               "../shared/ris3-priorities-facts.md; ../shared/case-facts-workshop-2016.md"),
+    "emerging_industries.csv": (("emerging urban industries as NACE lists: KIS, OECD ICT, KIBS, creative, "
+                                 "digital (curated; own mappings marked)"),
+                                "Eurostat htec annex 3; OECD 2007 ICT sector; see data/emerging_industries.README.md"),
 }
 
 

@@ -34,7 +34,8 @@ GISCO_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/NU
 DATASETS = ("sbs_r_nuts06_r2", "nama_10r_3empers", "nama_10r_3gdp", "demo_r_pjanaggr3")
 TIMEOUT = 60
 #: Reference tables copied unchanged from the bundled snapshot.
-COPIED = ("regions.parquet", "nace.parquet", "nuts_crosswalk.parquet", "places.csv", "ris3_priorities.csv")
+COPIED = ("regions.parquet", "nace.parquet", "nuts_crosswalk.parquet", "places.csv", "ris3_priorities.csv",
+          "city_segmentations.csv", "emerging_industries.csv")
 
 
 def transport(url: str, timeout: float = TIMEOUT) -> bytes:

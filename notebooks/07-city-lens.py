@@ -1,0 +1,245 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 07 The city lens: the clusters a city declares, against what the data measure
+#
+# **Question.** A city presents its economy as a short list of clusters: Bordeaux speaks of world-class
+# clusters, clusters of national scale and other sectors of excellence; Frankfurt's development agency of its
+# key sectors. Which of these clusters can the official statistics see, are they specialised, which measured
+# strengths does the city not name, and how do the city's clusters line up with the region's RIS3 priorities?
+#
+# **Method in one line.** Each declared cluster is mapped to NACE codes (**our own mapping**, not the city's;
+# `data/city_segmentations.csv`), read at NUTS2 in the Eurostat business statistics (NACE divisions), and
+# compared with the US Cluster Mapping clusters the data find and with the RIS3 list that applies.
+
+# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+place: str = "bordeaux"  # case city key (bordeaux, frankfurt, bilbao, turin, bucharest, porto)
+year: int = 2014  # employment year (2008-2015; 2014 is the best cross-section)
+segmentation: str = ""  # a declared list of the city (substring of its name), empty for the first
+
+# %% slideshow={"slide_type": "skip"}
+import pandas as pd
+from IPython.display import Image, Markdown, display
+
+from s3lib import data, plots
+from s3lib.lens import emerging, lens
+from s3lib.plots import lens as lens_plots
+
+L = lens(place, year, segmentation or None)
+P = L.place
+D = L.declared
+where = f"{P.name} ({L.region})"
+SOURCE_SEG = ("Declared clusters: data/city_segmentations.csv (each row sourced; NACE mapping our own). "
+              "Codes finer than a division are read through the whole division (upper bound).")
+pd.set_option("display.max_colwidth", 90)
+print(P, L.region, L.segmentation, L.ris3_kind, sep="\n")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 1. What the city declares
+#
+# The list below is one segmentation the city (or its development agency) declares, with its tiers where the
+# city has them, and the sources that confirm each cluster. Rows marked `not found` are claims of the 2016
+# workshop that no source confirmed; they stay in the table so that the claim is still tested.
+
+# %% slideshow={"slide_type": "subslide"}
+if L.segmentation:
+    others = data.city_segmentations(P.key)["segmentation"].unique()
+    display(Markdown(f"**{P.name}**: segmentation *{L.segmentation}* ({len(D)} clusters). Other lists on record "
+                     f"for this city: " + ("; ".join(f"*{s}*" for s in others if s != L.segmentation) or "none") + "."))
+    display(D[["cluster", "tier", "nace_detail", "mapping", "status", "source_year"]])
+else:
+    display(Markdown(f"**{L.notes[0]}** The sections below show only what the data measure."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Declared against measured
+#
+# **Method.** Each NACE code of a declared cluster is resolved to the NACE divisions the business statistics
+# publish: a division is read as it is; a group or class only through its whole division (`C30.12` pleasure
+# boats is one of eight classes of `C30`), which makes the division's figure an **upper bound**; codes in
+# agriculture (A), finance (K) and public and personal services (O-U) cannot be read at all. With `x_rd` the
+# employment of region `r` in division `d` and `D_c` the measurable divisions of cluster `c`:
+#
+# $$E_{rc} = \sum_{d \in D_c} x_{rd}, \qquad LQ_{rc} = \frac{E_{rc} / T_r}{E_{\cdot c} / T_{\cdot}}$$
+#
+# over all NUTS2 regions of the business statistics, plus the European Cluster Observatory stars and the US
+# CMP strong rule on the same cluster totals. The verdict: **visible and specialised** (`LQ >= 1`), **visible,
+# not specialised**, **not measurable at this resolution** (less than half of the measured employment lies in
+# divisions the city's codes name whole: the figure is the divisions', not the cluster's), or **not measurable
+# in these statistics** (no division the statistics cover), each with its reason.
+
+# %% slideshow={"slide_type": "subslide"}
+cols = ["cluster", "tier", "employment", "lq", "stars", "strong", "coverage", "verdict"]
+display(D[cols].style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}", "coverage": "{:.0%}"},
+                             na_rep="n/m").hide(axis="index"))
+if len(D):
+    fig, ax = plots.figure()
+    lens_plots.declared_bars(ax, D)
+    plots.annotate(fig, "Declared clusters measured", place=where, level="NUTS2", year=year,
+                   source=[plots.SOURCE_SBS + " Not visible: A, K, O-U (finance, health, culture, agriculture).",
+                           SOURCE_SEG])
+    display(Image(plots.save(fig, place, "07", "city-lens-declared")))
+
+# %% slideshow={"slide_type": "subslide"}
+lines = []
+for r in D.itertuples():
+    value = "" if pd.isna(r.employment) else f" ({r.employment:,.0f} employed, LQ {r.lq:.2f})"
+    lines.append(f"- **{r.cluster}**{' [' + r.tier + ']' if r.tier else ''}: *{r.verdict}*{value}. {r.reason}.")
+display(Markdown("**What it shows for " + P.name + ".**\n\n" + ("\n".join(lines) or "No declared clusters.")))
+claims = [f"- **{r.cluster}**: {r.note}" for r in D.itertuples() if any(w in r.note for w in ("jobs", "employ"))]
+if claims:
+    display(Markdown("**What the sources say about size** (not comparable one to one with division employment):\n\n"
+                     + "\n".join(claims)))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Caveats.** Local units are classified by their principal activity, so an aerospace supplier that mainly
+# machines metal parts sits in `C25`, not `C30`; a cluster organisation's member count or a city's "jobs in the
+# sector" (the figures the sources give are listed below) therefore cannot be compared one to one with division
+# employment. The figures are for the NUTS2 region, not the city: the business statistics stop at NUTS2.
+# Missing cells are confidential, not zero (`coverage`); estimated cells are flagged (`estimated_share`).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Measured strengths the city does not declare
+#
+# **Method.** The US Cluster Mapping clusters (51 traded clusters carried to NACE divisions) that are
+# **strong** (US CMP rule: LQ in the top quarter of regions, LQ >= 1, employment and establishments above the
+# lower quartile) or have at least two Cluster Observatory stars in the region. A cluster counts as declared
+# when at least half of its employment in the region (or half of its industry weight, for a cluster whose core
+# the statistics cannot see) lies in divisions that one of the declared clusters names.
+
+# %% slideshow={"slide_type": "subslide"}
+U = L.undeclared
+display(U.style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}", "share_declared": "{:.0%}",
+                        "weight_declared": "{:.0%}"}).hide(axis="index"))
+missing = U[~U["declared"] & ~U["partial"]]
+display(Markdown(
+    f"**{len(missing)} strong or starred clusters with good coverage are not in the declared list**: "
+    + ", ".join(f"{r.cluster} ({r.employment:,.0f}, LQ {r.lq:.2f})" for r in missing.itertuples())
+    + ". Fragments (`partial`: less than half of the cluster's industries observed) are listed but not counted."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Three ways: declared clusters, RIS3 priorities, data
+#
+# **Method.** A declared cluster and a RIS3 row *match* when their NACE mappings share a division (both
+# mappings are ours). Each pair is **both, measurable** (a shared division the statistics cover),
+# **both, not measurable** (they share only divisions outside the statistics); a declared cluster with no
+# matching row has **no RIS3 home**, a RIS3 row with no declared cluster has **no city cluster**. Which RIS3
+# list applies follows notebook 04: the region's own sourced list, else national fallback domains, else sourced
+# regional strengths that are **not** an S3 list (Nouvelle-Aquitaine: its S3 priority list was not found).
+
+# %% slideshow={"slide_type": "subslide"}
+T = L.three_way
+kind = {"regional": "the region's own RIS3 list", "national fallback": "national fallback domains",
+        "strengths only": "sourced regional strengths (NOT an S3 list: the priority list was not found)",
+        "none": "no RIS3 list on record"}[L.ris3_kind]
+display(Markdown(f"RIS3 rows matched: **{kind}**, {len(L.priorities)} rows."))
+display(T.style.format({"lq": "{:.2f}"}, na_rep="").hide(axis="index"))
+if len(L.priorities) and len(D):
+    fig, ax = plots.figure()
+    lens_plots.three_way_grid(ax, T)
+    plots.annotate(fig, "Declared clusters x RIS3 rows", place=where, level="NUTS2", year=year,
+                   source=[plots.SOURCE_SBS, SOURCE_SEG,
+                           (f"RIS3 rows: data/ris3_priorities.csv, {kind}; NACE mappings our own. Filled = shares a "
+                            "measurable division (LQ of the declared cluster); open = only divisions outside SBS.")])
+    display(Image(plots.save(fig, place, "07", "city-lens-three-way")))
+
+# %% slideshow={"slide_type": "subslide"}
+counts = T["match"].value_counts()
+homeless = T.loc[T["match"] == "cluster without RIS3 home", "cluster"].tolist()
+orphans = T.loc[T["match"] == "priority without city cluster", "priority"].tolist()
+both = T[T["match"] == "both, measurable"]
+specialised = both[both["verdict"] == "visible and specialised"]
+display(Markdown(
+    f"**What it shows.** {counts.get('both, measurable', 0)} cluster-priority pairs share a measurable division, "
+    f"{counts.get('both, not measurable', 0)} share only divisions outside the statistics. "
+    f"Declared clusters with no RIS3 home: {', '.join(homeless) or 'none'}. "
+    f"RIS3 rows with no declared cluster: {', '.join(orphans) or 'none'}. "
+    f"Pairs where the data also show a specialised cluster: "
+    f"{', '.join(sorted(set(specialised['cluster']))) or 'none'}."
+    + (" The RIS3 rows here are regional strengths, not priorities: the match is for orientation only."
+       if L.ris3_kind == "strengths only" else "")))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. Emerging urban industries
+#
+# The workshop singles out clusters with a special link to urban space: knowledge-intensive business services
+# (KIBS, with FinTech), the creative economy, digital and smart-city clusters. `data/emerging_industries.csv`
+# gives them as NACE lists: the Eurostat knowledge-intensive services (KIS) and the OECD ICT sector are official;
+# KIBS, the cultural and creative industries and the digital / smart-city cluster are **our own** mappings
+# (the official KIBS, ESSnet-Culture and Cluster Observatory lists could not be read: status rows). They are
+# measured like the declared clusters, and the share of their codes the business statistics cannot see is
+# shown next to each.
+
+# %% slideshow={"slide_type": "subslide"}
+EM, ET = emerging(place, year)
+fmt = {"outside": "{:.0%}", "employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}"}
+display(ET[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
+        .hide(axis="index"))
+fig, ax = plots.figure()
+lens_plots.declared_bars(ax, ET.assign(tier=""), label_width=30)
+plots.annotate(fig, "Emerging urban industries measured", place=where, level="NUTS2", year=year,
+               source=[plots.SOURCE_SBS + (" Not visible: finance K (FinTech, financial KIS), O-U (public, health, "
+                                           "culture R: much of the creative economy)."),
+                       ("Lists: data/emerging_industries.csv; KIS (Eurostat) and ICT (OECD) official, (ours) = our own "
+                        "mapping. Classes and partial codes read through whole divisions (hatched: upper bound).")])
+display(Image(plots.save(fig, place, "07", "city-lens-emerging")))
+display(EM[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
+        .hide(axis="index"))
+visible = ET[ET["verdict"] == "visible and specialised"]["cluster"].tolist()
+display(Markdown(
+    f"**What it shows.** Visible and specialised in {L.region}: {', '.join(visible) or 'none'}. The OECD ICT, "
+    "creative and digital lists are NACE classes, read through whole divisions (upper bounds; ICT trade through "
+    "all of wholesale G46); FinTech is partial codes of J62/J63 and K64/K66 (K invisible). The same lists are built-in cluster schemes: `Study(scheme=\"kibs\")`, "
+    "`\"kis\"`, `\"ict_oecd\"`, `\"cci_own\"`, `\"digital_smart\"` give their portfolio, stars and strong "
+    "clusters like notebook 01."))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Urban character at NUTS3.** The business statistics stop at NUTS2; the regional accounts give the city's
+# NUTS3 region in broad sectors (J information and communication, K finance, M-N professional and support
+# services, R-U arts and other services; only the coarser G-J, K-N, O-U for German and Spanish NUTS3 regions).
+# With `x` the employment of the city's NUTS3 region `c` and its NUTS2 region `R` in sector `s`:
+#
+# $$U_s = \frac{x_{cs} / x_{Rs}}{x_{c,total} / x_{R,total}}$$
+#
+# Above 1, the sector is more concentrated in the city than the region's jobs as a whole.
+
+# %% slideshow={"slide_type": "subslide"}
+if L.urban is None:
+    display(Markdown(f"**Not available for {P.name}:** {L.notes[3]}."))
+else:
+    display(L.urban.style.format({"city": "{:,.0f}", "region": "{:,.0f}", "city_share": "{:.0%}",
+                                  "urban_character": "{:.2f}"}).hide(axis="index"))
+    fig, ax = plots.figure()
+    lens_plots.urban_bars(ax, L.urban)
+    plots.annotate(fig, "Urban character", place=f"{P.name} ({P.nuts3})",
+                   level="NUTS3", year=year,
+                   source=[plots.SOURCE_NAMA + " All employment, finance and public services included.",
+                           L.notes[3]])
+    display(Image(plots.save(fig, place, "07", "city-lens-urban")))
+    top = L.urban.sort_values("urban_character", ascending=False).iloc[0]
+    display(Markdown(f"**What it shows.** {P.name} holds {top.city_share:.0%} of its region's jobs in sector "
+                     f"{top.sector}, {top.urban_character:.2f} times its share of all the region's jobs."))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Caveats
+#
+# - The NACE mapping of every declared cluster and of KIBS, the creative industries and the digital cluster is
+#   ours; the sources name clusters, not codes.
+# - Finance (K), health (Q86), culture (R) and agriculture (A, e.g. vineyards) are outside the business
+#   statistics: clusters built on them are understated or invisible at NUTS2.
+# - Industry figures are for the NUTS2 region, not the city.
+
+# %% slideshow={"slide_type": "skip"}
+display(Markdown("\n".join(f"- {n}" for n in L.notes if n)))

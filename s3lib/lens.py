@@ -1,0 +1,190 @@
+"""The city lens: what a city says about its clusters, against the data and the region's RIS3.
+
+:func:`lens` puts together, for one case city and year,
+
+* ``declared``: each cluster of the city's declared segmentation (``data/city_segmentations.csv``,
+  NACE mapping our own) measured at NUTS2 in the business statistics with its verdict
+  (:func:`s3lib.measures.lens.measure`);
+* ``undeclared``: the strong or starred US CMP clusters of the region the city does not declare;
+* ``three_way``: declared clusters x the RIS3 priorities that apply (:func:`s3lib.ris3.choose`: the
+  region's own list, a national fallback, or sourced strengths that are *not* an S3 list) x the data;
+* ``urban``: the urban character of broad sectors at NUTS3, where the regional accounts have the city.
+
+Example
+-------
+>>> from s3lib.lens import lens
+>>> b = lens("bordeaux", 2014)                                   # doctest: +SKIP
+>>> b.declared.set_index("cluster_en").loc["Boating-sailing", "verdict"]  # doctest: +SKIP
+'not measurable at this resolution'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from s3lib.errors import UnknownChoiceError
+from s3lib.measures import lens as measures
+
+__all__ = ["EMERGING_TOTALS", "URBAN_SECTORS", "CityLens", "declared", "emerging", "lens", "urban_character"]
+
+#: Aggregates of ``data/emerging_industries.csv`` shown side by side: label -> (scheme, clusters kept or None = all).
+EMERGING_TOTALS = {
+    "KIS, knowledge-intensive services (Eurostat)": ("kis", lambda c: not c.lower().startswith(("less", "other less"))),
+    "ICT sector (OECD)": ("ict_oecd", None),
+    "KIBS without FinTech (ours)": ("kibs", lambda c: not c.startswith("FinTech")),
+    "FinTech (ours)": ("kibs", lambda c: c.startswith("FinTech")),
+    "Cultural and creative industries (ours)": ("cci_own", None),
+    "Digital and smart city (ours)": ("digital_smart", None),
+}
+#: Columns (and dtypes) :func:`s3lib.measures.lens.measure` adds, for an empty declared list.
+_MEASURED = {"measured_divisions": object, "not_measurable": object, "upper_bound": object, "employment": float,
+             "share": float, "lq": float, "stars": float, "strong": bool, "coverage": float, "exact_share": float,
+             "estimated_share": float, "detail": object, "verdict": object, "reason": object}
+#: Broad sectors for the urban character, finest first; the coarse ones stand in where a country publishes only A*6.
+URBAN_SECTORS = ("J", "K", "M-N", "R-U", "G-J", "K-N", "O-U")
+
+
+@dataclass
+class CityLens:
+    """Result of :func:`lens` (see the module docstring); ``notes`` are the caveats to print with it."""
+
+    place: object
+    region: str
+    year: int
+    segmentation: str
+    declared: pd.DataFrame
+    undeclared: pd.DataFrame
+    ris3_kind: str
+    priorities: pd.DataFrame
+    three_way: pd.DataFrame
+    urban: pd.DataFrame | None
+    notes: list = field(default_factory=list)
+
+
+def declared(place, segmentation=None) -> tuple[pd.DataFrame, str]:
+    """The declared clusters of a case city: one segmentation (default: the first the file lists for the city).
+
+    Returns ``(table, segmentation)``; ``table`` has ``cluster`` (a unique English label), ``codes`` and the
+    file's columns. Rows with status ``not found`` are kept (their claim is still tested).
+    """
+    from s3lib import data
+    from s3lib.data.curated import SEGMENTATION_COLUMNS
+
+    try:
+        table = data.city_segmentations(place)
+    except UnknownChoiceError:  # a place with no declared segmentation on record: nothing is invented
+        return pd.DataFrame(columns=[*SEGMENTATION_COLUMNS, "codes", "divisions"]), ""
+    name = segmentation or table["segmentation"].iloc[0]
+    table = data.city_segmentations(place, segmentation=name)
+    label = table["cluster_en"].where(table["cluster_en"] != "", table["cluster"])
+    dup = label.duplicated(keep=False)
+    table["cluster"] = label.where(~dup, label + " (" + table["cluster"] + ")")
+    return table, table["segmentation"].iloc[0]
+
+
+def urban_character(place, year: int = 2014) -> tuple[pd.DataFrame | None, str]:
+    """Urban character of the broad sectors of a place's NUTS3 region within its NUTS2 region.
+
+    ``(city NUTS3 share of the NUTS2 region's employment in the sector) / (its share of all the region's
+    employment)`` (:func:`s3lib.measures.lens.urban_character`). Returns ``(table, note)``; ``table`` is
+    None when the regional accounts have no NUTS3 rows for the place (France).
+    """
+    from s3lib import data
+
+    p = data.place(place)
+    if not p.nuts3 or not p.nuts2:
+        return None, f"{p.name} has no NUTS3 region"
+    b = data.broad_sectors(level=[2, 3], year=year)
+    city = b[b["region"] == p.nuts3].set_index("nace")["value"].dropna()
+    region = b[b["region"] == p.nuts2].set_index("nace")["value"].dropna()
+    if city.empty or "TOTAL" not in city.index:
+        return None, (f"no NUTS3 broad-sector employment for {p.nuts3} ({p.name}) in {year}: the regional accounts "
+                      f"have no {p.country} NUTS3 rows in the snapshot")
+    have = [s for s in URBAN_SECTORS if s in city.index and s in region.index]
+    fine = [s for s in have if s in ("J", "K", "M-N", "R-U")]
+    sectors = fine if fine else have
+    out = measures.urban_character(city, region, sectors)
+    note = (f"NUTS3 {p.nuts3} within NUTS2 {p.nuts2}, {year}, regional accounts (nama_10r_3empers, all employment "
+            f"incl. finance and public services); sectors {', '.join(sectors)}")
+    if not fine:
+        note += " (only the A*6 sectors are published for this country's NUTS3 regions)"
+    return out, note
+
+
+def lens(place, year: int = 2014, segmentation=None) -> CityLens:
+    """Declared against measured clusters of a case city, at NUTS2 in the business statistics."""
+    from s3lib import data, ris3
+    from s3lib.study import Study
+
+    p = data.place(place)
+    table, name = declared(p.key, segmentation)
+    study = Study("sbs", level=2, year=year, scheme="uscmp")
+    view = study.at(p.code)
+    base = getattr(study, "_base", None)
+    units = getattr(base, "units", None)
+    if units is None:
+        units = study.space.establishments(2, year)
+    names = study.space.names()
+    if len(table):
+        measured = measures.measure(table, study.counts, view.region, units=units,
+                                    divisions=data.nace(level="division")["code"], names=dict(names.items()),
+                                    estimated=getattr(study, "estimated", None))
+    else:
+        measured = table.assign(**{c: pd.Series(dtype=t) for c, t in _MEASURED.items()})
+    measurable = [c for c in study.counts.columns if study.counts[c].notna().any()]
+    all_divisions = {d for col in ("measured_divisions", "not_measurable") for ds in measured[col]
+                     for d in ds.split(";") if d}
+    und = measures.undeclared(view.portfolio, study.scheme.weights, study.counts.loc[view.region], all_divisions)
+    choice = ris3.choose(p.code)
+    if choice.kind == "none":
+        prios = pd.DataFrame(columns=["priority_id", "label", "nace_divisions", "type"])
+    else:
+        prios = ris3.priorities(p.code, **choice.align_kwargs())
+    three = measures.three_way(measured, prios, measurable)
+    urban, urban_note = urban_character(p, year)
+    notes = [f"Declared segmentation: {name} (data/city_segmentations.csv; NACE mapping our own, not the city's)."
+             if name else f"No declared segmentation on record for {p.name}: data/city_segmentations.csv holds the "
+             "six case cities; nothing is invented.",
+             (f"Measured at NUTS2 ({view.region}, {view.region_name}) in the business statistics {year}: no A, K, "
+              "O-U except S95; codes finer than a division are read through the whole division (upper bound)."),
+             f"RIS3 list matched: {choice.kind}" + (" (sourced regional strengths, NOT an S3 priority list)"
+                                                    if choice.kind == "strengths only" else ""),
+             urban_note, *view.caveats]
+    return CityLens(place=p, region=view.region, year=year, segmentation=name, declared=measured, undeclared=und,
+                    ris3_kind=choice.kind, priorities=prios, three_way=three, urban=urban, notes=notes)
+
+
+def emerging(place, year: int = 2014) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Emerging urban industries (``data/emerging_industries.csv``) measured at NUTS2 like declared clusters.
+
+    Returns ``(clusters, totals)``: every coded cluster of ``kis``, ``ict_oecd``, ``kibs``, ``cci_own`` and
+    ``digital_smart``, and the aggregates of :data:`EMERGING_TOTALS`; both with ``scheme``, ``mapping``,
+    ``outside`` (share of the codes in A, K, O-U, which the business statistics cannot see) and the columns of
+    :func:`s3lib.measures.lens.measure`. Codes flagged ``partial`` in the file count as upper bounds.
+    """
+    from s3lib import data
+    from s3lib.study import Study
+
+    study = Study("sbs", level=2, year=year)
+    region = study.at(place).region
+    rows = data.emerging_industries(coded_only=True)
+    rows = rows[rows["scheme"].isin(["kis", "ict_oecd", "kibs", "cci_own", "digital_smart"])]
+
+    def entry(label, g):
+        codes = list(dict.fromkeys(g["nace"]))
+        return {"cluster": label, "scheme": g["scheme"].iloc[0], "codes": codes,
+                "partial_codes": list(g.loc[g["partial"], "nace"]), "mapping": "; ".join(sorted(set(g["mapping"]))),
+                "outside": sum(measures._outside(c[:3]) for c in codes) / len(codes)}
+
+    parts = [entry(f"{s}: {c}", g) for (s, c), g in rows.groupby(["scheme", "cluster"], sort=False)]
+    totals = []
+    for label, (scheme, keep) in EMERGING_TOTALS.items():
+        g = rows[rows["scheme"] == scheme]
+        if keep is not None:
+            g = g[g["cluster"].map(keep)]
+        if len(g):
+            totals.append(entry(label, g))
+    kwargs = {"divisions": data.nace(level="division")["code"], "estimated": getattr(study, "estimated", None)}
+    return (measures.measure(pd.DataFrame(parts), study.counts, region, **kwargs),
+            measures.measure(pd.DataFrame(totals), study.counts, region, **kwargs))
