@@ -10,9 +10,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures import complexity as cx
 from s3lib.measures import relatedness as rel
-from s3lib.errors import UnknownChoiceError, UsageError
 
 binary = arrays(np.float64, st.tuples(st.integers(3, 12), st.integers(3, 12)),
                 elements=st.sampled_from([0.0, 1.0]))

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures import opportunities as op
 from s3lib.measures import relatedness as rel
 from s3lib.measures import specialisation as sp
-from s3lib.errors import UnknownChoiceError, UsageError
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from s3lib.measures import relatedness as rel
 from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.measures import relatedness as rel
 
 binary = arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(2, 10)), elements=st.sampled_from([0.0, 1.0]))
 

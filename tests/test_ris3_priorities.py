@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from s3lib import ris3
-from s3lib.measures import alignment as measures_alignment
 from s3lib.config import DATA_DIR
 from s3lib.errors import UnknownChoiceError
+from s3lib.measures import alignment as measures_alignment
 
 COLUMNS = ["owner_code", "owner_level", "owner_name", "strategy", "period", "priority_no",
            "priority_original", "priority_en", "type", "nace_detail", "nace_divisions",

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from s3lib.measures import specialisation as sp
 from s3lib.errors import UsageError
+from s3lib.measures import specialisation as sp
 
 
 def frame(values, regions=None, industries=None):

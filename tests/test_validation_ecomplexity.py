@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from conftest import needs_raw
 
-from s3lib.measures import complexity, relatedness, specialisation
 from s3lib.config import RAW_DIR
+from s3lib.measures import complexity, relatedness, specialisation
 
 pytestmark = needs_raw
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from s3lib.measures import variety
 from s3lib.errors import UsageError
+from s3lib.measures import variety
 
 CODES = ["C10", "C11", "C20", "F41", "G45", "G46", "G47", "J62"]
 
