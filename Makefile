@@ -8,14 +8,17 @@ STAMP  := $(VENV)/.s3lib-installed
 PLACES ?= frankfurt bordeaux bilbao turin bucharest porto
 JOBS   ?= 2
 
-.PHONY: run test lab data site bench clean help
+.PHONY: run test lab present slides data site atlas bench clean help
 
 help:
 	@echo "make run    run the notebook suite for the six case places (figures/ and reports/)"
 	@echo "make test   run the test suite"
 	@echo "make lab    open JupyterLab on notebooks/"
+	@echo "make present  serve the explorer as a Voila app on http://127.0.0.1:$(PORT)/ (PORT=8866)"
+	@echo "make slides PLACE=bordeaux  run the suite for one place, serve its slides on http://127.0.0.1:$(SLIDES_PORT)/"
 	@echo "make data   rebuild the data snapshot in data/ from ../shared/data/raw"
 	@echo "make site   build the static gallery in site/ from the executed suite"
+	@echo "make atlas  build the EU atlas in atlas/: a card and a profile page per NUTS2 region, searchable"
 	@echo "make bench  run the benchmarks"
 
 $(BIN)/python:
@@ -39,11 +42,26 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Presenting never writes into notebooks/: Voila runs the explorer in its own kernel, and the slides
+# are exported from the executed copies in reports/<place>/.
+PORT  ?= 8866
+PLACE ?= bordeaux
+SLIDES_PORT ?= 8867
+present: $(STAMP)
+	$(BIN)/python -m s3lib.present --port $(PORT)
+
+slides: $(STAMP)
+	$(BIN)/s3lib run --places $(PLACE) --jobs $(JOBS)
+	$(BIN)/python -m s3lib.slides $(PLACE) --serve --port $(SLIDES_PORT)
+
 data: $(STAMP)
 	$(BIN)/s3lib data build
 
 site: $(STAMP)
 	$(BIN)/s3lib site
+
+atlas: $(STAMP)
+	$(BIN)/s3lib atlas --jobs $(JOBS)
 
 # Speed is measured here, never asserted in tests. bench_executors.py (every EU NUTS2 region,
 # local processes vs dask) takes about ten minutes: run it by hand.

@@ -16,8 +16,9 @@ import importlib
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "atomic", "cards", "cli", "config", "dask_executor", "data", "errors", "explorer", "export", "measures", "plots",
-    "ris3", "run", "schemes", "sectors", "site", "spaces", "study", "tasks", "view",
+    "atlas", "atomic", "cards", "cli", "config", "dask_executor", "data", "errors", "explorer", "export", "lens",
+    "measures", "plots", "present", "ris3", "run", "schemes", "sectors", "site", "slides", "spaces", "study", "tasks",
+    "view",
 }
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]

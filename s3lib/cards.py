@@ -139,8 +139,9 @@ def _diversification_block(fig, v, x0, x1, top):
             ("unrelated\nvariety", "unrelated_pct")]
     w = (x1 - x0) / 3
     for k, (label, key) in enumerate(cols):
-        _big(fig, x0 + k * w, top - 0.12, f"{getattr(s, key):.0f}", label)
-    _big(fig, x0, top - 0.285, f"#{s.eci_rank}", f"economic complexity rank of {n}", size=46)
+        value = getattr(s, key)
+        _big(fig, x0 + k * w, top - 0.12, "n/a" if math.isnan(value) else f"{value:.0f}", label)
+    _big(fig, x0, top - 0.285, "n/a" if s.eci_rank is None else f"#{s.eci_rank}", f"economic complexity rank of {n}", size=46)
     fig.text(x0, top - 0.375, "BEST OPPORTUNITIES", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     fig.text(x0, top - 0.39, "related and complex, not yet specialised", fontsize=12.5, color=_MUTED, va="top")
     names = v.study.space.names()

@@ -102,8 +102,14 @@ def _add_site(sub) -> None:
     site.add_parser(sub)
 
 
+def _add_atlas(sub) -> None:
+    from s3lib import atlas
+
+    atlas.add_parser(sub)
+
+
 #: One function per top-level subcommand; each adds its parser.
-SUBCOMMANDS = [_add_data, _add_run, _add_card, _add_site]
+SUBCOMMANDS = [_add_data, _add_run, _add_card, _add_site, _add_atlas]
 
 
 def build_parser() -> argparse.ArgumentParser:

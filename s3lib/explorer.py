@@ -1,8 +1,10 @@
 """The live explorer for workshops: switch place, year and cluster scheme, redraw the key figures.
 
 ``notebooks/explorer.ipynb`` shows :class:`Explorer` as ipywidgets (a place box that takes a
-case-place key, a name or a NUTS2/NUTS3 code; year and scheme menus). Every change calls
-:meth:`Explorer.update`, which draws the two key figures of notebook 01 for the new choice:
+city name, a case-place key, a name or a NUTS2/NUTS3 code, with suggestions; year and scheme
+menus); ``make present`` serves it as a Voila app. Every change calls :meth:`Explorer.update`,
+which redraws the two key figures of notebook 01 and the place's card
+(:mod:`s3lib.cards`) on persistent figures (:class:`s3lib.present.Redrawer`):
 
 * ``clusters``: the largest traded clusters of the place's NUTS2 region (bars = employment,
   colour = location quotient ``LQ_rc = (E_rc/T_r)/(E_.c/T_..)`` on a log scale);
@@ -10,21 +12,25 @@ case-place key, a name or a NUTS2/NUTS3 code; year and scheme menus). Every chan
 
 The EU-wide matrices are computed once per (year, scheme) (:class:`s3lib.study.Study` caches them),
 so after the first use of a year and scheme a redraw only selects and plots.
-:meth:`Explorer.update` returns the seconds each figure took; the notebook prints them.
+:meth:`Explorer.update` returns the seconds each figure took; the status line prints them.
+
+:func:`figures` is the plain path (a new pyplot figure per call, as the notebooks draw); it is
+kept as the reference that ``benchmarks/bench_redraw.py`` compares the redrawer with.
 
 Example
 -------
 >>> from s3lib.explorer import Explorer
 >>> app = Explorer("frankfurt")               # doctest: +SKIP
 >>> app.update(place="porto")                 # doctest: +SKIP
-{'data': 0.2, 'clusters': 0.4, 'map': 0.6}
+{'data': 0.02, 'clusters': 0.17, 'map': 0.13, 'card': 0.31}
 >>> app.widget                                # doctest: +SKIP
 """
 from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass
+
+from s3lib.present import Drawn
 
 __all__ = ["FIGURES", "YEARS", "Drawn", "Explorer", "figures"]
 
@@ -32,15 +38,6 @@ __all__ = ["FIGURES", "YEARS", "Drawn", "Explorer", "figures"]
 FIGURES = ("clusters", "map")
 #: Business-statistics years offered (2014 is the best cross-section; 2010 the first with France).
 YEARS = tuple(range(2008, 2016))
-
-
-@dataclass
-class Drawn:
-    """One key figure: the matplotlib figure, its PNG (1280 x 720) and the seconds it took."""
-
-    figure: object
-    png: bytes
-    seconds: float
 
 
 def _finish(fig, start: float) -> Drawn:
@@ -88,69 +85,95 @@ def figures(place, year: int = 2014, scheme: str = "uscmp", which=FIGURES) -> di
 
 
 class Explorer:
-    """ipywidgets controls and one output area per key figure; :meth:`update` redraws them.
+    """ipywidgets controls, a line of key numbers and one Image widget per figure; :meth:`update` redraws.
+
+    The place box (a Combobox suggesting case places and European cities) sends its value on
+    Enter or when a suggestion is picked, not on every keystroke (``continuous_update=False``).
+    Figures are drawn by :class:`s3lib.present.Redrawer` (persistent Agg figures, PNGs into
+    ``ipywidgets.Image``): no matplotlib figure is created or displayed per update.
 
     Attributes
     ----------
     widget : ipywidgets.VBox
-        What the notebook displays.
+        What the notebook (or the Voila app) displays.
     state : dict
         The current ``place``, ``year`` and ``scheme``.
     drawn : dict
-        The :class:`Drawn` figures of the last update, by name.
+        The :class:`Drawn` figures of the last update, by name (:data:`s3lib.present.FIGURES`).
     seconds : dict
-        Seconds of the last update: ``"data"`` (the place's summary), then each figure.
+        Seconds of the last update: ``"data"`` (the place's view), then each figure.
     """
 
-    def __init__(self, place: str = "frankfurt", year: int = 2014, scheme: str = "uscmp"):
+    def __init__(self, place: str = "frankfurt", year: int = 2014, scheme: str = "uscmp", figures=None):
         import ipywidgets as w
 
-        from s3lib import data, schemes
+        from s3lib import present, schemes
 
-        keys = list(data.places().index)
+        self.names = tuple(figures or present.FIGURES)
+        self.redrawer = present.Redrawer()
         self.state = {"place": place, "year": int(year), "scheme": scheme}
         self.seconds: dict[str, float] = {}
         self.drawn: dict[str, Drawn] = {}
-        self.place = w.Combobox(value=place, options=keys, description="Place", ensure_option=False,
-                                placeholder="key, name or NUTS code")
+        self.place = w.Combobox(value=place, options=list(present.suggestions()), description="Place",
+                                ensure_option=False, continuous_update=False,
+                                placeholder="city, case place or NUTS code; Enter")
         self.year = w.Dropdown(value=int(year), options=list(YEARS), description="Year")
         self.scheme = w.Dropdown(value=scheme, options=list(schemes.SCHEMES), description="Scheme")
         self.status = w.HTML()
-        self.outputs = {name: w.Output() for name in FIGURES}
+        self.numbers = w.HTML()
+        layout = w.Layout(width="100%", max_width="1280px", height="auto")
+        self.images = {name: w.Image(format="png", layout=layout) for name in self.names}
         for control in (self.place, self.year, self.scheme):
             control.observe(self._changed, names="value")
-        self.widget = w.VBox([w.HBox([self.place, self.year, self.scheme]), self.status,
-                              *self.outputs.values()])
+        self.widget = w.VBox([w.HBox([self.place, self.year, self.scheme]), self.status, self.numbers,
+                              *self.images.values()])
+        self.widget.add_class("s3lib-explorer")
         self.update()
 
     def _changed(self, _change) -> None:
         self.update(place=self.place.value, year=self.year.value, scheme=self.scheme.value)
 
     def update(self, place: str | None = None, year: int | None = None, scheme: str | None = None) -> dict:
-        """Redraw every key figure for the new choice (unchanged arguments keep their value).
+        """Redraw every figure for the new choice (unchanged arguments keep their value).
 
         Returns the seconds each figure took. A bad choice (unknown place, year without data)
         is shown in the status line and keeps the previous figures.
         """
-        import matplotlib.pyplot as plt
-        from IPython.display import Image, display
+        import html
 
         from s3lib.errors import S3libError
 
-        wanted = {"place": place or self.state["place"], "year": int(year or self.state["year"]),
+        wanted = {"place": (place or self.state["place"]).strip(), "year": int(year or self.state["year"]),
                   "scheme": scheme or self.state["scheme"]}
+        self.status.value = (f"drawing {html.escape(wanted['place'])}, {wanted['year']}, scheme {wanted['scheme']}"
+                             " (the first use of a year or scheme computes the EU-wide tables: a few seconds)")
         try:
-            drawn = figures(**wanted)
+            drawn = self.redrawer.draw(wanted["place"], wanted["year"], wanted["scheme"], which=self.names[:1])
         except S3libError as exc:
-            self.status.value = f"<b>Cannot show that:</b> {exc}"
+            self.status.value = f"<b>Cannot show that:</b> {html.escape(str(exc))}"
             return {}
+        view = self.redrawer.view(**wanted)
+        self.numbers.value = _numbers(view)
+        # each figure is sent as soon as it is drawn: the first one shows while the next are drawn
+        self.images[self.names[0]].value = drawn[self.names[0]].png
+        for name in self.names[1:]:
+            drawn[name] = self.redrawer.draw(wanted["place"], wanted["year"], wanted["scheme"], which=(name,))[name]
+            self.images[name].value = drawn[name].png
         self.state, self.drawn = wanted, drawn
         self.seconds = {name: d.seconds for name, d in drawn.items()}
-        for name in FIGURES:
-            self.outputs[name].clear_output(wait=True)
-            with self.outputs[name]:
-                display(Image(drawn[name].png))
-            plt.close(drawn[name].figure)
         timing = ", ".join(f"{name} {s:.2f} s" for name, s in self.seconds.items())
-        self.status.value = f"{wanted['place']}, {wanted['year']}, scheme {wanted['scheme']} ({timing})"
+        self.status.value = (f"{html.escape(wanted['place'])}, {wanted['year']}, scheme {wanted['scheme']} "
+                             f"<span style='color:#666'>({timing})</span>")
         return self.seconds
+
+
+def _numbers(view) -> str:
+    """The key numbers of a place view as one HTML line."""
+    import html
+
+    s = view.summary
+    lead = (f"leading cluster <b>{html.escape(str(s.leading_cluster))}</b> (LQ {s.leading_lq:.1f})"
+            if s.leading_cluster else "no leading cluster")
+    return (f"<b>{html.escape(view.label)}</b>: {lead}; variety percentile {s.variety_pct:.0f}, related "
+            f"{s.related_pct:.0f}, unrelated {s.unrelated_pct:.0f} (of {s.n_regions} EU NUTS2 regions); "
+            f"economic complexity rank {"n/a (region outside the sample)" if s.eci_rank is None else "#" + str(s.eci_rank)}.")

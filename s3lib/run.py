@@ -12,7 +12,9 @@
 * The kernel is pinned (``python3``), the working directory is ``notebooks/``,
   figures go to ``figures/<place>/<notebook>-<figure>.png`` and executed notebooks to
   ``reports/<place>/<notebook>.ipynb`` plus a self-contained ``.html``.
-* A failing notebook does not stop the others; its partial output is kept as
+* Every place is resolved before anything runs: an unknown place or a NUTS0/NUTS1 region
+  (``--places DE7``) is refused with exit code 2, naming the NUTS2 regions it contains.
+* A failing notebook (or place) does not stop the others; its partial output is kept as
   ``<notebook>.FAILED.ipynb`` (never under the name of a complete run), the summary
   names it and the exit code is 1.
 * A task whose inputs (notebook, parameters, data manifest, s3lib source) are
@@ -60,10 +62,15 @@ def discover(notebooks_dir: Path | None = None) -> dict[str, Path]:
     return {p.stem: p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb"))}
 
 
-def _notebook_info(path: Path) -> tuple[str, set[str]]:
-    """(scope, declared parameter names) of a template notebook, without papermill."""
+def _notebook_info(path: Path) -> tuple[str, set[str], list[str] | None]:
+    """(scope, declared parameter names, countries or None) of a template notebook, without papermill.
+
+    ``countries`` in the notebook's ``s3lib`` metadata limits it to NUTS3 places of those countries
+    (the German occupation notebook 06); other places skip it.
+    """
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    scope = nb.get("metadata", {}).get("s3lib", {}).get("scope", "place")
+    meta = nb.get("metadata", {}).get("s3lib", {})
+    scope, countries = meta.get("scope", "place"), meta.get("countries")
     names: set[str] = set()
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
@@ -72,7 +79,7 @@ def _notebook_info(path: Path) -> tuple[str, set[str]]:
                 targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
             break
-    return scope, names
+    return scope, names, countries
 
 
 def _select(notebooks: Sequence[str] | None, available: dict[str, Path]) -> list[Path]:
@@ -143,7 +150,10 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
 
     if not places:
         raise UsageError("no places given; e.g. --places frankfurt bordeaux")
-    resolved = [data.place(p) for p in places]  # raises with suggestions for unknown places
+    from s3lib.cards import resolve_places
+
+    # unknown places and NUTS0/1 regions (with the NUTS2 regions they contain): refused before anything runs
+    resolved = resolve_places(places, level=2)
     if year is not None:  # the business statistics' years bound every notebook's year
         data.employment(level=0, year=year, countries=["DE"])
     params = _load_params(params_file)
@@ -160,16 +170,18 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
 
     tasks = []
     for path in _select(notebooks, available):
-        scope, declared = _notebook_info(path)
+        scope, declared, countries = _notebook_info(path)
         overrides = {}
         for name, values in per_notebook.items():
             if path.stem == name or path.stem.split("-", 1)[0] == str(name):
                 overrides.update(values or {})
         targets = [SUITE_KEY] if scope == "suite" else keys
+        if countries:  # own data and years (the occupation notebook): the year of the suite is not passed
+            targets = [p.key for p in resolved if p.country in countries and p.level == 3]
         for key in targets:
             values = {**params, **overrides}
             values.update({"places": keys} if scope == "suite" else {"place": key})
-            if year is not None:
+            if year is not None and not countries:
                 values["year"] = year
             values = {k: v for k, v in values.items() if k in declared}
             tasks.append(Task(str(path), key, values, str(reports_dir), str(figures_dir),
@@ -433,5 +445,7 @@ def main(args) -> int:
     print(f"{counts['ok']} ran, {counts['skipped']} unchanged (skipped), {counts['failed']} failed")
     if failed:
         print("failed: " + ", ".join(f"{r.notebook} [{r.place}]" for r in failed), file=sys.stderr)
+        for r in failed:
+            print(f"  {r.notebook} [{r.place}]: {r.error}", file=sys.stderr)
         return 1
     return 0

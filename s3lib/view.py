@@ -62,7 +62,8 @@ class Summary:
     variety, related, unrelated : bits (Frenken et al. 2007, activities within groups); ``*_pct`` their
         percentiles (100 x share of the sample's regions with a value <= the place's).
     eci, eci_rank, n_regions : Economic Complexity Index (Hidalgo & Hausmann 2009, Stata standardisation,
-        sign oriented as the study says), its rank (1 = most complex) among ``n_regions``.
+        sign oriented as the study says), its rank (1 = most complex) among ``n_regions``; NaN and None for a
+        region outside the sample (too few published cells, e.g. IE01 and IE02).
     n_bridging, top_bridging : how many of the network's bridging clusters the place has present
         (``LQ >= 1`` or a star), and the most central of them.
     """
@@ -93,7 +94,7 @@ class Summary:
     related_pct: float
     unrelated_pct: float
     eci: float
-    eci_rank: int
+    eci_rank: int | None
     n_regions: int
     n_bridging: int
     top_bridging: str | None
@@ -242,7 +243,7 @@ class PlaceView:
             n_estimated=int(s.estimated.loc[self.region].sum()),
             **{k: float(row[k]) for k in ("krugman", "herfindahl", "variety", "related", "unrelated",
                                           "variety_pct", "related_pct", "unrelated_pct", "eci")},
-            eci_rank=int(row["eci_rank"]), n_regions=int(s.structure["eci"].notna().sum()),
+            eci_rank=None if pd.isna(row["eci_rank"]) else int(row["eci_rank"]), n_regions=int(s.structure["eci"].notna().sum()),
             n_bridging=int(bridge["bridging"].sum()),
             top_bridging=bridge["cluster"].iloc[0] if len(bridge) else None,
         )

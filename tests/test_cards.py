@@ -140,13 +140,14 @@ def test_cli_batch_goes_past_failing_places_and_lists_them(tmp_path, monkeypatch
         return out_dir / f"{stem}.png", out_dir / f"{stem}.pdf"
 
     monkeypatch.setattr(cards, "render", fake_render)
-    places = "DE21 DE11 FR10 ITC4 ES30 ES51 NL32 SE11 PL91 CZ01".split()
+    places = ["DE21", "DE11", "FR10", "ITC4", "ES30", "ES51", "NL32", "SE11", "PL91", "CZ01"]
     assert main(["card", "--places", *places, "--year", "2015", "--out", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     assert done == [p for p in places if p not in ("ITC4", "NL32")]
     assert "pl91-2015.png" in out and "de21-2015.pdf" in out
     tail = err.strip().splitlines()[-3:]
-    assert tail == ["8 of 10 cards written; 2 failed:", "  itc4: no data for ITC4", "  nl32: ValueError: cannot convert NaN"]
+    assert tail == ["8 of 10 cards written; 2 failed:", "  itc4: no data for ITC4",
+                    "  nl32: ValueError: cannot convert NaN"]
 
 
 def test_cli_real_batch_renders_past_a_place_without_data(tmp_path):

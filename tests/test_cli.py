@@ -15,6 +15,10 @@ from s3lib.cli import main
     (["data", "bogus"], "invalid choice: 'bogus'"),
     (["--nope"], "unrecognized arguments: --nope"),
     (["data", "build", "--raw"], "expected one argument"),
+    (["atlas", "--executor", "ray"], "invalid choice: 'ray'"),
+    (["atlas", "--jobs", "0", "--out", "/nonexistent/atlas"], "--jobs must be at least 1"),
+    (["run", "--places", "DE7", "--notebooks", "01"], "its NUTS2 regions: DE71 Darmstadt"),
+    (["card", "--places", "FR", "--out", "/nonexistent/cards"], "FR (France) is a NUTS0 region (a country)"),
 ])
 def test_usage_errors_exit_2_with_one_line(argv, expected, capsys):
     assert main(argv) == 2
@@ -43,6 +47,8 @@ def test_python_dash_m_and_help():
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     shown = subprocess.run([sys.executable, "-m", "s3lib", "data", "--help"], capture_output=True, text=True, check=False)
     assert shown.returncode == 0 and "build" in shown.stdout and "fetch" in shown.stdout
+    shown = subprocess.run([sys.executable, "-m", "s3lib", "--help"], capture_output=True, text=True, check=False)
+    assert shown.returncode == 0 and all(c in shown.stdout for c in ("run", "card", "site", "atlas"))
 
 
 def test_import_s3lib_stays_light():

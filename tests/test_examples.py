@@ -16,9 +16,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "s3lib"
-#: Modules whose examples start processes or need an executed suite (their own tests run them:
-#: test_dask, test_run, test_site).
-HEAVY = {"s3lib.dask_executor", "s3lib.run", "s3lib._kernels", "s3lib._worker_preload", "s3lib.site"}
+#: Modules whose examples start processes or servers or need an executed suite (their own tests run
+#: them: test_dask, test_run, test_site, test_slides, test_present, test_atlas).
+HEAVY = {"s3lib.dask_executor", "s3lib.run", "s3lib._kernels", "s3lib._worker_preload", "s3lib.site", "s3lib.slides",
+         "s3lib.present", "s3lib.atlas"}
 #: The builders' examples read the raw public files (CI and developers have ../shared).
 NEEDS_RAW = {"s3lib.data.build", "s3lib.data.build_ba", "s3lib.data.build_uscmp", "s3lib.data.fetch"}
 

@@ -1,12 +1,14 @@
-"""The workshop explorer: its update function redraws the key figures for three places, and
-notebooks/explorer.ipynb executes under papermill with its widgets in the output."""
+"""The workshop explorer: its update function redraws the key figures and the card for three places
+(on the same persistent figures), and notebooks/explorer.ipynb executes under papermill with its
+widgets in the output. The Voila app in a browser: tests/test_present.py."""
 from __future__ import annotations
 
 import matplotlib
 import pytest
 
 from s3lib import config, data
-from s3lib.explorer import FIGURES, Explorer
+from s3lib.explorer import Explorer
+from s3lib.present import FIGURES
 
 matplotlib.use("Agg")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -27,11 +29,23 @@ def test_update_redraws_for_the_place(app, place):
     nuts2 = data.place(place).nuts2
     drawn = app.drawn
     for name in FIGURES:
-        title = drawn[name].figure.get_suptitle()
-        assert f"({nuts2})" in title and "NUTS2" in title and "2014" in title, title
+        title = drawn[name].figure._s3lib_meta["Title"]
+        assert f"{nuts2}" in title and "NUTS2" in title and "2014" in title, title
         assert drawn[name].png.startswith(PNG) and len(drawn[name].png) > 20_000
+        assert app.images[name].value == drawn[name].png  # what the Image widget shows
+    for name in ("clusters", "map"):
+        assert f"({nuts2})" in drawn[name].figure.get_suptitle()
     bars = drawn["clusters"].figure.axes[0].patches
     assert len(bars) >= 5  # the largest clusters are drawn
+    assert f"({nuts2})" in app.numbers.value and "leading cluster" in app.numbers.value
+
+
+def test_figures_are_reused_and_the_box_waits_for_enter(app):
+    assert app.place.continuous_update is False  # Enter or a picked suggestion, not every keystroke
+    assert "Munich" in app.place.options and "porto" in app.place.options
+    fig = app.drawn["map"].figure
+    app.update(place="Munich")
+    assert app.drawn["map"].figure is fig and "(DE21)" in fig.get_suptitle()
 
 
 def test_bad_choice_keeps_the_figures(app):

@@ -179,3 +179,36 @@ def test_a_kernel_that_stops_answering_gets_one_new_start_a_notebook_error_none(
     assert [r.status for r in results] == ["ok", "failed"], [r.error for r in results]
     assert "ValueError: own error" in results[1].error
     assert sorted(log.read_text().split()) == ["01", "01", "02"]
+
+
+def test_cli_nuts0_and_nuts1_places_are_refused_before_anything_runs(suite, monkeypatch, capsys):
+    from s3lib.cli import main
+
+    monkeypatch.setattr(runner, "_execute", lambda *a, **k: pytest.fail("nothing may run"))
+    for name, value in (("REPORTS_DIR", suite / "reports"), ("NOTEBOOKS_DIR", suite / "notebooks")):
+        monkeypatch.setattr(runner.config, name, value)
+    assert main(["run", "--places", "frankfurt", "DE7", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "DE7 (Hessen) is a NUTS1 region" in err
+    assert "DE71 Darmstadt" in err and "DE72" in err and "DE73" in err
+    with pytest.raises(UsageError, match="2 places refused") as caught:
+        _run(suite, places=["DE", "DE7", "porto"])
+    assert {"DE71", "DE72", "DE73"} <= set(caught.value.suggestions)
+    assert not (suite / "reports").exists()
+
+
+def test_cli_batch_goes_past_a_failing_place_and_lists_it_last(tmp_path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _notebook(nbdir / "01-picky.ipynb", 'place = "frankfurt"',
+              "if place == 'porto':\n    raise ValueError('no data for ' + place)")
+    env = {**os.environ, "S3LIB_REPORTS_DIR": str(tmp_path / "reports"), "S3LIB_FIGURES_DIR": str(tmp_path / "f"),
+           "S3LIB_NOTEBOOKS_DIR": str(nbdir)}
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "run", "--places", "DE21", "porto", "PL91",
+                           "--no-progress", "--jobs", "1"], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert (tmp_path / "reports" / "de21" / "01-picky.ipynb").exists()
+    assert (tmp_path / "reports" / "pl91" / "01-picky.ipynb").exists()
+    assert (tmp_path / "reports" / "porto" / "01-picky.FAILED.ipynb").exists()
+    assert "2 ran, 0 unchanged (skipped), 1 failed" in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == "  01-picky [porto]: ValueError: no data for porto (cell 3)"

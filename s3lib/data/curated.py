@@ -12,9 +12,12 @@ file raises a :class:`~s3lib.errors.DataError` that names the file, the row and 
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from s3lib.errors import DataError, UnknownChoiceError
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: `import s3lib.data` stays light
+    import pandas as pd
 
 __all__ = ["EMERGING_COLUMNS", "SEGMENTATION_COLUMNS", "city_segmentations", "emerging_industries", "split_codes"]
 
@@ -158,6 +161,8 @@ def emerging_industries(scheme=None, coded_only: bool = False) -> pd.DataFrame:
     if coded_only:
         table = table[table["nace"] != ""]
     table = table.reset_index(drop=True)
+    import pandas as pd
+
     table["share"] = pd.to_numeric(table["share"].replace("", float("nan")))
     table["partial"] = table["partial"] == "True"
     return table

@@ -1,0 +1,588 @@
+"""The EU atlas: a card and a one-page profile for every NUTS2 region, offline, searchable by city.
+
+``s3lib atlas [--year 2014] [--out atlas/] [--regions ...] [--executor local|dask] [--jobs N]``
+(or :func:`build`) writes, for every NUTS2 region with business statistics in the year::
+
+    atlas/index.html            every region by country, and a search box (city name, region name, code)
+    atlas/search.js             the search data: a JSON object (cities, NUTS2/NUTS3 codes and names ->
+                                region page) assigned to ``window.S3LIB_ATLAS``, so that the index also
+                                searches when opened from disk (browsers refuse ``fetch`` on file://)
+    atlas/style.css
+    atlas/regions/<CODE>.html   the region's profile: top clusters, variety, opportunities, cluster links,
+                                RIS3 fit where a list is known (:func:`s3lib.ris3.fit`), data gaps and notes
+    atlas/cards/<CODE>.png      the region's cluster card (:func:`s3lib.cards.draw`, 1152 x 648 px)
+    atlas/atlas.json            what was built: year, scheme, regions, failures, seconds
+
+Every number comes from one :class:`~s3lib.study.Study` of the year, computed once in this process; the
+cards are drawn in ``--jobs`` processes (or on dask workers) from small picklable snapshots of the place
+views, so the workers never recompute the study. Plain HTML, CSS and JavaScript: no network request,
+no CDN, no web fonts. The atlas is built in a temporary folder and swapped in at the end: a failed build
+leaves the previous atlas as it was, and a region whose profile or card fails gets no page (the index
+lists it with the reason, and the command exits 1 after building all the others).
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from s3lib import config
+from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.tasks import Result
+
+__all__ = ["CARD_DPI", "MARKER", "CardTask", "add_parser", "build", "main", "render_card", "search_data"]
+
+MARKER = ".s3lib-atlas"  # marks a folder as an atlas that `build` may replace
+#: Resolution of the atlas cards: 1152 x 648 px (the full card is 1920 x 1080 at 100 dpi). The
+#: page shows the card at most ~1100 px wide; this halves the drawing time and the size.
+CARD_DPI = 60
+#: Cities below this population are searchable by their main name only (keeps search.js small).
+ALT_NAMES_MIN_POPULATION = 100_000
+_N_LIST = 5
+#: Order of equally good search hits: regions, their other codes, NUTS3 regions, then cities by population.
+_RANK_REGION, _RANK_CODE, _RANK_NUTS3 = 10**12, 10**11, 10**10
+
+STYLE = """\
+:root { --ink: #1d1d1f; --muted: #5f6368; --line: #d0d4d9; --accent: #0072b2; --bad: #d55e00; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--ink);
+  margin: 0 auto; max-width: 1180px; padding: 0 1.25rem 3rem; }
+h1 { font-size: 1.8rem; margin: 1.25rem 0 .25rem; } h2 { font-size: 1.25rem; margin: 1.75rem 0 .5rem;
+  border-bottom: 1px solid var(--line); } a { color: var(--accent); } .muted, .lede { color: var(--muted); }
+nav { background: #f3f4f6; border-bottom: 1px solid var(--line); padding: .5rem 1rem; margin: 0 -1.25rem 1rem; }
+img.card { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 4px; }
+table { border-collapse: collapse; font-size: .95rem; margin: .25rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: .25rem .6rem; text-align: left; vertical-align: top; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.big { display: flex; flex-wrap: wrap; gap: 1.5rem; } .big div { min-width: 8rem; }
+.big b { display: block; font-size: 1.8rem; color: var(--accent); }
+#q { font-size: 1.1rem; padding: .5rem .75rem; width: min(36rem, 100%); border: 1px solid var(--line);
+  border-radius: 4px; } #hits { list-style: none; padding: 0; } #hits li { padding: .2rem 0; }
+.failed { color: var(--bad); } .cols { columns: 3 18rem; } .cols p { margin: 0 0 .2rem; break-inside: avoid; }
+"""
+
+SEARCH_JS = r"""(function () {
+  var data = window.S3LIB_ATLAS, q = document.getElementById("q"), hits = document.getElementById("hits");
+  var TR = {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h",
+            "ŀ": "l", "ß": "ss"};
+  function fold(t) {
+    t = String(t).toLowerCase().replace(/[łøæœđðþıħŀß]/g, function (c) { return TR[c]; });
+    t = t.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+    return t.replace(/[\s\-\u2010\u2011\u2013\u2014_\/.,;:'\u2019\u2018`\u00b4()\[\]"]+/g, " ").trim();
+  }
+  var entries = data.entries.map(function (e) {
+    return {label: e[0], keys: e[1].split(";"), code: e[2], rank: e[3], alt: e[4] ? e[4].split(";") : []};
+  });
+  function starts(k) { return k.lastIndexOf(this, 0) === 0; }
+  function find(text) {  // a main name beats an alternate name ("porto" is Porto, not Bordeaux), exact beats prefix
+    var key = fold(text), out = [];
+    if (!key) return out;
+    entries.forEach(function (e) {
+      var score = e.keys.indexOf(key) >= 0 ? 0 : e.alt.indexOf(key) >= 0 ? 1 : e.keys.some(starts, key) ? 2 :
+                  e.alt.some(starts, key) ? 3 : -1;
+      if (score >= 0) out.push({e: e, score: score});
+    });
+    out.sort(function (a, b) { return a.score - b.score || b.e.rank - a.e.rank || (a.e.label < b.e.label ? -1 : 1); });
+    return out.slice(0, 15).map(function (h) { return h.e; });
+  }
+  function show() {
+    var found = find(q.value);
+    hits.innerHTML = "";
+    found.forEach(function (e) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "regions/" + e.code + ".html";
+      a.textContent = e.label + " \u2192 " + e.code + " " + data.regions[e.code];
+      li.appendChild(a);
+      hits.appendChild(li);
+    });
+    if (q.value && !found.length) hits.innerHTML = '<li class="muted">no city, region or code found</li>';
+    return found;
+  }
+  q.addEventListener("input", show);
+  q.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter") return;
+    var found = show();
+    if (found.length) window.location.href = "regions/" + found[0].code + ".html";
+  });
+  if (q.value) show();
+})();
+"""
+
+
+# ----------------------------------------------------------------------------- card tasks
+class _Stub:
+    """A picklable stand-in for a study or a place view: the attributes the card draws, and for anything
+    else the real object, computed in the worker (``Study(...).at(region)``) on first use."""
+
+    def __init__(self, _study_args: tuple, _region: str | None = None, **values):
+        self.__dict__.update(values, _study_args=_study_args, _region=_region)
+
+    def __getattr__(self, name):
+        if name.startswith("__") or "_study_args" not in self.__dict__:
+            raise AttributeError(name)
+        from s3lib.study import Study
+
+        real = Study(*self.__dict__["_study_args"])
+        if self.__dict__["_region"] is not None:
+            real = real.at(self.__dict__["_region"])
+        return getattr(real, name)
+
+
+class _Names:
+    def __init__(self, names: dict, study_args: tuple):
+        self._names, self._study_args = names, study_args
+
+    def names(self):
+        import pandas as pd
+
+        return pd.Series(self._names, dtype=object)
+
+    def __getattr__(self, name):
+        if name.startswith("__") or "_study_args" not in self.__dict__:
+            raise AttributeError(name)
+        from s3lib.study import Study
+
+        return getattr(Study(*self.__dict__["_study_args"]).space, name)
+
+
+def _snapshot(view) -> _Stub:
+    """What :func:`s3lib.cards.draw` reads of a place view, small enough to send to a worker."""
+    s = view.study
+    args = (s.space.key, s.level, s.year, s.scheme_arg, s.min_coverage)
+    study = _Stub(args, None, year=s.year, level=s.level, space=_Names(dict(s.space.names()), args))
+    return _Stub(args, view.region, study=study, place=view.place, region=view.region, region_name=view.region_name,
+                 summary=view.summary, clusters=view.clusters, opportunities=view.opportunities.head(10),
+                 cooperation=view.cooperation.head(10), bridging=view.bridging.head(10), caveats=list(view.caveats),
+                 notes=list(view.notes), region_note=view.region_note, label=view.label)
+
+
+@dataclass(frozen=True)
+class CardTask:
+    """One atlas card: draw ``view`` (a snapshot) and ``fit`` into ``target`` (PNG at ``dpi``).
+
+    ``name`` and ``place`` are what the executors report (:class:`s3lib.tasks.Result`)."""
+
+    place: str  # the region code
+    target: str
+    view: object = field(compare=False, repr=False)
+    fit: object = field(compare=False, repr=False)
+    dpi: int = CARD_DPI
+    name: str = "card"
+
+
+def render_card(task: CardTask) -> Result:
+    """Draw and write one card; never raises (a failure is a ``"failed"`` Result). Top-level and picklable."""
+    start = time.perf_counter()
+    try:
+        import matplotlib
+
+        from s3lib import cards, plots
+
+        fig = cards.draw(task.view, task.fit)
+        # no glyph hinting, as the suite's figures (s3lib.plots.rc_params): a third less drawing time
+        with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+            plots.write(fig, Path(task.target), fig._s3lib_meta, fast=True, dpi=task.dpi, facecolor="white")
+        return Result(task.name, task.place, "ok", time.perf_counter() - start, task.target)
+    except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
+        return Result(task.name, task.place, "failed", time.perf_counter() - start, "", error=_error_line(exc))
+
+
+def _error_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def _warm() -> None:
+    import matplotlib.figure  # noqa: F401
+
+    import s3lib.cards
+    import s3lib.plots  # noqa: F401
+
+
+def _execute(tasks, total: int, jobs: int, executor: str, scheduler: str | None, progress: bool):
+    """Yield one Result per card task: in this process (``jobs=1``), a local process pool, or dask.
+
+    ``tasks`` may be a generator: the local pool submits each task as soon as it is made, so that
+    the workers draw while this process computes the next profiles."""
+    if executor == "dask":
+        from s3lib.dask_executor import execute
+
+        yield from execute(tasks, render_card, scheduler=scheduler, jobs=jobs, progress=progress)
+        return
+    bar = _bar(total, progress)
+    try:
+        if jobs <= 1 or total <= 1:
+            for task in tasks:
+                yield render_card(task)
+                bar.update(1)
+            return
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        # spawn: the parent holds pyarrow's threads, which fork must not copy
+        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_warm) as pool:
+            pending = set()
+            for task in tasks:
+                pending.add(pool.submit(render_card, task))
+                done = {f for f in pending if f.done()}
+                for future in done:
+                    bar.update(1)
+                    yield future.result()
+                pending -= done
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    bar.update(1)
+                    yield future.result()
+    finally:
+        bar.close()
+
+
+def _bar(total: int, enabled: bool):
+    from s3lib.tasks import progress_bar
+
+    if not enabled:
+        return progress_bar(total, False)
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="card", desc="s3lib atlas", file=sys.stderr)
+
+
+# ----------------------------------------------------------------------------- search data
+def search_data(study, codes: list[str]) -> dict:
+    """The index's search data: ``{"regions": {code: name}, "entries": [[label, keys, code, rank(, alt)], ...]}``.
+
+    Entries: every NUTS2 region of ``codes`` (its code and name, and other NUTS versions' codes of the same
+    territory: PL91 and PL92 lead to PL12 in the 2014 data), the NUTS3 regions in it, and the
+    European cities of the gazetteer (``data/cities.parquet``) in it, by main name (and, for cities of
+    at least :data:`ALT_NAMES_MIN_POPULATION`, alternate names: "Munich", "München", "Monaco di Baviera").
+    ``keys`` (main names and codes) and ``alt`` (alternate names) are :func:`s3lib.data.gazetteer.fold`-ed
+    and ``;``-joined; the page ranks an exact main name first, then an exact alternate name, then prefixes
+    (as :func:`s3lib.data.gazetteer.find` prefers main names), and equal matches by ``rank`` (regions
+    first, then cities by population).
+    """
+    from s3lib import data
+    from s3lib.data import gazetteer
+
+    wanted = set(codes)
+    names = {code: _region_name(study, code) for code in codes}
+    entries = [[f"{names[c]} ({c})", ";".join(dict.fromkeys([gazetteer.fold(c), gazetteer.fold(names[c])])), c,
+                _RANK_REGION] for c in codes]
+    to_region: dict[str, str | None] = {}
+
+    def region_of(nuts3: str) -> str | None:
+        if nuts3 not in to_region:
+            try:
+                to_region[nuts3] = study.region(nuts3)[0]
+            except (UsageError, LookupError):
+                to_region[nuts3] = None
+        return to_region[nuts3]
+
+    table = data.regions(nuts_version=None).dropna(subset=["name"]).drop_duplicates("code")
+    merged: dict[tuple, list] = {}  # one entry per name and region, with the codes of every NUTS version
+    for code, name, level in zip(table["code"], table["name"], table["level"]):
+        if level == 3 or (level == 2 and code not in wanted):  # NUTS3 regions; other codes of a region (PL91)
+            region = region_of(code)
+            if region in wanted:
+                entry = merged.setdefault((name, region), [f"{name} ({code})", gazetteer.fold(name), region,
+                                                           _RANK_NUTS3 if level == 3 else _RANK_CODE])
+                entry[1] += ";" + gazetteer.fold(code)
+    entries += merged.values()
+    cities = gazetteer.cities()
+    cities = cities[cities["nuts3"].notna()]
+    columns = ("name", "country", "population", "keys", "alt_keys", "nuts3")
+    for name, country, population, keys, alt, nuts3 in zip(*(cities[c] for c in columns)):
+        region = region_of(nuts3)
+        if region not in wanted:
+            continue
+        entry = [f"{name} ({country})", keys, region, int(population)]
+        if population >= ALT_NAMES_MIN_POPULATION and isinstance(alt, str) and alt:
+            entry.append(alt)
+        entries.append(entry)
+    return {"regions": names, "entries": entries}
+
+
+def _region_name(study, code: str) -> str:
+    try:
+        return study.at(code).region_name or code
+    except Exception:  # noqa: BLE001 - a name is not worth a failure
+        return code
+
+
+# ----------------------------------------------------------------------------- pages
+def _page(title: str, body: str, root: str = "") -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" '
+            f'content="width=device-width, initial-scale=1">\n<title>{html.escape(title)}</title>\n'
+            f'<link rel="stylesheet" href="{root}style.css">\n</head>\n<body>\n{body}\n</body>\n</html>\n')
+
+
+def _num(value, fmt="{:,.0f}") -> str:
+    try:
+        return "n/a" if value is None or math.isnan(value) else fmt.format(value)
+    except (TypeError, ValueError):
+        return "n/a"
+
+
+def _table(header: list[str], rows: list[list], numeric=()) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{html.escape(str(c))}</td>'
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _ris3_html(fit) -> str:
+    if fit is None:
+        return '<p class="muted">RIS3 fit could not be computed.</p>'
+    if fit.found:
+        extra = " (national fallback: the region's own list was not found)" if fit.kind == "national fallback" else ""
+        text = (f"<p><b>{html.escape(str(fit.strategy))}</b>{extra}; owner {html.escape(str(fit.owner))} "
+                f"(NUTS{fit.owner_level}), {html.escape(str(fit.period))}, {fit.n_priorities} priorities.</p>"
+                f'<div class="big"><div><b>{fit.coverage:.0%}</b>coverage</div><div><b>{fit.fit:.0%}</b>fit</div></div>'
+                "<p class=muted>Coverage: share of priority employment in specialised industries; fit: share of "
+                "specialised employment the priorities cover (NACE mapping our own, data/ris3_priorities.csv).</p>")
+        if fit.not_measurable:
+            text += f"<p class=muted>Not measurable in the business statistics: {html.escape(fit.not_measurable)}.</p>"
+        return text
+    if fit.not_found:
+        return (f"<p><b>RIS3 list not found</b>: {html.escape('; '.join(fit.not_found))}. Nothing is invented, so "
+                "no fit is computed.</p>")
+    return "<p><b>RIS3 list not known</b>: no strategy of this region is on record in data/ris3_priorities.csv.</p>"
+
+
+def _flag(value) -> bool:
+    """True for a true flag; False for false and for a missing one (pandas NA)."""
+    try:
+        return bool(value)
+    except TypeError:
+        return False
+
+
+def _employed(row) -> str:
+    """Employment of a cluster row: a range with † when it rests on apportioned divisions, (est.) when
+    mostly estimated (the columns of the view's ``clusters`` table, when it has them)."""
+    lower, upper = getattr(row, "lower", None), getattr(row, "upper", None)
+    if _flag(getattr(row, "rests_on_apportioning", False)) and _num(upper) != "n/a" and _num(lower) != "n/a":
+        text = f"{lower:,.0f}–{upper:,.0f} †"
+    else:
+        text = _num(row.employment)
+    return text + (" (est.)" if (getattr(row, "estimated", 0) or 0) > 0.5 else "")
+
+
+def _region_page(view, fit, cities: list[str]) -> str:
+    s, code = view.summary, view.region
+    names = view.study.space.names()
+    clusters = [[r.cluster, _employed(r), _num(r.lq, "{:.2f}"), "★" * int(r.stars if r.stars == r.stars else 0),
+                 "yes" if _flag(r.strong) else "", "fragment" if _flag(r.partial) else ""]
+                for r in view.clusters.itertuples()]
+    opportunities = [[c, names.get(c, c), _num(r.density, "{:.2f}"), _num(r.pci, "{:.2f}"), r.quadrant]
+                     for c, r in view.opportunities.head(_N_LIST).iterrows()]
+    links = [[r.cluster_a, r.cluster_b, r.reason] for r in view.cooperation.head(_N_LIST).itertuples()]
+    bridging = ", ".join(view.bridging["cluster"].head(3)) or "none present"
+    notes = list(view.notes) + [n for n in view.study.notes if code in n]
+    body = [f'<nav><a href="../index.html">EU atlas {s.year}</a> · {html.escape(s.country)} · {code}</nav>',
+            f"<h1>{html.escape(view.region_name or code)} ({code})</h1>",
+            (f'<p class="lede">NUTS2 region, {html.escape(s.country)} · business statistics {s.year} · '
+             f"cluster scheme {html.escape(s.scheme)} · leading cluster: {html.escape(s.leading_cluster or 'none')}</p>"),
+            (f'<p><img class="card" src="../cards/{code}.png" alt="Cluster card of '
+             f'{html.escape(view.region_name or code)} ({code}), {s.year}" width="1152" height="648"></p>'),
+            "<h2>Top clusters</h2>",
+            _table(["cluster", "employed", "LQ", "stars", "US CMP strong", ""], clusters, numeric=(1, 2)),
+            (f"<p class=muted>{s.n_clusters} clusters observed, {s.n_starred} with two or three Cluster Observatory "
+             f"stars, {s.n_strong} strong (US CMP rule); LQ against all EU NUTS2 regions. † a range: the cluster "
+             "rests on divisions apportioned among clusters (lower bound: the apportioned share, upper: whole "
+             "divisions); (est.) mostly from estimated confidential cells.</p>"),
+            "<h2>Variety and complexity</h2>",
+            (f'<div class="big"><div><b>{_num(s.variety_pct)}</b>total variety</div><div><b>{_num(s.related_pct)}</b>'
+             f"related variety</div><div><b>{_num(s.unrelated_pct)}</b>unrelated variety</div><div><b>{"n/a" if s.eci_rank is None else "#" + str(s.eci_rank)}</b>"
+             f"complexity rank of {s.n_regions}</div></div>"),
+            (f"<p class=muted>Percentiles among the {s.n_regions} EU regions of the sample (100 = most); "
+             f"Krugman specialisation {_num(s.krugman, '{:.2f}')}, Herfindahl {_num(s.herfindahl, '{:.3f}')}; "
+             f"{_num(s.employment)} persons employed in the business economy, {s.coverage:.0%} of the divisions "
+             "observed.</p>"),
+            "<h2>Diversification opportunities</h2>",
+            _table(["NACE", "industry", "relatedness density", "complexity (PCI)", "quadrant"], opportunities,
+                   numeric=(2, 3)) if opportunities else "<p class=muted>none found</p>",
+            "<h2>Cluster links</h2>",
+            _table(["cluster", "related cluster", "why"], links) if links else "<p class=muted>no cooperation "
+            "candidates (related clusters both present)</p>",
+            f"<p>Bridging clusters present: {html.escape(bridging)}.</p>",
+            "<h2>RIS3 fit</h2>", _ris3_html(fit),
+            "<h2>Data gaps and notes</h2>", "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"]
+    if cities:
+        body.append(f"<p class=muted>Largest cities in the region: {html.escape(', '.join(cities))}.</p>")
+    body.append("<p class=muted>Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; CC BY 4.0); clusters: US "
+                "Cluster Mapping Project definitions carried to NACE by s3lib; RIS3: data/ris3_priorities.csv. "
+                "Computed by s3lib.</p>")
+    return _page(f"{view.region_name} ({code}), {s.year} | s3lib EU atlas", "\n".join(body), root="../")
+
+
+def _index_page(year: int, built: dict, failures: dict, names: dict) -> str:
+    by_country: dict[str, list] = {}
+    for code, summary in sorted(built.items()):
+        by_country.setdefault(code[:2], []).append(summary)
+    groups = []
+    for country, rows in by_country.items():
+        items = "".join(f'<p><a href="regions/{s.region}.html">{s.region} {html.escape(s.region_name or "")}</a> '
+                        f'<span class=muted>{html.escape(s.leading_cluster or "")}</span></p>' for s in rows)
+        groups.append(f"<h3>{country}</h3>{items}")
+    body = [f"<h1>s3lib EU atlas {year}</h1>",
+            (f'<p class="lede">A cluster card and profile for each of the {len(built)} NUTS2 regions with Eurostat '
+             f"business statistics in {year}. Search a city, a region or a NUTS code (Munich, Gironde, PL12).</p>"),
+            ('<p><input id="q" type="search" placeholder="city, region or NUTS code" autocomplete="off" '
+             'aria-label="Search a city, region or NUTS code" autofocus></p><ul id="hits"></ul>'),
+            "<h2>Regions</h2>", f'<div class="cols">{"".join(groups)}</div>']
+    if failures:
+        items = "".join(f'<li class="failed">{code} {html.escape(names.get(code, ""))}: {html.escape(err)}</li>'
+                        for code, err in sorted(failures.items()))
+        body += [f"<h2>Not built ({len(failures)})</h2>", f"<ul>{items}</ul>"]
+    body.append('<script src="search.js"></script>\n<script src="atlas.js"></script>')
+    return _page(f"s3lib EU atlas {year}", "\n".join(body))
+
+
+# ----------------------------------------------------------------------------- building
+def _regions(study, regions) -> list[str]:
+    """The data codes of ``regions`` (names, codes or cities; NUTS0/1 refused), else every region with data."""
+    counts = study.counts
+    if not regions:
+        return [c for c in counts.index if counts.loc[c].notna().any()]
+    from s3lib.cards import resolve_places
+
+    return list(dict.fromkeys(study.region(p)[0] for p in resolve_places(regions, level=2)))
+
+
+def build(year: int = 2014, out=None, regions=None, executor: str = "local", jobs: int = 2,
+          scheduler: str | None = None, scheme: str = "uscmp", progress: bool = False) -> dict:
+    """Build the atlas into ``out`` (default ``atlas/``); return the record also written to ``atlas.json``
+    (``regions``: built codes, ``failures``: {code: reason}, ``seconds``: total and per stage)."""
+    from s3lib import ris3
+    from s3lib.study import Study
+
+    start = time.perf_counter()
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if executor not in ("local", "dask"):
+        raise UnknownChoiceError("executor", executor, ["local", "dask"])
+    out = Path(out or config.PROJECT_ROOT / "atlas").resolve()
+    if out.exists() and not (out / MARKER).exists() and any(out.iterdir()):
+        raise UsageError(f"{out} exists and is not an atlas (no {MARKER}); choose another --out")
+    study = Study("sbs", 2, year, scheme)
+    codes = _regions(study, regions)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        (tmp / "cards").mkdir()
+        (tmp / "regions").mkdir()
+        views, fits, failures, drawn = {}, {}, {}, {}
+        viewing = [0.0]
+
+        def tasks():  # consumed while the workers draw: the profiles of the next regions are computed meanwhile
+            for code in codes:
+                began = time.perf_counter()
+                try:
+                    view = study.at(code)
+                    fits[code] = ris3.fit(view.place, year=year, level=2)
+                    task = CardTask(code, str(tmp / "cards" / f"{code}.png"), _snapshot(view), fits[code])
+                    views[code] = view
+                except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
+                    failures[code] = _error_line(exc)
+                    continue
+                finally:
+                    viewing[0] += time.perf_counter() - began
+                yield task
+
+        computed = time.perf_counter()
+        for result in _execute(tasks(), len(codes), jobs, executor, scheduler, progress):
+            if result.status == "ok":
+                drawn[result.place] = result.seconds
+            else:
+                failures[result.place] = f"card: {result.error}"
+        carded = time.perf_counter()
+        search = search_data(study, [c for c in codes if c in drawn])
+        cities: dict[str, list[str]] = {}
+        for label, _keys, code, rank, *_ in sorted(search["entries"], key=lambda e: -e[3]):
+            if rank < _RANK_NUTS3 and len(cities.setdefault(code, [])) < 8:
+                cities[code].append(label.rsplit(" (", 1)[0])
+        built = {}
+        for code in codes:
+            if code in drawn:
+                try:
+                    page = _region_page(views[code], fits[code], cities.get(code, []))
+                except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
+                    failures[code] = f"page: {_error_line(exc)}"
+                    (tmp / "cards" / f"{code}.png").unlink(missing_ok=True)
+                    continue
+                (tmp / "regions" / f"{code}.html").write_text(page, encoding="utf-8")
+                built[code] = views[code].summary
+        names = {code: _region_name(study, code) for code in failures}
+        (tmp / "index.html").write_text(_index_page(year, built, failures, names), encoding="utf-8")
+        (tmp / "style.css").write_text(STYLE, encoding="utf-8")
+        (tmp / "atlas.js").write_text(SEARCH_JS, encoding="utf-8")
+        (tmp / "search.js").write_text("window.S3LIB_ATLAS = " + json.dumps(search, ensure_ascii=False,
+                                       separators=(",", ":")) + ";\n", encoding="utf-8")
+        (tmp / MARKER).write_text("built by s3lib atlas; replaced as a whole by the next build\n", encoding="utf-8")
+        end = time.perf_counter()
+        record = {"year": year, "scheme": scheme, "regions": sorted(built), "failures": failures,
+                  "executor": executor, "jobs": jobs,
+                  "seconds": {"total": round(end - start, 2), "study": round(computed - start, 2),
+                              "views": round(viewing[0], 2), "views_and_cards": round(carded - computed, 2),
+                              "pages": round(end - carded, 2),
+                              "card_mean": round(sum(drawn.values()) / max(1, len(drawn)), 3)}}
+        (tmp / "atlas.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+        for path in tmp.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        tmp.chmod(0o755)
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    record["out"] = str(out)
+    return record
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Replace ``out`` by ``new`` with two renames; the old atlas is removed afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- command line
+def add_parser(subparsers) -> None:
+    """Register ``s3lib atlas`` on an argparse sub-parser collection."""
+    p = subparsers.add_parser("atlas", help="build the EU atlas: a card and a profile page per NUTS2 region",
+                              description="Build offline a card and a one-page profile for every NUTS2 region "
+                                          "with business statistics, plus a searchable index.")
+    p.add_argument("--year", type=int, default=2014, help="data year (default 2014)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="atlas folder, replaced as a whole (default atlas/)")
+    p.add_argument("--regions", nargs="+", help="NUTS2 codes, region or city names (default: every region)")
+    p.add_argument("--executor", default="local", choices=["local", "dask"], help="where the cards are drawn")
+    p.add_argument("--scheduler", help="dask scheduler address (default: a LocalCluster)")
+    p.add_argument("--jobs", type=int, default=2, help="parallel processes (default 2)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=main)
+
+
+def main(args) -> int:
+    record = build(args.year, args.out, args.regions, args.executor, args.jobs, args.scheduler,
+                   progress=not args.no_progress)
+    sec = record["seconds"]
+    n = len(record["regions"])
+    print(f"atlas {record['year']}: {n} regions in {record['out']} (open {Path(record['out']) / 'index.html'}); "
+          f"{sec['total']:.1f} s, {sec['total'] / max(1, n):.2f} s per region")
+    if record["failures"]:
+        print(f"{len(record['failures'])} regions not built:", file=sys.stderr)
+        for code, reason in sorted(record["failures"].items()):
+            print(f"  {code}: {reason}", file=sys.stderr)
+        return 1
+    return 0

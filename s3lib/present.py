@@ -1,0 +1,439 @@
+"""Fast redraws for the live explorer (``make present``): persistent Agg figures, cached figure data.
+
+:func:`s3lib.explorer.figures` builds every figure from scratch (a pyplot figure, constrained
+layout, the map's polygons converted again, a full PNG encode): 0.3-0.6 s a figure. The
+:class:`Redrawer` here keeps one :class:`~matplotlib.figure.Figure` per key figure on a
+``FigureCanvasAgg`` (no pyplot, no GUI) with a fixed layout, and on a new choice only changes
+what depends on it:
+
+* ``clusters``: the bars' axes are cleared and redrawn by :func:`s3lib.plots.cluster_bars`;
+  the LQ colour bar, title and source-line artists are kept and their texts updated;
+* ``map``: the NUTS2 polygons are projected and converted to matplotlib paths once per process;
+  a new place only recolours the one collection (``set_facecolor``) and rebuilds the two small
+  layers on top (hatched "no data" regions, the place's outline);
+* ``card``: :func:`s3lib.cards.draw` on the cached :func:`s3lib.cards.card_data`, rendered at
+  1280 x 720 px instead of 1920 x 1080.
+
+PNGs are encoded with zlib level 1 (3-4x faster than the default 6 for a few more kB) and
+kept per ``(place, year, scheme, figure)`` in a small LRU cache, so going back to a place is
+instant. ``benchmarks/bench_redraw.py`` compares both paths.
+
+Example
+-------
+>>> from s3lib.present import Redrawer
+>>> drawn = Redrawer().draw("porto")          # doctest: +SKIP
+>>> drawn["map"].png[:4], drawn["map"].seconds  # doctest: +SKIP
+(b'\\x89PNG', 0.08)
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["FIGURES", "Drawn", "Redrawer", "free_port", "serve_app", "suggestions", "voila_command"]
+
+#: The figures the app shows, in display order.
+FIGURES = ("clusters", "map", "card")
+
+
+@dataclass
+class Drawn:
+    """One key figure: the matplotlib figure, its PNG (1280 x 720) and the seconds it took."""
+
+    figure: object
+    png: bytes
+    seconds: float
+#: Figure size in pixels (the card is rendered at the same size).
+WIDTH_PX, HEIGHT_PX, DPI = 1280, 720, 100
+#: zlib level of the PNGs sent to the browser.
+PNG_LEVEL = 1
+#: Cities in the place box's suggestions: at least this many inhabitants.
+MIN_POPULATION = 50_000
+
+
+@lru_cache(maxsize=1)
+def suggestions() -> tuple[str, ...]:
+    """What the place box suggests: case-place keys and names, then European cities (>= 50,000
+    inhabitants, :func:`s3lib.data.gazetteer.names`), sorted, without duplicates."""
+    from s3lib import data
+
+    places = data.places()
+    out = list(places.index) + ([str(n) for n in places["name"]] if "name" in places else [])
+    from s3lib.data import gazetteer
+
+    if gazetteer.available():  # without the gazetteer the box still takes names and codes
+        out += sorted(gazetteer.names(MIN_POPULATION))
+    return tuple(dict.fromkeys(out))
+
+
+def _png(fig, meta: dict | None = None, dpi: float = DPI) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=meta or None, pil_kwargs={"compress_level": PNG_LEVEL})
+    return buffer.getvalue()
+
+
+@contextmanager
+def _style():
+    import matplotlib
+
+    from s3lib import plots
+
+    with matplotlib.rc_context(plots.rc_params()):
+        yield
+
+
+def _new_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+class _Annotated:
+    """A persistent title (suptitle) and source line; :meth:`set` changes only their texts."""
+
+    def __init__(self, fig):
+        from s3lib.plots import io as pio
+
+        self.fig = fig
+        self.source = fig.text(0.01, 0.005, "", ha="left", va="bottom", fontsize=pio.SOURCE_FONTSIZE,
+                               color="#333333")
+        self.width = max(40, int(fig.get_figwidth() * 72 * 0.97 / (pio.SOURCE_FONTSIZE * pio.CHAR_EM)))
+
+    def set(self, what: str, *, place: str, level: str, year, source: list[str]) -> None:
+        title = f"{what}: {place}, {level}, {year}"
+        lines = [part for line in source for part in textwrap.wrap(line, self.width, break_on_hyphens=False) or [""]]
+        self.fig.suptitle(title, fontweight="bold", ha="left", x=0.01, y=0.985)
+        self.source.set_text("\n".join(lines))
+        self.fig._s3lib_meta = {"Title": title, "Description": "\n".join(source), "Place": place,
+                                "Level": str(level), "Year": str(year)}
+
+
+class _Clusters:
+    """The largest traded clusters: bars redrawn in fixed axes, colour bar kept."""
+
+    def __init__(self):
+        import matplotlib.pyplot as plt
+
+        from s3lib import plots
+
+        with _style():
+            self.fig = fig = _new_figure()
+            self.ax = fig.add_axes((0.33, 0.16, 0.55, 0.74))
+            cax = fig.add_axes((0.9, 0.2, 0.015, 0.66))
+            norm = plots.lq_norm(4.0)
+            bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=plots.DIVERGING), cax=cax)
+            bar.set_label("LQ (log scale; 1 = EU average)")
+            from s3lib.plots.style import log_ticks
+
+            log_ticks(bar, norm)
+            self.note = _Annotated(fig)
+
+    def draw(self, portfolio, *, place, year, source) -> bytes:
+        from s3lib import plots
+
+        with _style():
+            # remove the previous bars and labels (ax.cla() would rebuild the ticks: a third of the time)
+            for artist in [*self.ax.patches, *self.ax.texts, *self.ax.lines]:
+                artist.remove()
+            self.ax.containers.clear()
+            plots.cluster_bars(self.ax, portfolio, n=12, label_width=42, colorbar=False)
+            self.note.set("Largest traded clusters", place=place, level="NUTS2", year=year, source=source)
+            return _png(self.fig, self.fig._s3lib_meta)
+
+
+class _Map:
+    """The EU map of one cluster's LQ: polygons converted once, recoloured per choice."""
+
+    def __init__(self):
+        import matplotlib.pyplot as plt
+        import numpy as np
+        from matplotlib.collections import PathCollection
+        from matplotlib.patches import Patch
+        from matplotlib.path import Path
+
+        from s3lib import data, plots
+        from s3lib.plots.style import log_ticks
+
+        xmin, xmax, ymin, ymax = plots.EUROPE_EXTENT
+        margin = 0.2 * max(xmax - xmin, ymax - ymin)
+        g = data.geometries(2).to_crs(plots.MAP_CRS).cx[xmin - margin:xmax + margin, ymin - margin:ymax + margin]
+        self.codes, self.countries, self.paths = [], [], []
+        for code, country, geom in zip(g["code"], g["country"], g.geometry):
+            if geom is None or geom.is_empty:
+                continue
+            parts = [Path(np.asarray(ring.coords)[:, :2], closed=True)
+                     for poly in getattr(geom, "geoms", [geom]) if poly.geom_type == "Polygon"
+                     for ring in (poly.exterior, *poly.interiors)]
+            if parts:
+                self.codes.append(code)
+                self.countries.append(country)
+                self.paths.append(Path.make_compound_path(*parts))
+        self.countries = np.asarray(self.countries)
+        self.cmap, self.norm = plt.get_cmap(plots.DIVERGING), plots.lq_norm(4)
+        with _style():
+            self.fig = fig = _new_figure()
+            self.ax = ax = fig.add_axes((0.01, 0.07, 0.86, 0.84))
+            ax.set_xlim(xmin, xmax)
+            ax.set_ylim(ymin, ymax)
+            ax.set_aspect("equal")
+            ax.set_axis_off()
+            self.base = PathCollection(self.paths, facecolors="#F2F2F2", edgecolors="white", linewidths=0.3)
+            ax.add_collection(self.base, autolim=False)
+            self.layers = []
+            cax = fig.add_axes((0.88, 0.16, 0.015, 0.66))
+            self.bar = fig.colorbar(plt.cm.ScalarMappable(norm=self.norm, cmap=self.cmap), cax=cax)
+            log_ticks(self.bar, self.norm)
+            self.legend = ax.legend(handles=[Patch(facecolor=plots.NO_DATA, hatch="///", edgecolor="#999999",
+                                                   label="no data")], loc="upper left", frameon=True,
+                                    framealpha=0.9)
+            self.note = _Annotated(fig)
+
+    def draw(self, lq, label: str | None, region: str, *, what, place, year, source) -> bytes:
+        import numpy as np
+        from matplotlib.collections import PathCollection
+
+        from s3lib.plots.style import NO_DATA
+
+        values = (lq.reindex(self.codes) if lq is not None else np.full(len(self.codes), np.nan))
+        values = np.asarray(values, dtype=float)
+        valued = ~np.isnan(values)
+        in_data = np.isin(self.countries, np.unique(self.countries[valued]))
+        colours = np.tile(np.array([0xF2 / 255, 0xF2 / 255, 0xF2 / 255, 1.0]), (len(values), 1))
+        colours[in_data & ~valued] = (0xD9 / 255, 0xD9 / 255, 0xD9 / 255, 1.0)
+        if valued.any():
+            colours[valued] = self.cmap(self.norm(np.clip(values[valued], 1e-9, None)))
+        self.base.set_facecolor(colours)
+        for layer in self.layers:
+            layer.remove()
+        missing = [p for p, m in zip(self.paths, in_data & ~valued) if m]
+        outline = [p for p, c in zip(self.paths, self.codes) if c == region]
+        self.layers = []
+        with _style():
+            if missing:
+                self.layers.append(PathCollection(missing, facecolors=NO_DATA, edgecolors="white", linewidths=0.4,
+                                                  hatch="///", zorder=1.5))
+            if outline:
+                self.layers.append(PathCollection(outline, facecolors="none", edgecolors="black", linewidths=2.2,
+                                                  zorder=3))
+            for layer in self.layers:
+                self.ax.add_collection(layer, autolim=False)
+            self.legend.set_visible(bool(missing))
+            self.bar.set_label(label or "")
+            self.note.set(what, place=place, level="NUTS2", year=year, source=source)
+            return _png(self.fig, self.fig._s3lib_meta)
+
+
+class Redrawer:
+    """Draw the key figures of a place on persistent figures; returns PNGs with their timings.
+
+    Parameters
+    ----------
+    cache : int
+        How many ``(place, year, scheme)`` choices keep their PNGs (0: none, every call draws).
+    """
+
+    def __init__(self, cache: int = 32):
+        self.cache = cache
+        self._pngs: OrderedDict = OrderedDict()
+        self._figs: dict = {}
+
+    def _figure(self, name):
+        if name not in self._figs:
+            self._figs[name] = {"clusters": _Clusters, "map": _Map}[name]()
+        return self._figs[name]
+
+    def figure(self, name):
+        """The persistent matplotlib Figure of ``clusters`` or ``map`` (the card is new every time)."""
+        return self._figure(name).fig
+
+    def view(self, place, year: int = 2014, scheme: str = "uscmp"):
+        """The place's :class:`~s3lib.view.PlaceView` (cached with its RIS3 fit)."""
+        return _card_data(place, int(year), scheme)[0]
+
+    def draw(self, place, year: int = 2014, scheme: str = "uscmp", which=FIGURES) -> dict:
+        """``{"data": Drawn, name: Drawn, ...}`` for the choice, as :func:`s3lib.explorer.figures`.
+
+        Raises :class:`~s3lib.errors.UsageError` for an unknown place or a year without data.
+        """
+        from s3lib import plots
+
+        start = time.perf_counter()
+        view, fit = _card_data(place, int(year), scheme)
+        summary = view.summary
+        out = {"data": Drawn(None, b"", time.perf_counter() - start)}
+        key = (view.place.key, int(year), scheme)
+        cached = self._pngs.get(key, {})
+        sources = [view.study.space.source,
+                   plots.SOURCE_USCMP if summary.scheme == "uscmp" else f"Clusters: scheme {summary.scheme}."]
+        for name in which:
+            start = time.perf_counter()
+            if name in cached:
+                png, fig = cached[name]
+            elif name == "clusters":
+                fig = self._figure(name).fig
+                png = self._figure(name).draw(view.portfolio, place=view.label, year=year, source=sources)
+            elif name == "map":
+                lead = summary.leading_cluster
+                what = f"LQ of {plots.short_name(lead, 34)}" if lead else "No leading cluster"
+                label = f"LQ of {plots.short_name(lead, 34)} (log scale)" if lead else None
+                fig = self._figure(name).fig
+                png = self._figure(name).draw(view.study.cluster_lq[lead] if lead else None, label, view.region,
+                                              what=what, place=view.label, year=year,
+                                              source=sources + [plots.SOURCE_GISCO])
+            elif name == "card":
+                from s3lib import cards
+
+                with _style():
+                    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+                    fig = cards.draw(view, fit)
+                    FigureCanvasAgg(fig)
+                    png = _png(fig, fig._s3lib_meta, dpi=DPI * WIDTH_PX / cards.WIDTH_PX)
+            else:
+                raise ValueError(f"unknown figure {name!r}: one of {', '.join(FIGURES)}")
+            cached[name] = (png, fig)
+            out[name] = Drawn(fig, png, time.perf_counter() - start)
+        if self.cache:
+            self._pngs[key] = cached
+            self._pngs.move_to_end(key)
+            while len(self._pngs) > self.cache:
+                self._pngs.popitem(last=False)
+        return out
+
+
+@lru_cache(maxsize=64)
+def _card_data(place, year: int, scheme: str):
+    """The place's view and RIS3 fit (:func:`s3lib.cards.card_data`), cached per choice."""
+    from s3lib import cards
+
+    return cards.card_data(place, year=year, scheme=scheme)
+
+
+#: Voila's ``lab`` template without its two Font Awesome links to cdn.jsdelivr.net (the icons are
+#: bundled in voila.js anyway): the app makes no request beyond localhost.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block notebook_css -%}
+{{ super.super() }}
+{% if frontend == "voila" %}{{ resources.include_js("static/voila-style.js") }}{% endif %}
+{{ spinner.css() }}
+<style>.jp-mod-noOutputs.jp-mod-noInput { display: none; }</style>
+{%- endblock notebook_css -%}
+"""
+
+
+def template_path() -> str:
+    """A Jupyter data folder holding the ``s3lib`` Voila template (written once, in the temp folder);
+    ``voila_command`` puts it on ``JUPYTER_PATH``."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    root = Path(tempfile.gettempdir()) / "s3lib-voila"
+    folder = root / "voila" / "templates" / "s3lib"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in {"index.html.j2": _TEMPLATE, "conf.json": json.dumps({"base_template": "lab"})}.items():
+        path = folder / name
+        if not path.is_file() or path.read_text() != text:
+            path.write_text(text)
+    return str(root)
+
+
+def voila_command(notebook=None, port: int = 8866, ip: str = "127.0.0.1") -> list[str]:
+    """The command that serves the explorer as a Voila app on ``ip:port`` (no browser opened, no
+    code shown, nothing loaded from a CDN). Run it with :func:`voila_env`."""
+    import sys
+
+    from s3lib import config
+
+    notebook = notebook or config.NOTEBOOKS_DIR / "explorer.ipynb"
+    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--Voila.ip={ip}", f"--port={port}",
+            "--Voila.port_retries=0", "--theme=light", "--strip_sources=True", "--template=s3lib"]
+
+
+def voila_env() -> dict:
+    """The environment for :func:`voila_command`: ``JUPYTER_PATH`` with the ``s3lib`` template."""
+    import os
+
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (template_path(), env.get("JUPYTER_PATH")) if p)
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_app(notebook=None, port: int | None = None, timeout: float = 60.0, log=None):
+    """Serve the explorer with Voila on ``127.0.0.1`` (a free port by default); yields the app's URL.
+
+    The server is stopped (SIGTERM, then SIGKILL after 10 s) when the block ends.
+    """
+    import subprocess
+    import urllib.error
+    import urllib.request
+
+    from s3lib import config
+    from s3lib.errors import S3libError
+
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}/"
+    proc = subprocess.Popen(voila_command(notebook, port), cwd=str(config.PROJECT_ROOT), env=voila_env(),
+                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise S3libError(f"voila exited with code {proc.returncode} before serving {url}")
+            try:  # any answer (a static file; no notebook run) means the server is up
+                with urllib.request.urlopen(url + "voila/static/voila.js", timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise S3libError(f"voila did not answer on {url} within {timeout:.0f} s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def main(argv=None) -> int:
+    """``python -m s3lib.present [--port N]``: serve the explorer with Voila until Ctrl-C (``make present``).
+
+    The process becomes the Voila server (``exec``), so stopping it stops the server and its kernels."""
+    import argparse
+    import os
+
+    parser = argparse.ArgumentParser(prog="python -m s3lib.present", description=main.__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--notebook", default=None, help="default notebooks/explorer.ipynb")
+    args = parser.parse_args(argv)
+    command = voila_command(args.notebook, args.port)
+    print(f"s3lib explorer on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
+    os.execve(command[0], command, voila_env())
+    return 0  # not reached
+
+if __name__ == "__main__":
+    raise SystemExit(main())

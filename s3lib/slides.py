@@ -1,0 +1,263 @@
+"""Offline reveal.js slides of the executed notebooks (``make slides PLACE=bordeaux``).
+
+Presenting never touches ``notebooks/``: the slides are exported from the *executed copies* in
+``reports/<place>/*.ipynb`` (written by ``s3lib run``) into ``reports/<place>/slides/``:
+
+* nbconvert's reveal template, with the notebooks' own ``slideshow`` metadata, code hidden
+  (inputs and prompts excluded), ``skip`` cells (parameters, setup) left out;
+* nothing loaded from the network: reveal.js 6 (with its theme fonts inlined) comes from the
+  ``pyreveal`` package and MathJax 2 from ``jupyter-server-mathjax``, both copied into
+  ``slides/_static/``; the template's jQuery, RequireJS, Mermaid and widget-manager links are
+  removed (:data:`_TEMPLATE`);
+* every slide fits 1280 x 720: reveal.js lays slides out at that size and scales them to the
+  window, and a small script shrinks a slide's figures (then zooms its cells out) until its
+  content, fragments included, is no taller than the slide;
+* a widget output (the explorer) cannot work in a static page: it is replaced by a short note
+  pointing to the Voila app (``make present``); warnings (stderr) are left out of the slides.
+
+Example
+-------
+>>> from s3lib import slides
+>>> slides.export("bordeaux")                       # doctest: +SKIP
+[PosixPath('reports/bordeaux/slides/01-cluster-structure.slides.html'), ...]
+"""
+from __future__ import annotations
+
+import copy
+import shutil
+import tempfile
+from pathlib import Path
+
+from s3lib import config
+from s3lib.errors import S3libError, UsageError
+
+__all__ = ["WIDGET_NOTE", "export", "export_notebook", "main", "prepare"]
+
+WIDTH, HEIGHT = 1280, 720
+STATIC = "_static"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: What a slide shows instead of a live widget.
+WIDGET_NOTE = ("<div class='s3lib-widget-note'><b>Live widget.</b> Interactive controls do not run in these "
+               "static slides: open the explorer app with <code>make present</code> "
+               "(http://127.0.0.1:8866/) to switch place, year and cluster scheme.</div>")
+
+# Extends nbconvert's reveal template: local reveal.js and MathJax, no CDN script or stylesheet.
+_TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}
+<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], webFont: "STIX-Web",
+  imageFont: null}, tex2jax: {inlineMath: [['$','$'], ['\\(','\\)']], displayMath: [['$$','$$'], ['\\[','\\]']],
+  processEscapes: true}});</script>
+<script src="_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"></script>
+{%- endblock html_head_js_mathjax -%}
+{% block notebook_css %}
+{{ super() }}
+<style type="text/css">
+.reveal .slides { text-align: left; }
+.reveal section { font-size: 26px; line-height: 1.35; }
+.reveal h1 { font-size: 1.9em; } .reveal h2 { font-size: 1.5em; } .reveal h3 { font-size: 1.2em; }
+.reveal .jp-OutputArea-output img { display: block; margin: 0 auto; max-width: 100%; height: auto; }
+.reveal .jp-RenderedHTMLCommon table { font-size: 0.7em; }
+.reveal .jp-Cell { padding: 0; }
+.s3lib-widget-note { border-left: 6px solid #0072B2; background: #EEF4F9; padding: .6em 1em; margin: .5em 0; }
+</style>
+{% endblock notebook_css %}
+{% block footer_js %}
+<script src="_static/reveal/dist/reveal.js"></script>
+<script>
+(function () {
+  var W = {{ width }}, H = {{ height }};
+  // Shrink the figures of a slide, then zoom its cells out, until its content (fragments
+  // included: they keep their place while hidden) is no taller than the slide.
+  function fit(section) {
+    if (!section) return;
+    var tall = function () { return section.scrollHeight > H + 1; };
+    var imgs = Array.prototype.slice.call(section.querySelectorAll("img"));
+    var floor = Math.max(240, 0.45 * H / Math.max(imgs.length, 1));  // a figure stays readable
+    for (var i = 0; i < 12 && tall() && imgs.length; i++) {
+      var extra = section.scrollHeight - H;
+      imgs.forEach(function (img) {
+        var h = img.getBoundingClientRect().height / (Reveal.getScale() || 1);
+        img.style.maxHeight = Math.max(floor, h - extra / imgs.length - 2) + "px";
+        img.style.width = "auto";
+      });
+    }
+    // then zoom the cells out; each keeps its width on screen, so its text does not reflow
+    for (var j = 0; j < 4 && tall(); j++) {
+      var zoom = (H - 2) / section.scrollHeight;
+      Array.prototype.forEach.call(section.children, function (child) {
+        var z = zoom * (parseFloat(child.style.zoom) || 1);
+        child.style.zoom = z;
+        child.style.width = (W / z) + "px";
+      });
+    }
+  }
+  function fitCurrent() {
+    fit(Reveal.getCurrentSlide());
+    Reveal.layout();
+  }
+  window.addEventListener("load", function () { if (Reveal.isReady()) fitCurrent(); });
+  Reveal.initialize({
+    width: W, height: H, margin: 0.02, minScale: 0.1, maxScale: 2.0, center: false,
+    controls: true, progress: true, history: true, hash: true, slideNumber: "c/t",
+    transition: "none", backgroundTransition: "none"
+  }).then(function () {
+    var done = function () { fitCurrent(); document.body.dataset.s3libReady = "1"; };
+    if (window.MathJax && MathJax.Hub) { MathJax.Hub.Queue(done); } else { done(); }
+  });
+  Reveal.on("slidechanged", function () {
+    if (window.MathJax && MathJax.Hub) { MathJax.Hub.Queue(fitCurrent); } else { fitCurrent(); }
+  });
+})();
+</script>
+{% endblock footer_js %}
+"""
+
+
+def _template_dir() -> Path:
+    """A folder with the ``s3lib_slides`` nbconvert template (written once, in the temp folder)."""
+    import json
+
+    root = Path(tempfile.gettempdir()) / "s3lib-nbconvert"
+    folder = root / "s3lib_slides"
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = json.dumps({"base_template": "reveal", "mimetypes": {"text/html": True}, "preprocessors": {
+        "100-pygments": {"type": "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor", "enabled": True},
+        "500-reveal": {"type": "nbconvert.exporters.slides._RevealMetadataPreprocessor", "enabled": True}}})
+    text = _TEMPLATE.replace("{{ width }}", str(WIDTH)).replace("{{ height }}", str(HEIGHT))
+    for name, content in {"index.html.j2": text, "conf.json": conf}.items():
+        path = folder / name
+        if not path.is_file() or path.read_text() != content:
+            path.write_text(content)
+    return root
+
+
+def _reveal_dir() -> Path:
+    try:
+        import pyreveal
+    except ImportError:
+        raise S3libError("offline slides need reveal.js from the pyreveal package: pip install -e '.[site]'") from None
+    folder = Path(pyreveal.__file__).parent / "revealjs"
+    if not (folder / "dist" / "reveal.js").is_file():
+        raise S3libError(f"no reveal.js in {folder}: reinstall pyreveal")
+    return folder
+
+
+def prepare(nb):
+    """A copy of an executed notebook ready for slides: widget outputs become :data:`WIDGET_NOTE`,
+    stderr streams (warnings) are dropped, code cells that show nothing do not open a slide."""
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                continue
+            if WIDGET_MIME in out.get("data", {}):
+                out = nbformat.v4.new_output("display_data", data={"text/html": WIDGET_NOTE})
+            outputs.append(out)
+        cell.outputs = outputs
+        meta = cell.metadata.setdefault("slideshow", {})
+        if not outputs and meta.get("slide_type") in ("slide", "subslide", "fragment"):
+            meta["slide_type"] = "skip"  # a code cell with nothing to show opens no empty slide
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def export_notebook(source: Path, out_dir: Path) -> Path:
+    """Write ``<out_dir>/<name>.slides.html`` from one executed notebook; returns its path."""
+    import nbformat
+    from nbconvert import SlidesExporter
+
+    source = Path(source)
+    nb = prepare(nbformat.read(str(source), as_version=4))
+    exporter = SlidesExporter(template_name="s3lib_slides", extra_template_basedirs=[str(_template_dir())],
+                              exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.reveal_url_prefix = STATIC + "/reveal"
+    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": source.stem}})
+    out = Path(out_dir) / f"{source.stem}.slides.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
+def _static(out_dir: Path) -> None:
+    """Copy reveal.js (dist only) and MathJax into ``<out_dir>/_static`` unless already there."""
+    from s3lib.site import _mathjax_dir
+
+    static = Path(out_dir) / STATIC
+    if not (static / "reveal" / "dist" / "reveal.js").is_file():
+        dist = static / "reveal" / "dist"
+        (dist / "theme").mkdir(parents=True, exist_ok=True)
+        for name in ("reveal.js", "reveal.css", "reset.css", "theme/white.css"):  # fonts inlined in the theme
+            shutil.copyfile(_reveal_dir() / "dist" / name, dist / name)
+    if not (static / "mathjax" / "MathJax.js").is_file():
+        shutil.copytree(_mathjax_dir(), static / "mathjax", dirs_exist_ok=True)
+
+
+def export(place: str, reports_dir: Path | None = None, out_dir: Path | None = None) -> list[Path]:
+    """Slides of every executed notebook of ``place`` (``reports/<place>/*.ipynb``) into
+    ``reports/<place>/slides/`` (or ``out_dir``), with ``index.html`` listing them."""
+    import html
+
+    root = Path(reports_dir or config.REPORTS_DIR)
+    if not (root / place).is_dir():  # a name or code: reports/ uses the place key
+        from s3lib import data
+
+        place = data.place(place).key
+    folder = root / place
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not p.name.endswith(".FAILED.ipynb"))
+    if not notebooks:
+        raise UsageError(f"no executed notebooks in {folder}: run `s3lib run --places {place}` (or `make slides`, "
+                         "which does)")
+    out = Path(out_dir or folder / "slides")
+    _static(out)
+    pages = [export_notebook(nb, out) for nb in notebooks]
+    items = "\n".join(f'<li><a href="{p.name}">{html.escape(p.name.removesuffix(".slides.html"))}</a></li>'
+                      for p in pages)
+    (out / "index.html").write_text(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{place} "
+                                    f"slides</title></head><body style='font-family:sans-serif'><h1>Slides: "
+                                    f"{html.escape(place)}</h1><ul>{items}</ul><p>Arrow keys or space to move; "
+                                    "Esc for an overview; F for full screen. The live explorer: "
+                                    "<code>make present</code>.</p></body></html>", encoding="utf-8")
+    return pages
+
+
+def main(argv=None) -> int:
+    """``python -m s3lib.slides PLACE [--serve]``: export the place's slides, optionally serve them."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m s3lib.slides", description=main.__doc__)
+    parser.add_argument("place", help="place key, name or code (reports/<key>/, e.g. bordeaux)")
+    parser.add_argument("--reports", type=Path, default=None, help="default reports/")
+    parser.add_argument("--out", type=Path, default=None, help="default reports/<place>/slides/")
+    parser.add_argument("--serve", action="store_true", help="serve the slides on 127.0.0.1 until Ctrl-C")
+    parser.add_argument("--port", type=int, default=8866)
+    args = parser.parse_args(argv)
+    try:
+        pages = export(args.place, args.reports, args.out)
+    except S3libError as exc:
+        parser.exit(2, f"s3lib slides: {exc}\n")
+    folder = pages[0].parent
+    print(f"slides: {len(pages)} notebooks in {folder}")
+    if args.serve:
+        from functools import partial
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        server = ThreadingHTTPServer(("127.0.0.1", args.port), partial(SimpleHTTPRequestHandler, directory=str(folder)))
+        print(f"serving on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
