@@ -42,11 +42,17 @@ def _weights(classes, nace_class):
     ("C3011", "Water Transportation", 1.0),             # 336611 "Except repairs ..." is the main link
     ("C1102", "Food Processing and Manufacturing", 1.0),
     ("C3012", "Water Transportation", 1.0),             # 336612 boat building; personal watercraft ignored
+    ("H5224", "Transportation and Logistics", 0.75),    # TYPE_CORRECTIONS: airport, rail, road modes count
 ])
 def test_pinned_classes(classes, nace_class, cluster, at_least):
     w = _weights(classes, nace_class)
     assert w.idxmax() == cluster
     assert w[cluster] >= at_least - 1e-12
+
+
+def test_cargo_handling_keeps_its_marine_quarter_only(classes):
+    assert _weights(classes, "H5224").to_dict() == pytest.approx(
+        {"Transportation and Logistics": 0.75, "Water Transportation": 0.25})
 
 
 def test_ships_and_aircraft_give_nothing_to_automotive(classes):
@@ -123,6 +129,7 @@ def test_link_type_reads_the_note(note, kind):
 def _tiny(tmp_path, monkeypatch, corrections=()):
     """Division 30 with three classes and five NAICS codes in four clusters."""
     monkeypatch.setattr(bu, "LINK_CORRECTIONS", tuple(corrections))
+    monkeypatch.setattr(bu, "TYPE_CORRECTIONS", ())
     nace = pd.DataFrame({
         "nace2": ["30", "30.1", "30.11", "30.12", "30.3", "30.30"],
         "Name": ["Transport equipment", "Ships", "Ships", "Boats", "Air", "Aircraft"],

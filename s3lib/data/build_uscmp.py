@@ -35,6 +35,9 @@ The NACE -> cluster scheme is **derived by s3lib** (no official EU table exists)
    One link is added to the Eurostat table before the rule (:data:`LINK_CORRECTIONS`, a reason
    per row): 325411 medicinal chemicals -> 21.10, which the table links only to 21.20, leaving
    21.10 (basic pharmaceutical products) with nothing but "salicylic acid (nonmedicinal)".
+   Three links are re-typed as whole (:data:`TYPE_CORRECTIONS`): 52.24 cargo handling has one
+   link per transport mode, and only the marine one carries an "Except" note, which alone would
+   send all cargo handling to Water Transportation.
 3. *Classes -> divisions: every class of the division counts equally.* The employment data is by
    NACE division and no employment by class exists in the data, so we assume the division's
    employment is spread equally over its NACE classes: w_dc = (1/K_d) * sum_k w_kc over the K_d
@@ -60,7 +63,7 @@ import pandas as pd
 
 from s3lib.data import _store
 
-__all__ = ["LINK_CORRECTIONS", "LINK_TYPES", "RELATED_COLUMNS", "RULES", "build", "link_type"]
+__all__ = ["LINK_CORRECTIONS", "LINK_TYPES", "RELATED_COLUMNS", "RULES", "TYPE_CORRECTIONS", "build", "link_type"]
 
 CROSSWALK = Path("uscmp-acr1-industry-clusters") / "NAICS_crosswalks_to_Cluster_system.xlsx"
 NAICS_NACE = Path("eurostat-correspondenceTables") / "NAICS2017_NACE.csv"
@@ -240,6 +243,15 @@ LINK_CORRECTIONS = (
      "acid (nonmedicinal)', so without this row basic pharmaceuticals would be Upstream Chemical Products")),
 )
 
+#: Links whose note the rule would misread, re-typed with a reason: (NAICS, NACE class, type, why).
+TYPE_CORRECTIONS = (
+    ("488119", "52.24", "whole", "52.24 cargo handling is cargo handling in all modes; the Eurostat table gives it one "
+     "link per mode (airport, rail, marine, road), and only the marine one reads 'Except ...'. Taken literally the "
+     "rule would put all of 52.24 in Water Transportation, also in inland airport regions such as Darmstadt"),
+    ("488210", "52.24", "whole", "as 488119: loading and unloading rail cars is the rail mode of 52.24"),
+    ("488490", "52.24", "whole", "as 488119: loading and unloading trucks at terminals is the road mode of 52.24"),
+)
+
 #: Link types (see the module docstring) and the class rules.
 LINK_TYPES = ("whole", "except", "partial")
 RULES = {"main": "split equally over the whole/except links; partial links ignored",
@@ -277,6 +289,11 @@ def _read_links(corr_path: Path, classes: pd.DataFrame) -> pd.DataFrame:
     for col in ("naics", "nace", "note", "naics_name"):
         corr[col] = corr[col].fillna("").str.strip()
     corr["link_type"] = corr["note"].map(link_type)
+    for naics, nace, kind, why in TYPE_CORRECTIONS:
+        hit = (corr["naics"] == naics) & (corr["nace"] == nace)
+        if hit.sum() != 1:
+            raise ValueError(f"type correction {naics} -> {nace} matches {int(hit.sum())} links, not one")
+        corr.loc[hit, ["link_type", "source"]] = [kind, f"Eurostat NAICS2017_NACE; s3lib type correction: {why}"]
     by_group = classes.groupby("group")["dotted"].apply(list)
     corr["dotted"] = [by_group[c] if c in by_group.index else [c] for c in corr["nace"]]
     corr["base"] = 1.0 / corr["dotted"].map(len)
