@@ -400,7 +400,7 @@ def _region_page(view, fit, cities: list[str]) -> str:
              "divisions); (est.) mostly from estimated confidential cells.</p>"),
             "<h2>Variety and complexity</h2>",
             (f'<div class="big"><div><b>{_num(s.variety_pct)}</b>total variety</div><div><b>{_num(s.related_pct)}</b>'
-             f"related variety</div><div><b>{_num(s.unrelated_pct)}</b>unrelated variety</div><div><b>{"n/a" if s.eci_rank is None else "#" + str(s.eci_rank)}</b>"
+             f"related variety</div><div><b>{_num(s.unrelated_pct)}</b>unrelated variety</div><div><b>{'n/a' if s.eci_rank is None else '#' + str(s.eci_rank)}</b>"
              f"complexity rank of {s.n_regions}</div></div>"),
             (f"<p class=muted>Percentiles among the {s.n_regions} EU regions of the sample (100 = most); "
              f"Krugman specialisation {_num(s.krugman, '{:.2f}')}, Herfindahl {_num(s.herfindahl, '{:.3f}')}; "

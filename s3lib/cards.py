@@ -151,11 +151,37 @@ def _diversification_block(fig, v, x0, x1, top):
         fig.text(x1, y, code, fontsize=13, color=_MUTED, ha="right", va="baseline")
 
 
-def _links_block(fig, v, x0, x1, top):
+def competences(place):
+    """The competences panel of a German NUTS3 place: ``(table, year)`` of its top occupations by LQ
+    (employees at the place of work, the latest year of the occupation data), or None elsewhere."""
+    from s3lib import data, spaces
+    from s3lib.plots.competences import competence_tables
+    from s3lib.study import Study
+
+    p = place if isinstance(place, data.Place) else data.place(place)
+    if p.country != "DE" or p.level != 3:
+        return None
+    year = spaces.get("occupations").years[-1]
+    return competence_tables(Study("occupations", 3, year).at(p)), year
+
+
+def _competences_block(fig, table, year, x0, x1, top):
+    fig.text(x0, top, "COMPETENCES", fontsize=14, fontweight="bold", color=_INK, va="baseline")
+    fig.text(x0, top - 0.025, f"top occupations by LQ vs Germany, {year}", fontsize=12, color=_MUTED, va="top")
+    for k, row in enumerate(table.head(4).itertuples()):
+        y = top - 0.075 - k * 0.035
+        fig.text(x0, y, _short(str(row.name), 30), fontsize=14.5, color=_INK, va="baseline")
+        fig.text(x1, y, f"{row.lq:.1f}×  {row.employees:,.0f}", fontsize=12.5, color=_ACCENT, ha="right",
+                 va="baseline")
+    fig.text(x0, top - 0.2, "Occupations, not industries; Germany only.\n"
+             "Source: Statistik der Bundesagentur für Arbeit.", fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
+
+
+def _links_block(fig, v, x0, x1, top, competences=None):
     _heading(fig, x0, top, "Cluster links")
     fig.text(x0, top - 0.03, "cooperation candidates: related clusters both present", fontsize=13, color=_MUTED,
              va="top")
-    pairs = v.cooperation.head(_N_LINKS)
+    pairs = v.cooperation.head(_N_LINKS if competences is None else 2)
     if pairs.empty:
         fig.text(x0, top - 0.1, "none found", fontsize=18, color=_MUTED, va="baseline")
     for k, row in enumerate(pairs.itertuples()):
@@ -163,6 +189,9 @@ def _links_block(fig, v, x0, x1, top):
         fig.text(x0, y, _short(row.cluster_a, 40), fontsize=16, fontweight="bold", color=_INK, va="baseline")
         fig.text(x0, y - 0.035, "↔ " + _short(row.cluster_b, 38), fontsize=16, fontweight="bold", color=_INK,
                  va="baseline")
+    if competences is not None:
+        _competences_block(fig, *competences, x0, x1, top - 0.30)
+        return
     bridge = v.bridging
     y = top - 0.45
     fig.text(x0, y, "BRIDGING CLUSTER", fontsize=14, fontweight="bold", color=_INK, va="baseline")
@@ -207,9 +236,10 @@ def _ris3_block(fig, r, x0, x1, top, bottom):
         fig.text(x0 + 0.43, mid, text, fontsize=14, color=_MUTED, va="center", linespacing=1.5)
 
 
-def draw(view, fit):
+def draw(view, fit, competences=None):
     """Lay out the card of a place view and its RIS3 fit (:func:`card_data`); returns the matplotlib
-    Figure (1920 x 1080 px) with its metadata in ``fig._s3lib_meta``."""
+    Figure (1920 x 1080 px) with its metadata in ``fig._s3lib_meta``. ``competences`` (:func:`competences`,
+    German NUTS3 places) replaces the bridging cluster with the place's top occupations."""
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
@@ -230,7 +260,7 @@ def draw(view, fit):
         top = 0.79
         _clusters_block(fig, v, 0.025, 0.37, top)
         _diversification_block(fig, v, 0.415, 0.66, top)
-        _links_block(fig, v, 0.705, 0.975, top)
+        _links_block(fig, v, 0.705, 0.975, top, competences)
         for x in (0.392, 0.683):
             fig.lines.append(matplotlib.lines.Line2D([x, x], [0.26, 0.82], transform=fig.transFigure,
                                                      color=_RULE, lw=1.2))
@@ -255,7 +285,7 @@ def _level_line(v) -> str:
 
 def _source_line(v) -> str:
     scheme = v.summary.scheme
-    return ("Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; no A, K, O-U; confidential cells estimated from NUTS1/national totals). "
+    return ("Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; no A, K, O-U; confidential cells estimated). "
             f"Clusters: {'US Cluster Mapping to NACE (derived)' if scheme == 'uscmp' else scheme}. "
             "RIS3: data/ris3_priorities.csv (NACE mapping our own).")
 
@@ -341,7 +371,7 @@ def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tupl
 
     view, fit = card_data(place, year=year, scheme=scheme)
     out = Path(out_dir or config.CARDS_DIR)
-    fig = draw(view, fit)
+    fig = draw(view, fit, competences(view.place))
     stem = card_name(view.place.key, year, scheme)
     png, pdf = out / f"{stem}.png", out / f"{stem}.pdf"
     for target in (png, pdf):

@@ -174,6 +174,7 @@ def _numbers(view) -> str:
     s = view.summary
     lead = (f"leading cluster <b>{html.escape(str(s.leading_cluster))}</b> (LQ {s.leading_lq:.1f})"
             if s.leading_cluster else "no leading cluster")
+    rank = "n/a (region outside the sample)" if s.eci_rank is None else f"#{s.eci_rank}"
     return (f"<b>{html.escape(view.label)}</b>: {lead}; variety percentile {s.variety_pct:.0f}, related "
             f"{s.related_pct:.0f}, unrelated {s.unrelated_pct:.0f} (of {s.n_regions} EU NUTS2 regions); "
-            f"economic complexity rank {"n/a (region outside the sample)" if s.eci_rank is None else "#" + str(s.eci_rank)}.")
+            f"economic complexity rank {rank}.")

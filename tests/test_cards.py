@@ -172,3 +172,16 @@ def test_cli_nuts0_and_nuts1_places_are_refused_before_any_card(tmp_path, monkey
     err = capsys.readouterr().err.strip()
     assert "2 places refused, nothing was run" in err and "DE72" in err and "PT11" in err
     assert not (tmp_path / "c").exists()
+
+
+def test_german_places_get_a_competences_panel():
+    from s3lib import data
+
+    table, year = cards.competences("frankfurt")
+    assert year == 2025 and table.iloc[0]["lq"] >= table.iloc[-1]["lq"]
+    assert "721" in set(table["occupation"].astype(str)) and (table["employees"] >= 1000).all()
+    assert cards.competences("bordeaux") is None and cards.competences("DE71") is None  # not German NUTS3
+    view, fit = cards.card_data("frankfurt")
+    texts = [t.get_text() for t in cards.draw(view, fit, (table, year)).texts]
+    assert "COMPETENCES" in texts and any("Bundesagentur für Arbeit" in t for t in texts)
+    assert data.place("frankfurt").country == "DE"
