@@ -245,9 +245,9 @@ LINK_CORRECTIONS = (
 
 #: Links whose note the rule would misread, re-typed with a reason: (NAICS, NACE class, type, why).
 TYPE_CORRECTIONS = (
-    ("488119", "52.24", "whole", "52.24 cargo handling is cargo handling in all modes; the Eurostat table gives it one "
-     "link per mode (airport, rail, marine, road), and only the marine one reads 'Except ...'. Taken literally the "
-     "rule would put all of 52.24 in Water Transportation, also in inland airport regions such as Darmstadt"),
+    ("488119", "52.24", "whole", ("52.24 cargo handling is cargo handling in all modes; the Eurostat table gives it "
+     "one link per mode (airport, rail, marine, road), and only the marine one reads 'Except ...'. Taken literally "
+     "the rule would put all of 52.24 in Water Transportation, also in inland airport regions such as Darmstadt")),
     ("488210", "52.24", "whole", "as 488119: loading and unloading rail cars is the rail mode of 52.24"),
     ("488490", "52.24", "whole", "as 488119: loading and unloading trucks at terminals is the road mode of 52.24"),
 )

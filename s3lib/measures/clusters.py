@@ -189,7 +189,7 @@ def cluster_bounds(matrix: pd.DataFrame, scheme: ClusterScheme) -> dict[str, pd.
     split = x @ np.where(wc < 1 - 1e-9, wc, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(lower > 0, split / lower, np.nan)
-    frame = lambda a: pd.DataFrame(a, index=matrix.index, columns=w.columns)  # noqa: E731
+    frame = lambda a: pd.DataFrame(a, index=matrix.index, columns=w.columns)
     return {"lower": frame(lower), "upper": frame(upper), "apportioned": frame(share)}
 
 
