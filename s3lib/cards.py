@@ -301,9 +301,10 @@ def _metadata(v) -> dict:
 DEFAULT_YEAR, DEFAULT_SCHEME = 2014, "uscmp"
 
 
-def card_name(key: str, year: int = DEFAULT_YEAR, scheme=DEFAULT_SCHEME) -> str:
-    """File stem of a card: the place key, then the year and the scheme when they are not the defaults,
-    so that cards of other years or schemes never overwrite each other.
+def card_name(key: str, year: int = DEFAULT_YEAR, scheme=DEFAULT_SCHEME, default_year: int = DEFAULT_YEAR) -> str:
+    """File stem of a card: the place key, then the year and the scheme when they are not the defaults
+    (``default_year``: the place's default year, :func:`s3lib.study.default_year`), so that cards of
+    other years or schemes never overwrite each other.
 
     >>> card_name("bordeaux"), card_name("bordeaux", 2015), card_name("bordeaux", 2014, "colocation")
     ('bordeaux', 'bordeaux-2015', 'bordeaux-colocation')
@@ -313,7 +314,7 @@ def card_name(key: str, year: int = DEFAULT_YEAR, scheme=DEFAULT_SCHEME) -> str:
     from s3lib import plots
 
     parts = [str(key)]
-    if int(year) != DEFAULT_YEAR:
+    if int(year) != int(default_year):
         parts.append(str(int(year)))
     name = getattr(scheme, "name", scheme)
     if str(name) != DEFAULT_SCHEME:
@@ -349,7 +350,7 @@ def resolve_places(places, level: int = 2) -> list:
     return list(unique.values())
 
 
-def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tuple[Path, Path]:
+def render(place, year: int | None = None, scheme: str = "uscmp", out_dir=None) -> tuple[Path, Path]:
     """Write the card of a place as ``<out_dir>/<name>.png`` (1920 x 1080) and ``.pdf``, atomically;
     ``<name>`` is :func:`card_name`: the place key, plus year and scheme when not the defaults.
 
@@ -357,7 +358,9 @@ def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tupl
     ----------
     place : Place, name or code
         Case-place key, name or NUTS 2/3 code.
-    year : int, default 2014
+    year : int, optional
+        Default: the place's latest year with persons employed and local units
+        (:func:`s3lib.study.default_year`; 2014 for Bordeaux, Turin and Bucharest, 2015 for Frankfurt).
     scheme : str, default ``"uscmp"``
     out_dir : path, optional
         Default :data:`s3lib.config.CARDS_DIR` (``figures/cards``).
@@ -369,10 +372,14 @@ def render(place, year: int = 2014, scheme: str = "uscmp", out_dir=None) -> tupl
     """
     from s3lib import plots
 
+    from s3lib.study import default_year
+
+    default = default_year(place)[0]
+    year = default if year is None else int(year)
     view, fit = card_data(place, year=year, scheme=scheme)
     out = Path(out_dir or config.CARDS_DIR)
     fig = draw(view, fit, competences(view.place))
-    stem = card_name(view.place.key, year, scheme)
+    stem = card_name(view.place.key, year, scheme, default_year=default)
     png, pdf = out / f"{stem}.png", out / f"{stem}.pdf"
     for target in (png, pdf):
         plots.write(fig, target, fig._s3lib_meta, dpi=DPI, facecolor="white")
@@ -386,7 +393,8 @@ def add_parser(subparsers) -> None:
                               description="Render a one-page cluster card per place into figures/cards/.")
     p.add_argument("--places", nargs="+",
                    help="place names or NUTS codes (default: the case places of data/places.csv)")
-    p.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"data year (default {DEFAULT_YEAR})")
+    p.add_argument("--year", type=int, default=None,
+                   help="data year (default: per place, the latest with persons employed and local units)")
     p.add_argument("--scheme", default=DEFAULT_SCHEME, help=f"cluster scheme (default {DEFAULT_SCHEME})")
     p.add_argument("--out", type=Path, default=None, help="output folder (default figures/cards)")
     p.set_defaults(func=main)
@@ -405,6 +413,10 @@ def main(args) -> int:
     failures = []
     for p in places:
         try:
+            if args.year is None:
+                from s3lib.study import default_year
+
+                print(f"{p.key:<12} {default_year(p)[1]}", flush=True)
             png, pdf = render(p, year=args.year, scheme=args.scheme, out_dir=args.out)
         except Exception as exc:  # noqa: BLE001 - one bad place must not stop the batch
             failures.append((p.key, _error_line(exc)))

@@ -180,3 +180,20 @@ def test_unobserved_clusters_name_what_the_statistics_cannot_see(s14):
     un = s14.at("frankfurt").unobserved.set_index("cluster")
     assert un.loc["Financial Services", "outside"] > 0.9
     assert "Insurance Services" in un.index
+
+
+# ----------------------------------------------------------------------------- year default per place
+def test_default_year_is_the_latest_with_local_units_and_says_so():
+    from s3lib.study import default_year
+
+    assert default_year("bordeaux")[0] == 2014 and "2015 lacks local units" in default_year("bordeaux")[1]
+    assert default_year("turin")[0] == default_year("bucharest")[0] == 2014
+    assert default_year("frankfurt")[0] == 2015
+
+
+def test_card_names_carry_the_year_when_it_is_not_the_places_default():
+    from s3lib.cards import card_name
+
+    assert card_name("frankfurt", 2015, default_year=2015) == "frankfurt"
+    assert card_name("frankfurt", 2014, default_year=2015) == "frankfurt-2014"
+    assert card_name("bordeaux", 2015, default_year=2014) == "bordeaux-2015"
