@@ -12,15 +12,24 @@ from s3lib import run as runner
 W, H = slides.WIDTH, slides.HEIGHT
 
 
+def _templates() -> dict:
+    """sha256 of every committed notebook template and its paired script."""
+    from s3lib.data._store import sha256
+
+    return {p.name: sha256(p) for p in sorted(config.NOTEBOOKS_DIR.glob("*")) if p.suffix in {".ipynb", ".py"}}
+
+
 @pytest.fixture(scope="session")
 def deck(tmp_path_factory):
     """notebooks/01 executed once for bordeaux by the runner, exported to slides."""
     root = tmp_path_factory.mktemp("slides")
+    before = _templates()
     task = runner.Task(str(config.NOTEBOOKS_DIR / "01-cluster-structure.ipynb"), "bordeaux", {"place": "bordeaux"},
                        str(root / "reports"), str(root / "figures"))
     result = runner.execute_task(task)
     assert result.status == "ok", result.error
     pages = slides.export("bordeaux", root / "reports", root / "slides")
+    assert _templates() == before, "executing and exporting for slides must not touch notebooks/"
     return pages[0]
 
 
