@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import shutil
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3lib import config
+from s3lib.atomic import swap_dir
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.tasks import Result
 
@@ -538,23 +538,12 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
         for path in tmp.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         tmp.chmod(0o755)
-        _swap(tmp, out)
+        swap_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     record["out"] = str(out)
     return record
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` with two renames; the old atlas is removed afterwards."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(new, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- command line

@@ -20,7 +20,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "sibling"]
+__all__ = ["atomic_write", "sibling", "swap_dir"]
 
 
 def sibling(final: Path, suffix: str = "") -> Path:
@@ -47,3 +47,18 @@ def atomic_write(final: Path):
         os.replace(tmp, final)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def swap_dir(new: Path, out: Path) -> None:
+    """Replace the folder ``out`` by the complete folder ``new`` with two renames (the old one is removed
+    afterwards), so a reader sees either the previous folder or the new one, never a half-built one."""
+    import shutil
+
+    new, out = Path(new), Path(out)
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -40,6 +40,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from s3lib import config
+from s3lib.atomic import swap_dir
 from s3lib.errors import S3libError, UsageError
 from s3lib.tasks import SUITE_KEY
 
@@ -376,22 +377,11 @@ def build(reports_dir: Path | None = None, figures_dir: Path | None = None, out:
                     if MATHJAX not in page.as_posix() for hit in remote_loads(page.read_text(encoding="utf-8"))]
         if problems:
             raise S3libError("the gallery would load from the network: " + "; ".join(problems[:5]))
-        _swap(tmp, out)
+        swap_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
-
-
-def _swap(new: Path, out: Path) -> None:
-    """Replace ``out`` by ``new`` with two renames (the old gallery is removed afterwards)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(new, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ----------------------------------------------------------------------------- serving and a browser

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _browser import watched_page
 
 from s3lib import atlas, site
 from s3lib.cli import main
@@ -107,20 +108,8 @@ def test_search_and_images_in_headless_chromium(built):
     pytest.importorskip("playwright", reason="playwright is in the [site] extra")
     out, _ = built
     with site.serve(out) as base, site.browser() as context:
-        outside, errors, bad = [], [], []
-
-        def guard(route):
-            url = route.request.url
-            if url.startswith((base, "data:")):
-                route.continue_()
-            else:
-                outside.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        context.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page, log = watched_page(context, base, local=("data:",))
+        outside, errors, bad = log.outside, log.errors, log.bad
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(base + "index.html", wait_until="load")
         page.fill("#q", "Munich")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from _browser import watched_page
 
 from s3lib import site
 from s3lib.present import FIGURES, Redrawer, serve_app
@@ -38,20 +39,8 @@ def test_voila_app_in_headless_chromium(tmp_path):
     pytest.importorskip("playwright", reason="playwright is in the [site] extra")
     log = (tmp_path / "voila.log").open("wb")
     with serve_app(log=log) as base, site.browser(1280, 900) as context:
-        outside, errors, bad = [], [], []
-
-        def guard(route):
-            url = route.request.url
-            if url.startswith((base, "data:", "blob:")):
-                route.continue_()
-            else:
-                outside.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        context.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page, log = watched_page(context, base)
+        outside, errors, bad = log.outside, log.errors, log.bad
         page.on("websocket", lambda ws: None if ws.url.startswith(base.replace("http", "ws"))
                 else outside.append(ws.url))
         page.goto(base, wait_until="load", timeout=60_000)

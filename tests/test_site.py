@@ -14,6 +14,7 @@ from urllib.parse import urldefrag, urljoin
 
 import nbformat
 import pytest
+from _browser import watched_page
 
 from s3lib import run as runner
 from s3lib import site
@@ -168,20 +169,8 @@ def _status(url: str) -> int:
 def test_gallery_in_headless_chromium(gallery, tmp_path):
     pytest.importorskip("playwright", reason="playwright is in the [site] extra")
     with site.serve(gallery) as base, site.browser() as context:
-        outside, errors, bad_responses = [], [], []
-
-        def guard(route):
-            url = route.request.url
-            if url.startswith((base, "data:")):
-                route.continue_()
-            else:
-                outside.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        context.on("response", lambda r: bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page, log = watched_page(context, base, local=("data:",))
+        outside, errors, bad_responses = log.outside, log.errors, log.bad
 
         queue, seen, links = deque([base + "index.html"]), set(), set()
         while queue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from _browser import watched_page
 
 from s3lib import config, site, slides
 from s3lib import run as runner
@@ -61,19 +62,8 @@ def test_deck_is_offline_and_hides_code(deck):
 def test_every_slide_fits_1280x720_offline(deck, tmp_path):
     pytest.importorskip("playwright", reason="playwright is in the [site] extra")
     with site.serve(deck.parent) as base, site.browser(W, H) as context:
-        outside, errors = [], []
-
-        def guard(route):
-            url = route.request.url
-            if url.startswith((base, "data:", "blob:")):
-                route.continue_()
-            else:
-                outside.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page, log = watched_page(context, base)
+        outside, errors = log.outside, log.errors
         page.goto(base + deck.name, wait_until="load")
         page.wait_for_selector("body[data-s3lib-ready]", state="attached", timeout=30_000)
         problems, seen, figures = [], set(), 0

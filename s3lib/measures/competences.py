@@ -231,19 +231,9 @@ def entry_rates(presence0: pd.DataFrame, presence1: pd.DataFrame, density0: pd.D
     >>> entry_rates(m0, m1, d0, "r1")[1]["entries"].tolist()
     [0, 0, 0, 1, 1]
     """
-    if bins < 2:
-        raise UsageError("bins must be at least 2")
-    f0, f1 = presence0.astype(float).align(presence1.astype(float), join="inner")
-    d0 = density0.reindex(index=f0.index, columns=f0.columns)
-    a, b, d = f0.to_numpy().ravel(), f1.to_numpy().ravel(), d0.to_numpy(dtype=float).ravel()
-    rows = np.repeat(f0.index.to_numpy(), f0.shape[1])
-    cols = np.tile(f0.columns.to_numpy(), f0.shape[0])
-    risk = (a == 0) & ~np.isnan(b) & ~np.isnan(d)
-    if not risk.any():
-        raise UsageError("no cell at risk: no activity absent in the base year with known values")
-    cells = pd.DataFrame({"region": rows[risk], "activity": cols[risk], "density": d[risk],
-                          "entry": (b[risk] == 1).astype(int)})
-    cells["bin"] = pd.qcut(cells["density"], bins, labels=False, duplicates="drop").astype(int) + 1
+    from s3lib.measures.opportunities import cells_at_risk
+
+    cells = cells_at_risk(presence0, presence1, density0, bins)
     table = cells.groupby("bin").agg(density_min=("density", "min"), density_max=("density", "max"),
                                      mean_density=("density", "mean"), at_risk=("entry", "size"),
                                      entries=("entry", "sum"))

@@ -7,7 +7,7 @@ import pandas as pd
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures.relatedness import density as relatedness_density
 
-__all__ = ["QUADRANTS", "candidates", "principle_of_relatedness", "sample_medians"]
+__all__ = ["QUADRANTS", "candidates", "cells_at_risk", "principle_of_relatedness", "sample_medians"]
 
 QUADRANTS = {
     (True, True): "low risk, high benefit",
@@ -152,14 +152,7 @@ def principle_of_relatedness(
     >>> principle_of_relatedness(m0, m1, d0)["entry_rate"].tolist()
     [0.0, 0.0, 0.5, 1.0, 1.0]
     """
-    if bins < 2:
-        raise UsageError("bins must be at least 2")
-    f0, f1 = m0.astype(float).align(m1.astype(float), join="inner")
-    d0 = density0.reindex(index=f0.index, columns=f0.columns)
-    a, b, d = f0.to_numpy().ravel(), f1.to_numpy().ravel(), d0.to_numpy(dtype=float).ravel()
-    at_risk = (a == 0) & ~np.isnan(b) & ~np.isnan(d)
-    cells = pd.DataFrame({"density": d[at_risk], "entry": (b[at_risk] == 1).astype(int)})
-    cells["bin"] = pd.qcut(cells["density"], bins, labels=False, duplicates="drop")
+    cells = cells_at_risk(m0, m1, density0, bins)
     table = cells.groupby("bin").agg(
         density_min=("density", "min"),
         density_max=("density", "max"),
@@ -168,7 +161,28 @@ def principle_of_relatedness(
         entries=("entry", "sum"),
     )
     table["entry_rate"] = table["entries"] / table["at_risk"]
-    table.index = table.index.astype(int) + 1
-    table.index.name = "bin"
-    table.attrs.update(at_risk=int(at_risk.sum()), entries=int(cells["entry"].sum()))
+    table.attrs.update(at_risk=len(cells), entries=int(cells["entry"].sum()))
     return table
+
+
+def cells_at_risk(m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """The (region, activity) cells at risk of entry, with their first-year density bin.
+
+    At risk: ``M = 0`` in the first year, known presence in the second and known first-year density.
+    Columns ``region, activity, density, entry`` (0/1) and ``bin`` (1 = lowest density quantile,
+    ``pandas.qcut``, tied edges merged). Shared by :func:`principle_of_relatedness` and
+    :func:`s3lib.measures.competences.entry_rates`.
+    """
+    if bins < 2:
+        raise UsageError("bins must be at least 2")
+    f0, f1 = m0.astype(float).align(m1.astype(float), join="inner")
+    d0 = density0.reindex(index=f0.index, columns=f0.columns)
+    a, b, d = f0.to_numpy().ravel(), f1.to_numpy().ravel(), d0.to_numpy(dtype=float).ravel()
+    risk = (a == 0) & ~np.isnan(b) & ~np.isnan(d)
+    if not risk.any():
+        raise UsageError("no cell at risk: no activity absent in the first year with known values")
+    cells = pd.DataFrame({"region": np.repeat(f0.index.to_numpy(), f0.shape[1])[risk],
+                          "activity": np.tile(f0.columns.to_numpy(), f0.shape[0])[risk],
+                          "density": d[risk], "entry": (b[risk] == 1).astype(int)})
+    cells["bin"] = pd.qcut(cells["density"], bins, labels=False, duplicates="drop").astype(int) + 1
+    return cells
