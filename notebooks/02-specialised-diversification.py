@@ -172,7 +172,7 @@ display(Markdown(
 # usual rule (ECI positively correlated with diversity) makes apparel, leather and coal mining the
 # most complex divisions here and ranks service metropoles last, because the data lack the
 # finance and public services in which rich regions specialise. s3lib therefore orients the sign by
-# log GDP per head (PPS) of the same year (see `s3lib.space`): knowledge-intensive services such as
+# log GDP per head (PPS) of the same year (see `s3lib.study`): knowledge-intensive services such as
 # J59, M70, H51 and J62 then come out as complex. The ranking along the eigenvector is the same
 # either way; read a division's position as evidence to discuss, not a verdict (the validity table below
 # reports how the ranking behaves, whatever it shows). Relatedness here is

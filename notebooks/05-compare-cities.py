@@ -89,7 +89,7 @@ display(Markdown(
     f"{name[most_rel]} the highest related variety ({T.loc[most_rel, 'related']:.2f} bits, EU percentile "
     f"{T.loc[most_rel, 'related_pct']:.0f}), and {name[top_eci]} the highest ECI (rank {int(T.loc[top_eci, 'eci_rank'])} "
     f"of {n} NUTS2 regions). The ECI is computed on the business-statistics divisions (no finance or public "
-    f"services); its sign is oriented by GDP per head (see notebook 02 and `s3lib.space`), so regions specialised "
+    f"services); its sign is oriented by GDP per head (see notebook 02 and `s3lib.study`), so regions specialised "
     f"in knowledge-intensive services rank high. Read it as one view of the region's capabilities, not a verdict."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -1,4 +1,4 @@
-"""s3lib.alignment on a hand-made example with scores worked out by hand, plus
+"""s3lib.measures.alignment on a hand-made example with scores worked out by hand, plus
 identities on random profiles and checks on the real snapshot."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation of data/ris3_priorities.csv and of the readers in s3lib.alignment.
+"""Validation of data/ris3_priorities.csv and of the readers in s3lib.ris3.
 
 The CSV is curated by hand from ../shared/ris3-priorities-facts.md; these checks
 catch typos in NACE and NUTS codes, rows without a source, and invented priorities
