@@ -22,8 +22,9 @@ def rendered(tmp_path_factory):
     return out, {place: cards.render(place, out_dir=out) for place in ("porto", "bordeaux")}
 
 
-@pytest.mark.parametrize("place, name, nuts2", [("porto", "Porto", "PT11"), ("bordeaux", "Bordeaux", "FRI1")])
-def test_card_png_is_16_9_and_titled(rendered, place, name, nuts2):
+@pytest.mark.parametrize("place, name, nuts2, year", [("porto", "Porto", "PT11", "2015"),  # the place's default year:
+                                                      ("bordeaux", "Bordeaux", "FRI1", "2014")])  # France: no 2015 units
+def test_card_png_is_16_9_and_titled(rendered, place, name, nuts2, year):
     from PIL import Image
 
     out, paths = rendered
@@ -34,8 +35,8 @@ def test_card_png_is_16_9_and_titled(rendered, place, name, nuts2):
         assert img.size == (cards.WIDTH_PX, cards.HEIGHT_PX) == (1920, 1080)
         assert img.size[0] * 9 == img.size[1] * 16
     meta = plots.read_png_metadata(png)
-    assert name in meta["Title"] and f"NUTS2 {nuts2}" in meta["Title"] and "2014" in meta["Title"]
-    assert meta["Place"] == name and meta["Year"] == "2014" and nuts2 in meta["Level"]
+    assert name in meta["Title"] and f"NUTS2 {nuts2}" in meta["Title"] and year in meta["Title"]
+    assert meta["Place"] == name and meta["Year"] == year and nuts2 in meta["Level"]
     assert meta["Description"].count("Source") == 1 and "sbs_r_nuts06_r2" in meta["Description"]
     assert not list(out.glob(".*")), "temporary files left behind"
 
@@ -46,7 +47,7 @@ def test_card_pdf_exists_with_metadata(rendered):
         raw = pdf.read_bytes()
         assert raw.startswith(b"%PDF") and len(raw) > 10_000
         assert place.capitalize().encode() in raw  # the Title entry of the document info
-        assert b"2014" in raw
+        assert {"porto": b"2015", "bordeaux": b"2014"}[place] in raw
 
 
 def test_bordeaux_card_says_list_not_found_and_porto_shows_fit():
