@@ -62,6 +62,11 @@ def discover(notebooks_dir: Path | None = None) -> dict[str, Path]:
     return {p.stem: p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb"))}
 
 
+#: The year the notebooks' parameter cells default to; ``--year`` with another year writes its reports
+#: and figures under ``reports/<year>/`` and ``figures/<year>/`` instead.
+NOTEBOOK_YEAR = 2014
+
+
 def _notebook_info(path: Path) -> tuple[str, set[str], list[str] | None]:
     """(scope, declared parameter names, countries or None) of a template notebook, without papermill.
 
@@ -165,6 +170,8 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
         _select([name], available)
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
     figures_dir = Path(figures_dir or config.FIGURES_DIR)
+    if year is not None and int(year) != NOTEBOOK_YEAR:  # never overwrite the default year's outputs
+        reports_dir, figures_dir = reports_dir / str(int(year)), figures_dir / str(int(year))
     code = _code_fingerprint()
     keys = list(dict.fromkeys(p.key for p in resolved))
 
@@ -300,7 +307,8 @@ def _save_state(reports_dir: Path, state: dict) -> None:
 
 
 def _state_key(task: Task) -> str:
-    return f"{task.place}/{task.name}"
+    year = task.parameters.get("year")
+    return f"{task.place}/{task.name}" + ("" if year in (None, NOTEBOOK_YEAR) else f"@{year}")
 
 
 def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int | None = None,

@@ -212,3 +212,13 @@ def test_cli_batch_goes_past_a_failing_place_and_lists_it_last(tmp_path):
     assert (tmp_path / "reports" / "porto" / "01-picky.FAILED.ipynb").exists()
     assert "2 ran, 0 unchanged (skipped), 1 failed" in proc.stdout
     assert proc.stderr.strip().splitlines()[-1] == "  01-picky [porto]: ValueError: no data for porto (cell 3)"
+
+
+def test_another_year_never_overwrites_the_default_outputs(tmp_path):
+    """`--year 2012` writes under reports/2012 and figures/2012; the default year keeps its folders."""
+    default = runner.plan(["bordeaux"], ["01"], None, reports_dir=tmp_path / "r", figures_dir=tmp_path / "f")
+    other = runner.plan(["bordeaux"], ["01"], 2012, reports_dir=tmp_path / "r", figures_dir=tmp_path / "f")
+    assert default[0].output == tmp_path / "r" / "bordeaux" / "01-cluster-structure.ipynb"
+    assert other[0].output == tmp_path / "r" / "2012" / "bordeaux" / "01-cluster-structure.ipynb"
+    assert other[0].figures_dir == str(tmp_path / "f" / "2012") and other[0].parameters["year"] == 2012
+    assert runner._state_key(default[0]) != runner._state_key(other[0])
