@@ -7,7 +7,8 @@ from __future__ import annotations
 
 __all__ = ["GAPS_SBS", "SOURCE_GISCO", "SOURCE_NAMA", "SOURCE_SBS", "SOURCE_USCMP"]
 
-GAPS_SBS = "no agriculture (A), finance (K) or public/personal services (O-U); confidential cells missing"
+GAPS_SBS = ("no agriculture (A), finance (K) or public/personal services (O-U); confidential cells estimated from "
+            "NUTS1/national totals where possible (s3lib), else missing")
 SOURCE_SBS = f"Source: Eurostat sbs_r_nuts06_r2, persons employed. Gaps: {GAPS_SBS}."
 SOURCE_NAMA = "Source: Eurostat nama_10r_3empers (employment by A*10 sector). No French NUTS3."
 SOURCE_GISCO = "Source of boundaries: GISCO NUTS 2021, 1:20M; (c) EuroGeographics for the administrative boundaries."
