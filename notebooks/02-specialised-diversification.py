@@ -250,7 +250,7 @@ else:
     display(Markdown(f"**No business statistics for {region} in {base_year}**: entries and exits cannot be "
                      f"computed (choose a later base year; France starts in 2010)."))
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 if in_base:
     n_in, n_out = int((changed["status"] == "entry").sum()), int((changed["status"] == "exit").sum())
     marginal = changed[(changed[[f"LQ {base_year}", f"LQ {year}"]].sub(1).abs() < 0.1).all(axis=1)]

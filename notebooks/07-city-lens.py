@@ -84,6 +84,8 @@ else:
 cols = ["cluster", "tier", "employment", "lq", "stars", "strong", "coverage", "verdict"]
 display(D[cols].style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}", "coverage": "{:.0%}"},
                              na_rep="n/m").hide(axis="index"))
+
+# %% slideshow={"slide_type": "subslide"}
 if len(D):
     fig, ax = plots.figure()
     lens_plots.declared_bars(ax, D)
@@ -146,6 +148,8 @@ kind = {"regional": "the region's own RIS3 list", "national fallback": "national
         "none": "no RIS3 list on record"}[L.ris3_kind]
 display(Markdown(f"RIS3 rows matched: **{kind}**, {len(L.priorities)} rows."))
 display(T.style.format({"lq": "{:.2f}"}, na_rep="").hide(axis="index"))
+
+# %% slideshow={"slide_type": "subslide"}
 if len(L.priorities) and len(D):
     fig, ax = plots.figure()
     lens_plots.three_way_grid(ax, T)
@@ -187,6 +191,8 @@ EM, ET = emerging(place, year)
 fmt = {"outside": "{:.0%}", "employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}"}
 display(ET[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
         .hide(axis="index"))
+
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plots.figure()
 lens_plots.declared_bars(ax, ET.assign(tier=""), label_width=30)
 plots.annotate(fig, "Emerging urban industries measured", place=where, level="NUTS2", year=year,
@@ -195,6 +201,8 @@ plots.annotate(fig, "Emerging urban industries measured", place=where, level="NU
                        ("Lists: data/emerging_industries.csv; KIS (Eurostat) and ICT (OECD) official, (ours) = our own "
                         "mapping. Classes and partial codes read through whole divisions (hatched: upper bound).")])
 display(Image(plots.save(fig, place, "07", "city-lens-emerging")))
+
+# %% slideshow={"slide_type": "subslide"}
 display(EM[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
         .hide(axis="index"))
 visible = ET[ET["verdict"] == "visible and specialised"]["cluster"].tolist()

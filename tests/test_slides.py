@@ -20,12 +20,13 @@ def _templates() -> dict:
     return {p.name: sha256(p) for p in sorted(config.NOTEBOOKS_DIR.glob("*")) if p.suffix in {".ipynb", ".py"}}
 
 
-@pytest.fixture(scope="session")
-def deck(tmp_path_factory):
-    """notebooks/01 executed once for bordeaux by the runner, exported to slides."""
+@pytest.fixture(scope="session", params=["01-cluster-structure", "02-specialised-diversification", "07-city-lens"])
+def deck(tmp_path_factory, request):
+    """A notebook executed once for bordeaux by the runner, exported to slides (01, and the two densest:
+    02 with its entries-and-exits table, 07 with its long tables)."""
     root = tmp_path_factory.mktemp("slides")
     before = _templates()
-    task = runner.Task(str(config.NOTEBOOKS_DIR / "01-cluster-structure.ipynb"), "bordeaux", {"place": "bordeaux"},
+    task = runner.Task(str(config.NOTEBOOKS_DIR / f"{request.param}.ipynb"), "bordeaux", {"place": "bordeaux"},
                        str(root / "reports"), str(root / "figures"))
     result = runner.execute_task(task)
     assert result.status == "ok", result.error
