@@ -85,7 +85,11 @@ cols = ["cluster", "tier", "employment", "lq", "stars", "strong", "coverage", "v
 display(D[cols].style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}", "coverage": "{:.0%}"},
                              na_rep="n/m").hide(axis="index"))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The same clusters as bars: the LQ of the cluster's divisions (log scale, 1 = EU average), coloured by
+# verdict; hatched bars rest on divisions read whole (an upper bound), so their height says little.
+
+# %% slideshow={"slide_type": "-"}
 if len(D):
     fig, ax = plots.figure()
     lens_plots.declared_bars(ax, D)
@@ -149,7 +153,11 @@ kind = {"regional": "the region's own RIS3 list", "national fallback": "national
 display(Markdown(f"RIS3 rows matched: **{kind}**, {len(L.priorities)} rows."))
 display(T.style.format({"lq": "{:.2f}"}, na_rep="").hide(axis="index"))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The match as a grid: declared clusters against RIS3 rows; a filled cell shares a division the data
+# measure, an open cell shares only codes outside the business statistics.
+
+# %% slideshow={"slide_type": "-"}
 if len(L.priorities) and len(D):
     fig, ax = plots.figure()
     lens_plots.three_way_grid(ax, T)
@@ -192,7 +200,11 @@ fmt = {"outside": "{:.0%}", "employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{
 display(ET[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
         .hide(axis="index"))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The emerging industries as bars: LQ of their divisions in the region; hatched where the list's codes are
+# finer than divisions (upper bound).
+
+# %% slideshow={"slide_type": "-"}
 fig, ax = plots.figure()
 lens_plots.declared_bars(ax, ET.assign(tier=""), label_width=30)
 plots.annotate(fig, "Emerging urban industries measured", place=where, level="NUTS2", year=year,
@@ -202,7 +214,11 @@ plots.annotate(fig, "Emerging urban industries measured", place=where, level="NU
                         "mapping. Classes and partial codes read through whole divisions (hatched: upper bound).")])
 display(Image(plots.save(fig, place, "07", "city-lens-emerging")))
 
-# %% slideshow={"slide_type": "subslide"}
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Each list broken down into its clusters (e.g. the KIBS list's legal, consulting and R&D parts), measured
+# the same way; `outside` is the share of a cluster's codes the business statistics cannot see:
+
+# %% slideshow={"slide_type": "-"}
 display(EM[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
         .hide(axis="index"))
 visible = ET[ET["verdict"] == "visible and specialised"]["cluster"].tolist()
