@@ -157,9 +157,9 @@ class _Map:
         import numpy as np
         from matplotlib.collections import PathCollection
         from matplotlib.patches import Patch
-        from matplotlib.path import Path
 
         from s3lib import data, plots
+        from s3lib.plots.maps import geometry_path
         from s3lib.plots.style import log_ticks
 
         xmin, xmax, ymin, ymax = plots.EUROPE_EXTENT
@@ -167,15 +167,11 @@ class _Map:
         g = data.geometries(2).to_crs(plots.MAP_CRS).cx[xmin - margin:xmax + margin, ymin - margin:ymax + margin]
         self.codes, self.countries, self.paths = [], [], []
         for code, country, geom in zip(g["code"], g["country"], g.geometry):
-            if geom is None or geom.is_empty:
-                continue
-            parts = [Path(np.asarray(ring.coords)[:, :2], closed=True)
-                     for poly in getattr(geom, "geoms", [geom]) if poly.geom_type == "Polygon"
-                     for ring in (poly.exterior, *poly.interiors)]
-            if parts:
+            path = geometry_path(geom)
+            if path is not None:
                 self.codes.append(code)
                 self.countries.append(country)
-                self.paths.append(Path.make_compound_path(*parts))
+                self.paths.append(path)
         self.countries = np.asarray(self.countries)
         self.cmap, self.norm = plt.get_cmap(plots.DIVERGING), plots.lq_norm(4)
         with _style():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from s3lib.plots.style import NO_DATA, SEQUENTIAL, log_ticks, place_labels
 
-__all__ = ["EUROPE_EXTENT", "MAP_CRS", "cluster_map", "extent_of", "label_points", "region_map"]
+__all__ = ["EUROPE_EXTENT", "MAP_CRS", "cluster_map", "extent_of", "geometry_path", "label_points", "region_map"]
 
 #: Map projection (ETRS89 / LAEA Europe).
 MAP_CRS = 3035
@@ -67,24 +67,27 @@ def extent_of(regions, codes=None, *, pad: float = 0.15, aspect: float | None = 
     return (float(x0), float(x1), float(y0), float(y1))
 
 
+def geometry_path(geom):
+    """A (multi)polygon as one matplotlib compound ``Path`` (holes included), or None when empty."""
+    import numpy as np
+    from matplotlib.path import Path
+
+    if geom is None or geom.is_empty:
+        return None
+    parts = [Path(np.asarray(ring.coords)[:, :2], closed=True)
+             for poly in getattr(geom, "geoms", [geom]) if poly.geom_type == "Polygon"
+             for ring in (poly.exterior, *poly.interiors)]
+    return Path.make_compound_path(*parts) if parts else None
+
+
 def _draw_regions(ax, geometries, facecolor, *, edgecolor="white", linewidth=0.4, hatch=None, zorder=1):
     """Add polygons to ``ax`` as one ``PathCollection`` (no figure redraw, unlike GeoDataFrame.plot).
 
     ``facecolor`` is one colour or one per geometry; returns the collection (None if nothing to draw).
     """
-    import numpy as np
     from matplotlib.collections import PathCollection
-    from matplotlib.path import Path
 
-    paths = []
-    for geom in geometries:
-        if geom is None or geom.is_empty:
-            continue
-        parts = [Path(np.asarray(ring.coords)[:, :2], closed=True)
-                 for poly in getattr(geom, "geoms", [geom]) if poly.geom_type == "Polygon"
-                 for ring in (poly.exterior, *poly.interiors)]
-        if parts:
-            paths.append(Path.make_compound_path(*parts))
+    paths = [p for p in map(geometry_path, geometries) if p is not None]
     if not paths:
         return None
     collection = PathCollection(paths, facecolors=facecolor, edgecolors=edgecolor, linewidths=linewidth,
