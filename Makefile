@@ -48,11 +48,11 @@ PORT  ?= 8866
 PLACE ?= bordeaux
 SLIDES_PORT ?= 8867
 present: $(STAMP)
-	$(BIN)/python -m s3lib.present --port $(PORT)
+	$(BIN)/python -m s3lib.outputs.app --port $(PORT)
 
 slides: $(STAMP)
 	$(BIN)/s3lib run --places $(PLACE) --jobs $(JOBS)
-	$(BIN)/python -m s3lib.slides $(PLACE) --serve --port $(SLIDES_PORT)
+	$(BIN)/python -m s3lib.outputs.slides $(PLACE) --serve --port $(SLIDES_PORT)
 
 data: $(STAMP)
 	$(BIN)/s3lib data build

@@ -20,8 +20,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 import pandas as pd
 
-from s3lib.measures import complexity, relatedness, specialisation
 from s3lib.errors import S3libError
+from s3lib.measures import complexity, relatedness, specialisation
 
 
 def synthetic_counts(n_regions: int = 300, n_industries: int = 600, seed: int = 42) -> pd.DataFrame:

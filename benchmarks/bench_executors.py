@@ -30,7 +30,7 @@ from pathlib import Path
 import nbformat
 
 from s3lib import data
-from s3lib import run as runner
+from s3lib.runner import run as runner
 
 EU27 = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU", "IE", "IT",
         "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}

@@ -2,10 +2,10 @@
 
 Run: ``.venv/bin/python benchmarks/bench_redraw.py [--rounds 3] [--places ...]``.
 
-* old: :func:`s3lib.explorer.figures` (a new pyplot figure per call, constrained layout, the map's
+* old: :func:`s3lib.outputs.explorer.figures` (a new pyplot figure per call, constrained layout, the map's
   polygons converted again, PNG at zlib level 6), plus the card as ``s3lib card`` draws it
-  (:func:`s3lib.cards.draw`, 1920 x 1080 PNG);
-* new: :class:`s3lib.present.Redrawer` (persistent Agg figures, recoloured map, PNG at level 1,
+  (:func:`s3lib.outputs.cards.draw`, 1920 x 1080 PNG);
+* new: :class:`s3lib.outputs.app.Redrawer` (persistent Agg figures, recoloured map, PNG at level 1,
   card at 1280 x 720), with its PNG cache off so that every call really draws.
 
 Both paths share the EU-wide tables (the :class:`s3lib.study.Study` cache is warmed first), so the
@@ -31,8 +31,8 @@ PLACES = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto", "Mun
 def old_path(place) -> dict:
     import matplotlib.pyplot as plt
 
-    from s3lib import cards
-    from s3lib.explorer import figures
+    from s3lib.outputs import cards
+    from s3lib.outputs.explorer import figures
 
     out = {name: d.seconds for name, d in figures(place).items()}
     start = time.perf_counter()
@@ -58,7 +58,7 @@ def main(argv=None) -> int:
     parser.add_argument("--places", nargs="+", default=PLACES)
     args = parser.parse_args(argv)
 
-    from s3lib.present import FIGURES, Redrawer
+    from s3lib.outputs.app import FIGURES, Redrawer
 
     start = time.perf_counter()
     new = Redrawer(cache=0)

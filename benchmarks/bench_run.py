@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from s3lib import config
-from s3lib import run as runner
+from s3lib.runner import run as runner
 
 CASE_PLACES = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]
 DEFAULT_IMPORTS = ["import pandas", "import geopandas", "import matplotlib.pyplot", "import s3lib"]

@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -23,7 +23,7 @@
 # employment statistics are by NUTS level and year, what is missing, and where the six case
 # places lie. Every number below is read from the bundled snapshot (`data/`), which works offline.
 
-# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["parameters"]
 places: list = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]  # case place keys or NUTS codes
 year: int = 2014  # reference year of the tour (2008-2015; 2014 is the best cross-section)
 
@@ -33,7 +33,7 @@ from IPython.display import Image, Markdown, display
 from matplotlib.patches import Patch
 
 from s3lib import data, plots
-from s3lib.tasks import SUITE_KEY
+from s3lib.runner.tasks import SUITE_KEY
 
 PLACES = [data.place(p) for p in places]
 NUTS2 = list(dict.fromkeys(p.nuts2 for p in PLACES if p.nuts2))

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -27,7 +27,8 @@ scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML map
 # %% slideshow={"slide_type": "skip"}
 from IPython.display import Image, Markdown, display
 
-from s3lib import data, plots, sectors
+from s3lib import data, plots
+from s3lib.analyses import sectors
 from s3lib.study import Study
 
 study = Study("sbs", level=2, year=year, scheme=scheme)  # the EU-wide state, computed once

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -33,7 +33,8 @@ period: str = "auto"  # RIS3 period: "auto" (latest sourced list for the owner),
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from s3lib import data, plots, ris3
+from s3lib import data, plots
+from s3lib.analyses import ris3
 from s3lib.measures import alignment as measures
 from s3lib.errors import DataError, UnknownChoiceError
 

@@ -7,7 +7,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -34,8 +34,8 @@ from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
 from s3lib.study import Study
-from s3lib.tasks import SUITE_KEY
-from s3lib.view import LEADING_MIN_SHARE
+from s3lib.runner.tasks import SUITE_KEY
+from s3lib.study.view import LEADING_MIN_SHARE
 
 study = Study("sbs", level=2, year=year, scheme=scheme)
 VIEWS = [study.at(p) for p in places]

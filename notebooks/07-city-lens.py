@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -25,7 +25,7 @@
 # `data/city_segmentations.csv`), read at NUTS2 in the Eurostat business statistics (NACE divisions), and
 # compared with the US Cluster Mapping clusters the data find and with the RIS3 list that applies.
 
-# %% tags=["parameters"] slideshow={"slide_type": "skip"}
+# %% slideshow={"slide_type": "skip"} tags=["parameters"]
 place: str = "bordeaux"  # case city key (bordeaux, frankfurt, bilbao, turin, bucharest, porto)
 year: int = 2014  # employment year (2008-2015; 2014 is the best cross-section)
 segmentation: str = ""  # a declared list of the city (substring of its name), empty for the first
@@ -35,8 +35,8 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
-from s3lib.lens import emerging, lens
-from s3lib.plots import lens as lens_plots
+from s3lib.analyses.citylens import emerging, lens
+from s3lib.plots import citylens as lens_plots
 
 L = lens(place, year, segmentation or None)
 P = L.place

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -36,7 +36,7 @@ year: int = 2014  # business-statistics year (2008-2015; 2014 is the best cross-
 scheme: str = "uscmp"  # cluster scheme: "uscmp" or "colocation"
 
 # %% slideshow={"slide_type": "slide"}
-from s3lib.explorer import Explorer
+from s3lib.outputs.explorer import Explorer
 
 app = Explorer(place, year, scheme)
 app.widget

@@ -15,11 +15,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {
-    "atlas", "atomic", "cards", "cli", "config", "dask_executor", "data", "errors", "explorer", "export", "lens",
-    "measures", "plots", "present", "ris3", "run", "schemes", "sectors", "site", "slides", "spaces", "study", "tasks",
-    "view",
-}
+_SUBMODULES = {"analyses", "atomic", "cli", "config", "data", "errors", "measures", "outputs", "plots", "runner", "study"}
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]
 

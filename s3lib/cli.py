@@ -85,25 +85,25 @@ def _missing(parser) -> int:
 
 
 def _add_run(sub) -> None:
-    from s3lib import run
+    from s3lib.runner import run
 
     run.add_parser(sub)
 
 
 def _add_card(sub) -> None:
-    from s3lib import cards
+    from s3lib.outputs import cards
 
     cards.add_parser(sub)
 
 
 def _add_site(sub) -> None:
-    from s3lib import site
+    from s3lib.outputs import site
 
     site.add_parser(sub)
 
 
 def _add_atlas(sub) -> None:
-    from s3lib import atlas
+    from s3lib.outputs import atlas
 
     atlas.add_parser(sub)
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from s3lib import ris3
+from s3lib.analyses import ris3
 from s3lib.errors import UsageError
 from s3lib.measures import alignment as al
 

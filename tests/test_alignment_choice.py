@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from s3lib import ris3
+from s3lib.analyses import ris3
 
 
 @pytest.mark.parametrize("place, kind, period", [

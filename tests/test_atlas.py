@@ -9,9 +9,9 @@ import json
 import pytest
 from _browser import watched_page
 
-from s3lib import atlas, site
 from s3lib.cli import main
 from s3lib.errors import UsageError
+from s3lib.outputs import atlas, site
 
 REGIONS = ["DE21", "FRI1", "PL12", "ES21", "ITC1"]
 

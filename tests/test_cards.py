@@ -13,7 +13,8 @@ import sys
 import pandas as pd
 import pytest
 
-from s3lib import cards, plots
+from s3lib import plots
+from s3lib.outputs import cards
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def _view(**ris3):
     """A hand-made place view and RIS3 fit (numbers invented for layout only; no data is read)."""
     from types import SimpleNamespace as NS
 
-    from s3lib.ris3 import Ris3Fit
+    from s3lib.analyses.ris3 import Ris3Fit
 
     clusters = pd.DataFrame({"cluster": ["Automotive", "Metalworking Technology", "Plastics"],
                              "employment": [30000.0, 12000.0, 800.0], "lq": [2.4, 1.6, 0.9],

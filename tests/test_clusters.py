@@ -1,14 +1,14 @@
-"""Cluster schemes, cluster employment, stars, strong clusters (s3lib.measures.clusters, s3lib.schemes) and the portfolio."""
+"""Cluster schemes, cluster employment, stars, strong clusters (s3lib.measures.clusters, s3lib.study.schemes) and the portfolio."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import data, schemes, spaces
+from s3lib import data
 from s3lib.errors import UsageError
 from s3lib.measures import clusters as cl
-from s3lib.study import Study
+from s3lib.study import Study, schemes, spaces
 
 REGIONS = list("abcdefghij")
 

@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import spaces
 from s3lib.errors import UsageError
 from s3lib.measures import competences as cm
 from s3lib.measures.opportunities import principle_of_relatedness
 from s3lib.measures.relatedness import proximity
+from s3lib.study import spaces
 
 
 # --------------------------------------------------------------------------- synthetic, known answers
@@ -132,7 +132,7 @@ def test_the_measure_module_is_pure():
     tree = ast.parse(Path(cm.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not any(str(m).startswith(("s3lib.data", "s3lib.study", "s3lib.spaces")) for m in imported)
+    assert not any(str(m).startswith(("s3lib.data", "s3lib.study", "s3lib.study.spaces")) for m in imported)
 
 
 # --------------------------------------------------------------------------- real data, through the space

@@ -81,7 +81,7 @@ def test_dask_matches_local_executor(notebooks, tmp_path):
 def test_task_lost_on_the_cluster_is_a_failed_result(notebooks, tmp_path):
     code = (
         "import json, sys\n"
-        "from s3lib import dask_executor, run\n"
+        "from s3lib.runner import dask_executor, run\n"
         f"tasks = [run.Task({str(notebooks[0])!r}, p, {{'place': p}}, {str(tmp_path)!r}, {str(tmp_path)!r}) "
         f"for p in {PLACES!r}]\n"
         "out = [(r.place, r.status, r.error) for r in dask_executor.execute(tasks, int, jobs=1, progress=False)]\n"

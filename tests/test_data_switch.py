@@ -13,10 +13,12 @@ import shutil
 import pandas as pd
 import pytest
 
-from s3lib import cards, data, ris3, schemes, study
+from s3lib import data, study
+from s3lib.analyses import ris3
 from s3lib.config import DATA_DIR
 from s3lib.data import _store
-from s3lib.study import Study
+from s3lib.outputs import cards
+from s3lib.study import Study, schemes
 
 CHEM = "Downstream Chemical Products"
 

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "s3lib"
 #: Modules whose examples start processes or servers or need an executed suite (their own tests run
 #: them: test_dask, test_run, test_site, test_slides, test_present, test_atlas).
-HEAVY = {"s3lib.dask_executor", "s3lib.run", "s3lib._kernels", "s3lib._worker_preload", "s3lib.site", "s3lib.slides",
-         "s3lib.present", "s3lib.atlas"}
+HEAVY = {"s3lib.runner.dask_executor", "s3lib.runner.run", "s3lib.runner.kernels", "s3lib.runner.worker_preload", "s3lib.outputs.site", "s3lib.outputs.slides",
+         "s3lib.outputs.app", "s3lib.outputs.atlas"}
 #: The builders' examples read the raw public files (CI and developers have ../shared).
 NEEDS_RAW = {"s3lib.data.build", "s3lib.data.build_ba", "s3lib.data.build_uscmp", "s3lib.data.fetch"}
 
@@ -36,7 +36,7 @@ def _module_names() -> list[str]:
 
 def _readme_blocks() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
 def test_readme_has_python_examples_with_a_place_a_name_and_a_code():

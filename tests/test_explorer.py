@@ -7,8 +7,8 @@ import matplotlib
 import pytest
 
 from s3lib import config, data
-from s3lib.explorer import Explorer
-from s3lib.present import FIGURES
+from s3lib.outputs.app import FIGURES
+from s3lib.outputs.explorer import Explorer
 
 matplotlib.use("Agg")
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -59,7 +59,7 @@ def test_explorer_notebook_executes_with_widgets(tmp_path):
     pytest.importorskip("papermill")
     import nbformat
 
-    from s3lib import run as runner
+    from s3lib.runner import run as runner
 
     task = runner.Task(str(config.NOTEBOOKS_DIR / "explorer.ipynb"), "porto", {"place": "porto", "year": 2014},
                        str(tmp_path / "reports"), str(tmp_path / "figures"))

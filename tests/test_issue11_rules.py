@@ -192,7 +192,7 @@ def test_default_year_is_the_latest_with_local_units_and_says_so():
 
 
 def test_card_names_carry_the_year_when_it_is_not_the_places_default():
-    from s3lib.cards import card_name
+    from s3lib.outputs.cards import card_name
 
     assert card_name("frankfurt", 2015, default_year=2015) == "frankfurt"
     assert card_name("frankfurt", 2014, default_year=2015) == "frankfurt-2014"

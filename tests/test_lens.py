@@ -1,4 +1,4 @@
-"""The city lens: declared clusters against measured ones (s3lib.measures.lens, s3lib.lens) and the curated loaders."""
+"""The city lens: declared clusters against measured ones (s3lib.measures.declared, s3lib.analyses.citylens) and the curated loaders."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from s3lib.errors import DataError
-from s3lib.measures import lens as m
+from s3lib.measures import declared as m
 
 # ---------------------------------------------------------------- pure table logic
 
@@ -112,7 +112,7 @@ def test_curated_loader_errors_are_clear(monkeypatch):
 
 @pytest.fixture(scope="module")
 def bordeaux():
-    from s3lib.lens import lens
+    from s3lib.analyses.citylens import lens
 
     return lens("bordeaux", 2014)
 
@@ -150,7 +150,7 @@ def test_bordeaux_three_way_uses_strengths_not_an_s3_list(bordeaux):
 
 
 def test_frankfurt_finance_is_not_measurable_and_urban_character_is_at_nuts3():
-    from s3lib.lens import lens, urban_character
+    from s3lib.analyses.citylens import lens, urban_character
 
     f = lens("frankfurt", 2014)
     d = f.declared.set_index("cluster")
@@ -166,7 +166,7 @@ def test_frankfurt_finance_is_not_measurable_and_urban_character_is_at_nuts3():
 
 
 def test_a_place_without_a_declared_list_gets_the_data_only():
-    from s3lib.lens import lens
+    from s3lib.analyses.citylens import lens
 
     o = lens("DE21", 2014)
     assert o.declared.empty and o.segmentation == "" and "nothing is invented" in o.notes[0]

@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import schemes
 from s3lib.measures import links
-from s3lib.study import Study
+from s3lib.study import Study, schemes
 
 
 def test_cluster_phi_is_the_weighted_mean_over_cross_pairs():

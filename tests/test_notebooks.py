@@ -14,8 +14,8 @@ import jupytext
 import pytest
 
 from s3lib import plots
-from s3lib import run as runner
 from s3lib.config import NOTEBOOKS_DIR
+from s3lib.runner import run as runner
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
@@ -123,7 +123,7 @@ def _outputs(path):
 @pytest.mark.slow
 def test_reused_kernels_give_the_same_outputs_and_figures_as_fresh_ones(executed, tmp_path):
     """The suite's default reuses one kernel per process, reset between notebooks
-    (s3lib._kernels); one kernel per notebook must give exactly the same reports and figures."""
+    (s3lib.runner.kernels); one kernel per notebook must give exactly the same reports and figures."""
     root, _ = executed
     results = runner.run(["bordeaux"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
                          jobs=2, force=True, progress=False, fresh_kernels=True)

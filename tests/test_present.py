@@ -8,8 +8,8 @@ import time
 import pytest
 from _browser import watched_page
 
-from s3lib import site
-from s3lib.present import FIGURES, Redrawer, serve_app
+from s3lib.outputs import site
+from s3lib.outputs.app import FIGURES, Redrawer, serve_app
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

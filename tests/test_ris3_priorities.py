@@ -1,4 +1,4 @@
-"""Validation of data/ris3_priorities.csv and of the readers in s3lib.ris3.
+"""Validation of data/ris3_priorities.csv and of the readers in s3lib.analyses.ris3.
 
 The CSV is curated by hand from ../shared/ris3-priorities-facts.md; these checks
 catch typos in NACE and NUTS codes, rows without a source, and invented priorities
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from s3lib import ris3
+from s3lib.analyses import ris3
 from s3lib.config import DATA_DIR
 from s3lib.errors import UnknownChoiceError
 from s3lib.measures import alignment as measures_alignment

@@ -10,8 +10,8 @@ import sys
 import nbformat
 import pytest
 
-from s3lib import run as runner
 from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.runner import run as runner
 
 
 def _notebook(path, parameters: str, body: str, scope: str | None = None):

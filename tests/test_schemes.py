@@ -1,4 +1,4 @@
-"""User cluster mappings with codes finer than a NACE division (s3lib.schemes.from_file, resolve_codes)."""
+"""User cluster mappings with codes finer than a NACE division (s3lib.study.schemes.from_file, resolve_codes)."""
 from __future__ import annotations
 
 import warnings
@@ -6,7 +6,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from s3lib import schemes
+from s3lib.study import schemes
 
 KNOWN = ["C", "C25", "C254", "C30", "C301", "C3012", "C303", "C3030", "C33", "C3316", "H", "H51",
          "K", "K64", "G", "G45", "G451"]

@@ -16,9 +16,9 @@ import nbformat
 import pytest
 from _browser import watched_page
 
-from s3lib import run as runner
-from s3lib import site
 from s3lib.errors import S3libError, UsageError
+from s3lib.outputs import site
+from s3lib.runner import run as runner
 
 FIGURE_CODE = """\
 import os, pathlib

@@ -7,8 +7,9 @@ import nbformat
 import pytest
 from _browser import watched_page
 
-from s3lib import config, site, slides
-from s3lib import run as runner
+from s3lib import config
+from s3lib.outputs import site, slides
+from s3lib.runner import run as runner
 
 W, H = slides.WIDTH, slides.HEIGHT
 

@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import data, spaces, study
+from s3lib import data, study
 from s3lib.measures import opportunities
 from s3lib.measures.complexity import eci_pci
 from s3lib.measures.relatedness import density, proximity
 from s3lib.measures.specialisation import location_quotient, presence
-from s3lib.study import Study
+from s3lib.study import Study, spaces
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,12 @@
-"""The place view (s3lib.view) on the committed snapshot: every headline number equals a direct recomputation."""
+"""The place view (s3lib.study.view) on the committed snapshot: every headline number equals a direct recomputation."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from s3lib import data, schemes, sectors, spaces, view
+from s3lib import data
+from s3lib.analyses import sectors
 from s3lib.errors import UsageError
 from s3lib.measures import links
 from s3lib.measures.complexity import eci_pci
@@ -16,7 +17,7 @@ from s3lib.measures.specialisation import (
     presence,
 )
 from s3lib.measures.variety import decompose
-from s3lib.study import Study
+from s3lib.study import Study, schemes, spaces, view
 
 SIX = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]
 

@@ -1,6 +1,6 @@
 """City-to-region alignment measures: RIS3 priorities against a place's specialisations.
 
-Pure functions on labelled tables (the RIS3 table itself is loaded by :mod:`s3lib.ris3`).
+Pure functions on labelled tables (the RIS3 table itself is loaded by :mod:`s3lib.analyses.ris3`).
 With ``M_i = 1`` if ``LQ_i >= 1`` (no rounding) and ``x_i`` the place's employment in industry
 ``i`` (missing cells left out of every sum):
 

@@ -3,7 +3,7 @@
 A *cluster scheme* maps industries (any activity codes, e.g. NACE divisions ``C29``) to clusters
 with weights ``w_ic`` in (0, 1]; an industry split over several clusters has several rows, and
 its weights sum to at most 1 (the remainder is activity outside every cluster of the scheme, e.g.
-local services in the US CMP scheme). Schemes are built and loaded in :mod:`s3lib.schemes`; this
+local services in the US CMP scheme). Schemes are built and loaded in :mod:`s3lib.study.schemes`; this
 module only computes with them, on labelled matrices.
 
 Missing cells

@@ -5,7 +5,7 @@ NUTS1 region's value for the same industry, or the country's. The residual of th
 ``R = max(P - sum of the observed children, 0)``, is what the confidential children hold
 together. :func:`share_residuals` shares it among them in proportion to a weight per child
 (s3lib uses each child's unexplained employment in the same NACE section: the section total
-minus its observed divisions, see :func:`s3lib.spaces.sbs_estimates`), equally when no child has
+minus its observed divisions, see :func:`s3lib.study.spaces.sbs_estimates`), equally when no child has
 a positive weight. Properties (tested): estimates are never negative and never exceed the
 residual; where the parent and every other child are known, children plus estimates equal the
 parent (unless the observed children already exceed it, when the estimates are 0).

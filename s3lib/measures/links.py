@@ -1,7 +1,7 @@
 """Links between clusters: related-cluster networks, bridging clusters, cooperation candidates.
 
 Two kinds of cluster-to-cluster relatedness, each built from a table (loading is done by
-:mod:`s3lib.schemes` and :class:`s3lib.study.Study`):
+:mod:`s3lib.study.schemes` and :class:`s3lib.study.Study`):
 
 * :func:`uscmp_network`: the US Cluster Mapping related clusters (Delgado, Porter & Stern 2016;
   clustermapping.us ``relatedClusters.json``): for the 51 traded clusters, ``cr_all`` (combined

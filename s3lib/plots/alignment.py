@@ -210,7 +210,7 @@ def similarity_bars(ax, table):
     ----------
     ax : matplotlib Axes
     table : DataFrame
-        :func:`s3lib.ris3.similarity` (``classification``, ``region_a``, ``region_b``,
+        :func:`s3lib.analyses.ris3.similarity` (``classification``, ``region_a``, ``region_b``,
         ``n_industries``, ``cosine_lq``, ``cosine_log_lq``).
 
     Returns

@@ -16,7 +16,7 @@ from s3lib.plots.style import (
     lq_norm,
     short_name,
 )
-from s3lib.spaces import SOURCE_BA
+from s3lib.study.spaces import SOURCE_BA
 
 __all__ = ["SOURCE_OCCUPATIONS", "bridge_heatmap", "change_scatter", "competence_clusters_chart",
            "competence_panel", "competence_tables", "occupation_bars"]
@@ -30,7 +30,7 @@ MIN_EMPLOYEES = 1000
 def competence_tables(view, min_employees: int = MIN_EMPLOYEES):
     """The occupation portfolio of a place view of an occupation study, ready for the charts.
 
-    ``view`` is a :class:`s3lib.view.PlaceView` of a study on the ``"occupations"`` space; returns the
+    ``view`` is a :class:`s3lib.study.view.PlaceView` of a study on the ``"occupations"`` space; returns the
     :func:`s3lib.measures.competences.portfolio` table (with names and PCI) of occupations with at
     least ``min_employees`` employees, by LQ.
     """

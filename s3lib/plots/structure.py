@@ -27,7 +27,7 @@ def cluster_bars(ax, table, n: int = 12, *, value: str = "employment", lq_max: f
     ----------
     ax : matplotlib Axes
     table : DataFrame
-        :attr:`s3lib.view.PlaceView.portfolio` rows (``cluster``, ``employment``, ``lq``, ``stars``,
+        :attr:`s3lib.study.view.PlaceView.portfolio` rows (``cluster``, ``employment``, ``lq``, ``stars``,
         ``partial``), in the order to show (first on top); the first ``n`` are drawn.
     n : int
     value : {"employment", "lq"}

@@ -1,7 +1,7 @@
 """What the notebook runner executes and returns: :class:`Task`, :class:`Result`, the kernel name.
 
-Shared by the runner (:mod:`s3lib.run`), its reused kernels (:mod:`s3lib._kernels`) and the dask
-executor (:mod:`s3lib.dask_executor`), which import this module and never each other's.
+Shared by the runner (:mod:`s3lib.runner.run`), its reused kernels (:mod:`s3lib.runner.kernels`) and the dask
+executor (:mod:`s3lib.runner.dask_executor`), which import this module and never each other's.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Task:
     reports_dir: str = ""
     figures_dir: str = ""
     fingerprint: str = ""
-    #: execute in this process's reused kernel (reset in between), see s3lib._kernels
+    #: execute in this process's reused kernel (reset in between), see s3lib.runner.kernels
     reuse_kernel: bool = field(default=False, compare=False)
 
     @property

@@ -27,8 +27,8 @@ import tempfile
 #: side effects (warning filters, matplotlib's inline backend settings) are part of the
 #: state every notebook starts from.
 PRELOAD = ("numpy", "pandas", "matplotlib.pyplot", "networkx", "geopandas", "scipy.sparse.linalg",
-           "s3lib.data", "s3lib.measures.complexity", "s3lib.measures.opportunities", "s3lib.plots", "s3lib.ris3",
-           "s3lib.schemes", "s3lib.sectors", "s3lib.study", "s3lib.view")
+           "s3lib.data", "s3lib.measures.complexity", "s3lib.measures.opportunities", "s3lib.plots", "s3lib.analyses.ris3",
+           "s3lib.study.schemes", "s3lib.analyses.sectors", "s3lib.study", "s3lib.study.view")
 
 #: Run silently in the kernel before each notebook: ``_s3lib_reset(env, cwd, PRELOAD)``.
 RESET_CODE = '''
@@ -91,7 +91,7 @@ class _Keeper:
         if self.km is None:
             from jupyter_client.manager import AsyncKernelManager
 
-            from s3lib.tasks import KERNEL
+            from s3lib.runner.tasks import KERNEL
 
             self.folder = tempfile.mkdtemp(prefix="s3lib-kernel-")
             kwargs = {"transport": "ipc", "ip": os.path.join(self.folder, "kernel")} if os.name == "posix" else {}

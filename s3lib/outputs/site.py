@@ -23,7 +23,7 @@ failed build leaves the previous gallery intact.
 
 Example
 -------
->>> from s3lib import site
+>>> from s3lib.outputs import site
 >>> site.build()  # doctest: +SKIP
 PosixPath('.../site')
 """
@@ -42,7 +42,7 @@ from pathlib import Path
 from s3lib import config
 from s3lib.atomic import swap_dir
 from s3lib.errors import S3libError, UsageError
-from s3lib.tasks import SUITE_KEY
+from s3lib.runner.tasks import SUITE_KEY
 
 __all__ = ["add_parser", "browser", "build", "chromium_path", "main", "remote_loads", "screenshot", "serve"]
 

@@ -2,8 +2,8 @@
 
 ``execute(tasks, fn)`` submits one dask task per notebook execution and yields the
 results as they complete, exactly like the local process pool: ``fn`` is
-:func:`s3lib.run.execute_task`, which never raises, so a failing notebook comes
-back as a ``"failed"`` :class:`~s3lib.tasks.Result`. A task lost by the cluster itself
+:func:`s3lib.runner.run.execute_task`, which never raises, so a failing notebook comes
+back as a ``"failed"`` :class:`~s3lib.runner.tasks.Result`. A task lost by the cluster itself
 (a worker killed, a task cancelled) also comes back as a failed Result, never as
 an exception that would stop the suite.
 
@@ -15,7 +15,7 @@ the notebook environment installed.
 
 Example
 -------
->>> from s3lib import run
+>>> from s3lib.runner import run
 >>> results = run.run(["frankfurt", "porto"], executor="dask", jobs=2)  # doctest: +SKIP
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
 
     Parameters
     ----------
-    tasks : iterable of s3lib.tasks.Task
+    tasks : iterable of s3lib.runner.tasks.Task
     fn : callable
         Top-level and picklable; returns a Result and never raises (``execute_task``).
     scheduler : str, optional
@@ -51,7 +51,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
     """
     from distributed import Client, LocalCluster, as_completed
 
-    from s3lib.tasks import Result, progress_bar
+    from s3lib.runner.tasks import Result, progress_bar
 
     tasks = list(tasks)
     if not tasks:

@@ -1,6 +1,6 @@
 """Fast redraws for the live explorer (``make present``): persistent Agg figures, cached figure data.
 
-:func:`s3lib.explorer.figures` builds every figure from scratch (a pyplot figure, constrained
+:func:`s3lib.outputs.explorer.figures` builds every figure from scratch (a pyplot figure, constrained
 layout, the map's polygons converted again, a full PNG encode): 0.3-0.6 s a figure. The
 :class:`Redrawer` here keeps one :class:`~matplotlib.figure.Figure` per key figure on a
 ``FigureCanvasAgg`` (no pyplot, no GUI) with a fixed layout, and on a new choice only changes
@@ -11,7 +11,7 @@ what depends on it:
 * ``map``: the NUTS2 polygons are projected and converted to matplotlib paths once per process;
   a new place only recolours the one collection (``set_facecolor``) and rebuilds the two small
   layers on top (hatched "no data" regions, the place's outline);
-* ``card``: :func:`s3lib.cards.draw` on the cached :func:`s3lib.cards.card_data`, rendered at
+* ``card``: :func:`s3lib.outputs.cards.draw` on the cached :func:`s3lib.outputs.cards.card_data`, rendered at
   1280 x 720 px instead of 1920 x 1080.
 
 PNGs are encoded with zlib level 1 (3-4x faster than the default 6 for a few more kB) and
@@ -20,7 +20,7 @@ instant. ``benchmarks/bench_redraw.py`` compares both paths.
 
 Example
 -------
->>> from s3lib.present import Redrawer
+>>> from s3lib.outputs.app import Redrawer
 >>> drawn = Redrawer().draw("porto")          # doctest: +SKIP
 >>> drawn["map"].png[:4], drawn["map"].seconds  # doctest: +SKIP
 (b'\\x89PNG', 0.08)
@@ -251,11 +251,11 @@ class Redrawer:
         return self._figure(name).fig
 
     def view(self, place, year: int = 2014, scheme: str = "uscmp"):
-        """The place's :class:`~s3lib.view.PlaceView` (cached with its RIS3 fit)."""
+        """The place's :class:`~s3lib.study.view.PlaceView` (cached with its RIS3 fit)."""
         return _card_data(place, int(year), scheme)[0]
 
     def draw(self, place, year: int = 2014, scheme: str = "uscmp", which=FIGURES) -> dict:
-        """``{"data": Drawn, name: Drawn, ...}`` for the choice, as :func:`s3lib.explorer.figures`.
+        """``{"data": Drawn, name: Drawn, ...}`` for the choice, as :func:`s3lib.outputs.explorer.figures`.
 
         Raises :class:`~s3lib.errors.UsageError` for an unknown place or a year without data.
         """
@@ -285,7 +285,7 @@ class Redrawer:
                                               what=what, place=view.label, year=year,
                                               source=sources + [plots.SOURCE_GISCO])
             elif name == "card":
-                from s3lib import cards
+                from s3lib.outputs import cards
 
                 with _style():
                     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -307,8 +307,8 @@ class Redrawer:
 
 @lru_cache(maxsize=64)
 def _card_data(place, year: int, scheme: str):
-    """The place's view and RIS3 fit (:func:`s3lib.cards.card_data`), cached per choice."""
-    from s3lib import cards
+    """The place's view and RIS3 fit (:func:`s3lib.outputs.cards.card_data`), cached per choice."""
+    from s3lib.outputs import cards
 
     return cards.card_data(place, year=year, scheme=scheme)
 
@@ -416,13 +416,13 @@ def serve_app(notebook=None, port: int | None = None, timeout: float = 60.0, log
 
 
 def main(argv=None) -> int:
-    """``python -m s3lib.present [--port N]``: serve the explorer with Voila until Ctrl-C (``make present``).
+    """``python -m s3lib.outputs.app [--port N]``: serve the explorer with Voila until Ctrl-C (``make present``).
 
     The process becomes the Voila server (``exec``), so stopping it stops the server and its kernels."""
     import argparse
     import os
 
-    parser = argparse.ArgumentParser(prog="python -m s3lib.present", description=main.__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m s3lib.outputs.app", description=main.__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--notebook", default=None, help="default notebooks/explorer.ipynb")
     args = parser.parse_args(argv)

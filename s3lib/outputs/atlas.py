@@ -9,8 +9,8 @@
                                 searches when opened from disk (browsers refuse ``fetch`` on file://)
     atlas/style.css
     atlas/regions/<CODE>.html   the region's profile: top clusters, variety, opportunities, cluster links,
-                                RIS3 fit where a list is known (:func:`s3lib.ris3.fit`), data gaps and notes
-    atlas/cards/<CODE>.png      the region's cluster card (:func:`s3lib.cards.draw`, 1152 x 648 px)
+                                RIS3 fit where a list is known (:func:`s3lib.analyses.ris3.fit`), data gaps and notes
+    atlas/cards/<CODE>.png      the region's cluster card (:func:`s3lib.outputs.cards.draw`, 1152 x 648 px)
     atlas/atlas.json            what was built: year, scheme, regions, failures, seconds
 
 Every number comes from one :class:`~s3lib.study.Study` of the year, computed once in this process; the
@@ -35,7 +35,7 @@ from pathlib import Path
 from s3lib import config
 from s3lib.atomic import swap_dir
 from s3lib.errors import UnknownChoiceError, UsageError
-from s3lib.tasks import Result
+from s3lib.runner.tasks import Result
 
 __all__ = ["CARD_DPI", "MARKER", "CardTask", "add_parser", "build", "main", "render_card", "search_data"]
 
@@ -152,7 +152,7 @@ class _Names:
 
 
 def _snapshot(view) -> _Stub:
-    """What :func:`s3lib.cards.draw` reads of a place view, small enough to send to a worker."""
+    """What :func:`s3lib.outputs.cards.draw` reads of a place view, small enough to send to a worker."""
     s = view.study
     args = (s.space.key, s.level, s.year, s.scheme_arg, s.min_coverage)
     study = _Stub(args, None, year=s.year, level=s.level, space=_Names(dict(s.space.names()), args))
@@ -166,7 +166,7 @@ def _snapshot(view) -> _Stub:
 class CardTask:
     """One atlas card: draw ``view`` (a snapshot) and ``fit`` into ``target`` (PNG at ``dpi``).
 
-    ``name`` and ``place`` are what the executors report (:class:`s3lib.tasks.Result`)."""
+    ``name`` and ``place`` are what the executors report (:class:`s3lib.runner.tasks.Result`)."""
 
     place: str  # the region code
     target: str
@@ -182,7 +182,8 @@ def render_card(task: CardTask) -> Result:
     try:
         import matplotlib
 
-        from s3lib import cards, plots
+        from s3lib import plots
+        from s3lib.outputs import cards
 
         fig = cards.draw(task.view, task.fit)
         # no glyph hinting, as the suite's figures (s3lib.plots.rc_params): a third less drawing time
@@ -201,7 +202,7 @@ def _error_line(exc: Exception) -> str:
 def _warm() -> None:
     import matplotlib.figure  # noqa: F401
 
-    import s3lib.cards
+    import s3lib.outputs.cards
     import s3lib.plots  # noqa: F401
 
 
@@ -211,7 +212,7 @@ def _execute(tasks, total: int, jobs: int, executor: str, scheduler: str | None,
     ``tasks`` may be a generator: the local pool submits each task as soon as it is made, so that
     the workers draw while this process computes the next profiles."""
     if executor == "dask":
-        from s3lib.dask_executor import execute
+        from s3lib.runner.dask_executor import execute
 
         yield from execute(tasks, render_card, scheduler=scheduler, jobs=jobs, progress=progress)
         return
@@ -246,7 +247,7 @@ def _execute(tasks, total: int, jobs: int, executor: str, scheduler: str | None,
 
 
 def _bar(total: int, enabled: bool):
-    from s3lib.tasks import progress_bar
+    from s3lib.runner.tasks import progress_bar
 
     if not enabled:
         return progress_bar(total, False)
@@ -452,7 +453,7 @@ def _regions(study, regions) -> list[str]:
     counts = study.counts
     if not regions:
         return [c for c in counts.index if counts.loc[c].notna().any()]
-    from s3lib.cards import resolve_places
+    from s3lib.outputs.cards import resolve_places
 
     return list(dict.fromkeys(study.region(p)[0] for p in resolve_places(regions, level=2)))
 
@@ -461,7 +462,7 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
           scheduler: str | None = None, scheme: str = "uscmp", progress: bool = False) -> dict:
     """Build the atlas into ``out`` (default ``atlas/``); return the record also written to ``atlas.json``
     (``regions``: built codes, ``failures``: {code: reason}, ``seconds``: total and per stage)."""
-    from s3lib import ris3
+    from s3lib.analyses import ris3
     from s3lib.study import Study
 
     start = time.perf_counter()

@@ -5,7 +5,7 @@ at NUTS1, or a country as a fallback); cities sit at NUTS3. The curated table
 ``data/ris3_priorities.csv`` maps each priority to NACE Rev.2 codes (**our own mapping, not taken
 from the sources**; see ``data/ris3_priorities.README.md``). :func:`align` matches that mapping
 with a place's employment and location quotients at NUTS1/NUTS2 (a :class:`s3lib.study.Study` of
-the business statistics) or NUTS3 (broad sectors, :mod:`s3lib.sectors`); the scores, gaps and
+the business statistics) or NUTS3 (broad sectors, :mod:`s3lib.analyses.sectors`); the scores, gaps and
 candidates are the pure functions of :mod:`s3lib.measures.alignment`.
 
 Codes the statistics do not cover (the business statistics have no A, K, O-U) are reported as
@@ -197,7 +197,7 @@ def align(place, year: int = 2014, period="2021-2027", level: int = 2,
     PCI, the same as notebook 02 and the card). ``3`` uses broad-sector employment of the place's
     NUTS3 region (where it exists: not in France) on the finest complete partition of
     :data:`s3lib.measures.alignment.BROAD_PARTITIONS`, LQ against the country
-    (:func:`s3lib.sectors.nuts3_profile`); no candidates at that level (complexity needs all regions).
+    (:func:`s3lib.analyses.sectors.nuts3_profile`); no candidates at that level (complexity needs all regions).
     Formulas: :mod:`s3lib.measures.alignment`.
 
     Parameters
@@ -216,7 +216,8 @@ def align(place, year: int = 2014, period="2021-2027", level: int = 2,
     -------
     Alignment
     """
-    from s3lib import data, sectors
+    from s3lib import data
+    from s3lib.analyses import sectors
     from s3lib.study import Study
 
     if level not in (1, 2, 3):
@@ -284,7 +285,8 @@ def similarity(place, year: int = 2014) -> pd.DataFrame:
         ``cosine_lq``, ``cosine_log_lq``, ``reference``. A pair the data cannot give is
         absent, and ``attrs["notes"]`` says why.
     """
-    from s3lib import data, sectors
+    from s3lib import data
+    from s3lib.analyses import sectors
     from s3lib.measures.specialisation import location_quotient, reference_totals
     from s3lib.study import Study
 

@@ -19,7 +19,7 @@
   names it and the exit code is 1.
 * A task whose inputs (notebook, parameters, data manifest, s3lib source) are
   unchanged since its last success is skipped unless ``force=True``.
-* Each process keeps one kernel and resets it between notebooks (:mod:`s3lib._kernels`);
+* Each process keeps one kernel and resets it between notebooks (:mod:`s3lib.runner.kernels`);
   ``fresh_kernels=True`` (``--fresh-kernels``) starts one per notebook. The longest
   notebooks start first.
 """
@@ -40,8 +40,8 @@ from pathlib import Path
 from s3lib import config
 from s3lib.atomic import atomic_write
 from s3lib.errors import UnknownChoiceError, UsageError
-from s3lib.export import export_html
-from s3lib.tasks import KERNEL, SUITE_KEY, Result, Task, progress_bar
+from s3lib.runner.export import export_html
+from s3lib.runner.tasks import KERNEL, SUITE_KEY, Result, Task, progress_bar
 
 __all__ = ["discover", "execute_task", "main", "plan", "run", "summary_table"]
 
@@ -155,7 +155,7 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
 
     if not places:
         raise UsageError("no places given; e.g. --places frankfurt bordeaux")
-    from s3lib.cards import resolve_places
+    from s3lib.outputs.cards import resolve_places
 
     # unknown places and NUTS0/1 regions (with the NUTS2 regions they contain): refused before anything runs
     resolved = resolve_places(places, level=2)
@@ -221,7 +221,7 @@ def execute_task(task: Task) -> Result:
                 if attempt == KERNEL_RETRIES or not _kernel_lost(exc):
                     raise
                 if task.reuse_kernel:
-                    from s3lib import _kernels
+                    from s3lib.runner import kernels as _kernels
 
                     _kernels.discard()
         html = export_html(tmp)
@@ -233,7 +233,7 @@ def execute_task(task: Task) -> Result:
                       fingerprint=task.fingerprint)
     except Exception as exc:  # noqa: BLE001 - a failing notebook must not stop the suite
         if task.reuse_kernel:  # its state is unknown: the next notebook gets a new kernel
-            from s3lib import _kernels
+            from s3lib.runner import kernels as _kernels
 
             _kernels.discard()
         if tmp.exists():
@@ -248,7 +248,7 @@ def execute_task(task: Task) -> Result:
 def _execute_notebook(task: Task, output: Path, options: dict) -> None:
     cwd = str(Path(task.notebook).parent)
     if task.reuse_kernel:
-        from s3lib import _kernels
+        from s3lib.runner import kernels as _kernels
 
         _kernels.execute(task.notebook, str(output), task.parameters, cwd,
                          {"S3LIB_FIGURES_DIR": task.figures_dir}, **options)
@@ -318,7 +318,7 @@ def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int
     """Plan, skip what is up to date, execute the rest in parallel; return one Result per task.
 
     With the local executor each process reuses one kernel, reset between notebooks
-    (:mod:`s3lib._kernels`); ``fresh_kernels=True`` starts a kernel per notebook. Dask
+    (:mod:`s3lib.runner.kernels`); ``fresh_kernels=True`` starts a kernel per notebook. Dask
     workers always start a kernel per notebook (they outlive the run).
     """
     tasks = plan(places, notebooks, year, params_file, reports_dir, figures_dir, notebooks_dir)
@@ -359,7 +359,7 @@ def _execute(tasks: list[Task], jobs: int, progress: bool, executor: str, schedu
     if not tasks:
         return
     if executor == "dask":
-        from s3lib.dask_executor import execute as dask_execute
+        from s3lib.runner.dask_executor import execute as dask_execute
 
         yield from dask_execute(tasks, execute_task, scheduler=scheduler, jobs=jobs, progress=progress)
         return
@@ -373,7 +373,7 @@ def _execute(tasks: list[Task], jobs: int, progress: bool, executor: str, schedu
                 bar.update(1)
                 yield result
         finally:
-            from s3lib import _kernels
+            from s3lib.runner import kernels as _kernels
 
             _kernels.discard()
         bar.close()
@@ -383,7 +383,7 @@ def _execute(tasks: list[Task], jobs: int, progress: bool, executor: str, schedu
 
     context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "forkserver")
     if context.get_start_method() == "forkserver":  # workers fork with papermill imported already
-        context.set_forkserver_preload(["s3lib._worker_preload"])
+        context.set_forkserver_preload(["s3lib.runner.worker_preload"])
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context,
                              initializer=_warm_worker) as pool:
         futures = [pool.submit(execute_task, task) for task in tasks]
@@ -396,7 +396,7 @@ def _execute(tasks: list[Task], jobs: int, progress: bool, executor: str, schedu
 def _warm_worker() -> None:
     """Import papermill and nbconvert once per worker process, not once per task (a no-op
     when the forkserver has imported them already)."""
-    import s3lib._worker_preload  # noqa: F401
+    import s3lib.runner.worker_preload  # noqa: F401
 
 
 # ----------------------------------------------------------------------------- reporting

@@ -1,6 +1,6 @@
 """Self-contained HTML pages of executed notebooks: images inlined, no CDN scripts, accessible.
 
-Used by the runner (:mod:`s3lib.run`) after each notebook; one nbconvert exporter per process.
+Used by the runner (:mod:`s3lib.runner.run`) after each notebook; one nbconvert exporter per process.
 """
 from __future__ import annotations
 

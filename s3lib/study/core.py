@@ -2,7 +2,7 @@
 
 Every notebook, the card, the explorer and the atlas ask the same questions of the same EU-wide
 matrices. :class:`Study` builds them once, behind one cache, and :meth:`Study.at` gives the view
-of one place (:class:`s3lib.view.PlaceView`)::
+of one place (:class:`s3lib.study.view.PlaceView`)::
 
     from s3lib.study import Study
     study = Study(space="sbs", level=2, year=2014, scheme="uscmp")
@@ -13,11 +13,11 @@ of one place (:class:`s3lib.view.PlaceView`)::
 The rules, stated once for the whole suite:
 
 Counts
-    The activity space's region x activity matrix of all regions of the level (:mod:`s3lib.spaces`;
+    The activity space's region x activity matrix of all regions of the level (:mod:`s3lib.study.spaces`;
     for ``"sbs"``: persons employed, EU28 + NO, extra-regio rows left out). By default a
     confidential cell is **estimated** from its parent (the NUTS1 or national value of the same
     division minus the published children, shared by each child's unexplained employment in the
-    section: :func:`s3lib.spaces.sbs_estimates`), flagged in :attr:`Study.estimated` and counted in
+    section: :func:`s3lib.study.spaces.sbs_estimates`), flagged in :attr:`Study.estimated` and counted in
     every place's notes; ``Study(..., estimate=False)`` keeps them missing. Cells still missing are
     missing, not zero: shares and LQs use each region's known cells.
 Specialisation
@@ -55,9 +55,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from s3lib import spaces
 from s3lib.data import _store
 from s3lib.errors import UsageError
+from s3lib.study import spaces
 
 __all__ = ["MIN_COVERAGE", "Changes", "Study", "case_regions", "clear_cache", "default_year"]
 
@@ -235,17 +235,17 @@ class Study:
     Parameters
     ----------
     space : str or ActivitySpace, default ``"sbs"``
-        The activity space (:mod:`s3lib.spaces`).
+        The activity space (:mod:`s3lib.study.spaces`).
     level : int, default 2
         NUTS level of the regions.
     year : int, default 2014
     scheme : str, path or ClusterScheme, default ``"uscmp"``
-        Cluster scheme (:func:`s3lib.schemes.get`).
+        Cluster scheme (:func:`s3lib.study.schemes.get`).
     min_coverage : float, default :data:`MIN_COVERAGE`
         Sample rule: the minimum observed share of the activities.
     estimate : bool, default True
         Estimate confidential cells from their parents where the space has a rule
-        (:meth:`s3lib.spaces.ActivitySpace.estimates`; for ``"sbs"``: :func:`s3lib.spaces.sbs_estimates`).
+        (:meth:`s3lib.study.spaces.ActivitySpace.estimates`; for ``"sbs"``: :func:`s3lib.study.spaces.sbs_estimates`).
         ``False`` keeps them missing.
 
     ``Study(...)`` returns the cached study for the same arguments and snapshot. Every attribute
@@ -278,7 +278,7 @@ class Study:
 
     def __new__(cls, space="sbs", level: int = 2, year: int = 2014, scheme="uscmp",
                 min_coverage: float = MIN_COVERAGE, estimate: bool = True):
-        from s3lib import schemes
+        from s3lib.study import schemes
 
         space = spaces.get(space)
         level, year = int(level), int(year)
@@ -363,7 +363,7 @@ class Study:
 
     @property
     def traded(self) -> pd.Series:
-        """True for the traded activities (:meth:`s3lib.spaces.ActivitySpace.traded`)."""
+        """True for the traded activities (:meth:`s3lib.study.spaces.ActivitySpace.traded`)."""
         return self._base.traded
 
     @cached_property
@@ -428,7 +428,7 @@ class Study:
     # ------------------------------------------------------------------ clusters
     @cached_property
     def scheme(self):
-        from s3lib import schemes
+        from s3lib.study import schemes
 
         return schemes.get(self.scheme_arg, study=self)
 
@@ -459,8 +459,8 @@ class Study:
     def network(self):
         """Related clusters: the US CMP network for the ``uscmp`` scheme, else :attr:`colocation_network`."""
         if self.scheme.name == "uscmp":
-            from s3lib import schemes
             from s3lib.measures.links import uscmp_network
+            from s3lib.study import schemes
 
             return uscmp_network(schemes.related_pairs())
         return self.colocation_network
@@ -501,8 +501,8 @@ class Study:
         return found, p, note
 
     def at(self, place):
-        """The view of one place (:class:`s3lib.view.PlaceView`), cached in the study."""
-        from s3lib.view import PlaceView
+        """The view of one place (:class:`s3lib.study.view.PlaceView`), cached in the study."""
+        from s3lib.study.view import PlaceView
 
         code, p, note = self.region(place)
         key = (p.code, code)

@@ -13,16 +13,16 @@
 * **Links**: the strongest cooperation candidates (related clusters both present) and the
   bridging cluster;
 * **RIS3 fit**: coverage and fit of the strategy owner's priorities at NUTS2
-  (:func:`s3lib.ris3.fit`), or plainly "RIS3 list not found".
+  (:func:`s3lib.analyses.ris3.fit`), or plainly "RIS3 list not found".
 
-Every number comes from the place's view in the study of the year (:class:`s3lib.view.PlaceView`)
-and :func:`s3lib.ris3.fit`; the card only lays them out. Sources, level and year are printed on the card and stored in the
+Every number comes from the place's view in the study of the year (:class:`s3lib.study.view.PlaceView`)
+and :func:`s3lib.analyses.ris3.fit`; the card only lays them out. Sources, level and year are printed on the card and stored in the
 PNG text chunks (``Title``, ``Description``, ``Place``, ``Level``, ``Year``, as
 :func:`s3lib.plots.save` does) and the PDF metadata.
 
 Example
 -------
->>> from s3lib import cards
+>>> from s3lib.outputs import cards
 >>> png, pdf = cards.render("porto")  # doctest: +SKIP
 """
 from __future__ import annotations
@@ -48,8 +48,8 @@ _N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 5, 3, 3
 # ----------------------------------------------------------------------------- numbers
 def card_data(place, year: int = 2014, scheme="uscmp"):
     """What a card shows: the place's view in the study of the year (:meth:`s3lib.study.Study.at`) and
-    its RIS3 fit at NUTS2 (:func:`s3lib.ris3.fit`). Returns ``(view, fit)``."""
-    from s3lib import ris3
+    its RIS3 fit at NUTS2 (:func:`s3lib.analyses.ris3.fit`). Returns ``(view, fit)``."""
+    from s3lib.analyses import ris3
     from s3lib.study import Study
 
     view = Study("sbs", 2, year, scheme).at(place)
@@ -154,9 +154,9 @@ def _diversification_block(fig, v, x0, x1, top):
 def competences(place):
     """The competences panel of a German NUTS3 place: ``(table, year)`` of its top occupations by LQ
     (employees at the place of work, the latest year of the occupation data), or None elsewhere."""
-    from s3lib import data, spaces
+    from s3lib import data
     from s3lib.plots.competences import competence_tables
-    from s3lib.study import Study
+    from s3lib.study import Study, spaces
 
     p = place if isinstance(place, data.Place) else data.place(place)
     if p.country != "DE" or p.level != 3:
@@ -318,7 +318,7 @@ def card_name(key: str, year: int = DEFAULT_YEAR, scheme=DEFAULT_SCHEME, default
         parts.append(str(int(year)))
     name = getattr(scheme, "name", scheme)
     if str(name) != DEFAULT_SCHEME:
-        from s3lib.schemes import SCHEMES
+        from s3lib.study.schemes import SCHEMES
 
         parts.append(str(name) if str(name) in SCHEMES else Path(str(name)).stem)
     return "-".join(plots.slug(part) for part in parts)
@@ -371,7 +371,6 @@ def render(place, year: int | None = None, scheme: str = "uscmp", out_dir=None) 
         The PNG and the PDF.
     """
     from s3lib import plots
-
     from s3lib.study import default_year
 
     default = default_year(place)[0]

@@ -4,15 +4,15 @@
 
 * ``declared``: each cluster of the city's declared segmentation (``data/city_segmentations.csv``,
   NACE mapping our own) measured at NUTS2 in the business statistics with its verdict
-  (:func:`s3lib.measures.lens.measure`);
+  (:func:`s3lib.measures.declared.measure`);
 * ``undeclared``: the strong or starred US CMP clusters of the region the city does not declare;
-* ``three_way``: declared clusters x the RIS3 priorities that apply (:func:`s3lib.ris3.choose`: the
+* ``three_way``: declared clusters x the RIS3 priorities that apply (:func:`s3lib.analyses.ris3.choose`: the
   region's own list, a national fallback, or sourced strengths that are *not* an S3 list) x the data;
 * ``urban``: the urban character of broad sectors at NUTS3, where the regional accounts have the city.
 
 Example
 -------
->>> from s3lib.lens import lens
+>>> from s3lib.analyses.citylens import lens
 >>> b = lens("bordeaux", 2014)                                   # doctest: +SKIP
 >>> b.declared.set_index("cluster_en").loc["Boating-sailing", "verdict"]  # doctest: +SKIP
 'not measurable at this resolution'
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from s3lib.errors import UnknownChoiceError
-from s3lib.measures import lens as measures
+from s3lib.measures import declared as measures
 
 __all__ = ["EMERGING_TOTALS", "URBAN_SECTORS", "CityLens", "declared", "emerging", "lens", "urban_character"]
 
@@ -37,7 +37,7 @@ EMERGING_TOTALS = {
     "Cultural and creative industries (ours)": ("cci_own", None),
     "Digital and smart city (ours)": ("digital_smart", None),
 }
-#: Columns (and dtypes) :func:`s3lib.measures.lens.measure` adds, for an empty declared list.
+#: Columns (and dtypes) :func:`s3lib.measures.declared.measure` adds, for an empty declared list.
 _MEASURED = {"measured_divisions": object, "not_measurable": object, "upper_bound": object, "employment": float,
              "share": float, "lq": float, "stars": float, "strong": bool, "coverage": float, "exact_share": float,
              "estimated_share": float, "detail": object, "verdict": object, "reason": object}
@@ -87,7 +87,7 @@ def urban_character(place, year: int = 2014) -> tuple[pd.DataFrame | None, str]:
     """Urban character of the broad sectors of a place's NUTS3 region within its NUTS2 region.
 
     ``(city NUTS3 share of the NUTS2 region's employment in the sector) / (its share of all the region's
-    employment)`` (:func:`s3lib.measures.lens.urban_character`). Returns ``(table, note)``; ``table`` is
+    employment)`` (:func:`s3lib.measures.declared.urban_character`). Returns ``(table, note)``; ``table`` is
     None when the regional accounts have no NUTS3 rows for the place (France).
     """
     from s3lib import data
@@ -114,7 +114,8 @@ def urban_character(place, year: int = 2014) -> tuple[pd.DataFrame | None, str]:
 
 def lens(place, year: int = 2014, segmentation=None) -> CityLens:
     """Declared against measured clusters of a case city, at NUTS2 in the business statistics."""
-    from s3lib import data, ris3
+    from s3lib import data
+    from s3lib.analyses import ris3
     from s3lib.study import Study
 
     p = data.place(place)
@@ -161,7 +162,7 @@ def emerging(place, year: int = 2014) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns ``(clusters, totals)``: every coded cluster of ``kis``, ``ict_oecd``, ``kibs``, ``cci_own`` and
     ``digital_smart``, and the aggregates of :data:`EMERGING_TOTALS`; both with ``scheme``, ``mapping``,
     ``outside`` (share of the codes in A, K, O-U, which the business statistics cannot see) and the columns of
-    :func:`s3lib.measures.lens.measure`. Codes flagged ``partial`` in the file count as upper bounds.
+    :func:`s3lib.measures.declared.measure`. Codes flagged ``partial`` in the file count as upper bounds.
     """
     from s3lib import data
     from s3lib.study import Study

@@ -4,7 +4,7 @@
 city name, a case-place key, a name or a NUTS2/NUTS3 code, with suggestions; year and scheme
 menus); ``make present`` serves it as a Voila app. Every change calls :meth:`Explorer.update`,
 which redraws the two key figures of notebook 01 and the place's card
-(:mod:`s3lib.cards`) on persistent figures (:class:`s3lib.present.Redrawer`):
+(:mod:`s3lib.outputs.cards`) on persistent figures (:class:`s3lib.outputs.app.Redrawer`):
 
 * ``clusters``: the largest traded clusters of the place's NUTS2 region (bars = employment,
   colour = location quotient ``LQ_rc = (E_rc/T_r)/(E_.c/T_..)`` on a log scale);
@@ -19,7 +19,7 @@ kept as the reference that ``benchmarks/bench_redraw.py`` compares the redrawer 
 
 Example
 -------
->>> from s3lib.explorer import Explorer
+>>> from s3lib.outputs.explorer import Explorer
 >>> app = Explorer("frankfurt")               # doctest: +SKIP
 >>> app.update(place="porto")                 # doctest: +SKIP
 {'data': 0.02, 'clusters': 0.17, 'map': 0.13, 'card': 0.31}
@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import time
 
-from s3lib.present import Drawn
+from s3lib.outputs.app import Drawn
 
 __all__ = ["FIGURES", "YEARS", "Drawn", "Explorer", "figures"]
 
@@ -89,7 +89,7 @@ class Explorer:
 
     The place box (a Combobox suggesting case places and European cities) sends its value on
     Enter or when a suggestion is picked, not on every keystroke (``continuous_update=False``).
-    Figures are drawn by :class:`s3lib.present.Redrawer` (persistent Agg figures, PNGs into
+    Figures are drawn by :class:`s3lib.outputs.app.Redrawer` (persistent Agg figures, PNGs into
     ``ipywidgets.Image``): no matplotlib figure is created or displayed per update.
 
     Attributes
@@ -99,7 +99,7 @@ class Explorer:
     state : dict
         The current ``place``, ``year`` and ``scheme``.
     drawn : dict
-        The :class:`Drawn` figures of the last update, by name (:data:`s3lib.present.FIGURES`).
+        The :class:`Drawn` figures of the last update, by name (:data:`s3lib.outputs.app.FIGURES`).
     seconds : dict
         Seconds of the last update: ``"data"`` (the place's view), then each figure.
     """
@@ -107,7 +107,8 @@ class Explorer:
     def __init__(self, place: str = "frankfurt", year: int = 2014, scheme: str = "uscmp", figures=None):
         import ipywidgets as w
 
-        from s3lib import present, schemes
+        from s3lib.outputs import app as present
+        from s3lib.study import schemes
 
         self.names = tuple(figures or present.FIGURES)
         self.redrawer = present.Redrawer()

@@ -1,5 +1,5 @@
 """Charts of the city lens (notebook 07): declared clusters against measured, the three-way match, urban
-character. Each takes a table of :mod:`s3lib.lens` and an ``ax``, draws, and returns the ``ax``."""
+character. Each takes a table of :mod:`s3lib.analyses.citylens` and an ``ax``, draws, and returns the ``ax``."""
 from __future__ import annotations
 
 import numpy as np

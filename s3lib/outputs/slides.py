@@ -17,7 +17,7 @@ Presenting never touches ``notebooks/``: the slides are exported from the *execu
 
 Example
 -------
->>> from s3lib import slides
+>>> from s3lib.outputs import slides
 >>> slides.export("bordeaux")                       # doctest: +SKIP
 [PosixPath('reports/bordeaux/slides/01-cluster-structure.slides.html'), ...]
 """
@@ -187,7 +187,7 @@ def export_notebook(source: Path, out_dir: Path) -> Path:
 
 def _static(out_dir: Path) -> None:
     """Copy reveal.js (dist only) and MathJax into ``<out_dir>/_static`` unless already there."""
-    from s3lib.site import _mathjax_dir
+    from s3lib.outputs.site import _mathjax_dir
 
     static = Path(out_dir) / STATIC
     if not (static / "reveal" / "dist" / "reveal.js").is_file():
@@ -228,10 +228,10 @@ def export(place: str, reports_dir: Path | None = None, out_dir: Path | None = N
 
 
 def main(argv=None) -> int:
-    """``python -m s3lib.slides PLACE [--serve]``: export the place's slides, optionally serve them."""
+    """``python -m s3lib.outputs.slides PLACE [--serve]``: export the place's slides, optionally serve them."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m s3lib.slides", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m s3lib.outputs.slides", description=main.__doc__)
     parser.add_argument("place", help="place key, name or code (reports/<key>/, e.g. bordeaux)")
     parser.add_argument("--reports", type=Path, default=None, help="default reports/")
     parser.add_argument("--out", type=Path, default=None, help="default reports/<place>/slides/")

@@ -1,0 +1,1 @@
+"""The notebook runner: tasks, reusable kernels, the dask executor and the HTML export."""

@@ -1,0 +1,22 @@
+"""The study floor: activity spaces, cluster schemes, the :class:`Study` and the view of a place.
+
+``from s3lib.study import Study`` is the entry point of the library::
+
+    from s3lib.study import Study
+    study = Study(space="sbs", level=2, year=2014, scheme="uscmp")
+    view = study.at("Frankfurt am Main")
+
+Modules: :mod:`~s3lib.study.spaces` (region x activity counts), :mod:`~s3lib.study.schemes`
+(activities -> clusters), :mod:`~s3lib.study.core` (:class:`Study`, :class:`Changes`) and
+:mod:`~s3lib.study.view` (:class:`~s3lib.study.view.PlaceView`).
+"""
+from s3lib.study.core import (
+    MIN_COVERAGE,
+    Changes,
+    Study,
+    case_regions,
+    clear_cache,
+    default_year,
+)
+
+__all__ = ["MIN_COVERAGE", "Changes", "Study", "case_regions", "clear_cache", "default_year"]
