@@ -20,7 +20,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "sibling", "swap_dir"]
+__all__ = ["atomic_write", "atomic_writes", "sibling", "swap_dir"]
 
 
 def sibling(final: Path, suffix: str = "") -> Path:
@@ -39,14 +39,27 @@ def atomic_write(final: Path):
     The parent folder is created if needed. If the block raises, the temporary file is removed
     and ``final`` is left as it was.
     """
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = sibling(final)
-    try:
+    with atomic_writes([final]) as (tmp,):
         yield tmp
-        os.replace(tmp, final)
+
+
+@contextmanager
+def atomic_writes(finals):
+    """:func:`atomic_write` for several files at once: yield one temporary sibling per final path; when
+    the block succeeds, all of them are moved into place (none is, if the block raises), so a set of
+    files written together (a data snapshot) is never half new."""
+    finals = [Path(f) for f in finals]
+    temps = []
+    try:
+        for final in finals:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            temps.append(sibling(final))
+        yield temps
+        for tmp, final in zip(temps, finals):
+            os.replace(tmp, final)
     finally:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
 
 
 def swap_dir(new: Path, out: Path) -> None:

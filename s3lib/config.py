@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "SUITE_KEY",
     "CACHE_DIR",
     "CARDS_DIR",
     "DATA_DIR",
@@ -49,3 +50,5 @@ CACHE_DIR: Path = _path(
 )
 #: The raw public files the snapshot is built from (``../shared/data/raw``).
 RAW_DIR: Path = _path("RAW_DIR", PROJECT_ROOT.parent / "shared" / "data" / "raw")
+#: Folder name of the notebooks that cover all places at once (``reports/compare``, ``figures/compare``).
+SUITE_KEY = "compare"

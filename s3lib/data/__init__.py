@@ -22,8 +22,9 @@ Gaps to keep in mind (see ``data/README.md``):
 Example
 -------
 >>> import s3lib.data as d
->>> emp = d.employment(level=2, year=2014)                     # doctest: +SKIP
->>> d.matrix(emp).loc["DE71", "C20"]                           # doctest: +SKIP
+>>> emp = d.employment(level=2, year=2014)
+>>> float(d.matrix(emp).loc["DE71", "C20"])    # chemicals in Darmstadt, persons employed
+36512.0
 """
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ from s3lib.data import _store
 from s3lib.data._store import clear_cache, data_dir
 from s3lib.data._store import manifest as _manifest
 from s3lib.data._store import table as _table
-from s3lib.data.curated import city_segmentations, emerging_industries
+from s3lib.data.curated import (
+    caveats,
+    city_segmentations,
+    emerging_industries,
+    validity_markers,
+)
 from s3lib.data.occupations import ags_nuts, kldb, occupation_matrix, occupations
 from s3lib.data.registry import Place, normalise, place, places, require_level
 from s3lib.data.territories import data_region
@@ -43,8 +49,10 @@ __all__ = [
     "Place",
     "ags_nuts",
     "broad_sectors",
+    "caveats",
     "city_segmentations",
     "clear_cache",
+    "coverage",
     "crosswalk",
     "data_dir",
     "data_region",
@@ -53,6 +61,7 @@ __all__ = [
     "eu_matrix",
     "gdp",
     "geometries",
+    "is_extra_regio",
     "info",
     "kldb",
     "manifest",
@@ -66,6 +75,8 @@ __all__ = [
     "population",
     "regions",
     "require_level",
+    "resolve_places",
+    "validity_markers",
 ]
 
 #: Indicator names of :func:`employment` and their Eurostat ``indic_sb`` codes.
@@ -190,8 +201,8 @@ def employment(level=2, year=2014, indicator="persons", nace_level="division", c
 
     Examples
     --------
-    >>> e = employment(level=2, year=2014, nace=["C"])          # doctest: +SKIP
-    >>> int(e.set_index("region").loc["DE71", "value"])          # doctest: +SKIP
+    >>> e = employment(level=2, year=2014, nace=["C"])
+    >>> int(e.set_index("region").loc["DE71", "value"])
     244881
     """
     df = _table("employment.parquet")
@@ -230,8 +241,9 @@ def matrix(df, fill=None):
 
     Examples
     --------
-    >>> X = matrix(employment(level=2, year=2014))               # doctest: +SKIP
-    >>> X.loc["DE71", "C20"]                                     # doctest: +SKIP
+    >>> X = matrix(employment(level=2, year=2014))
+    >>> float(X.loc["DE71", "C20"])
+    36512.0
     """
     missing = {"region", "nace", "value"} - set(df.columns)
     if missing:
@@ -249,6 +261,68 @@ def matrix(df, fill=None):
     return out if fill is None else out.fillna(fill)
 
 
+def is_extra_regio(codes):
+    """True for Eurostat's extra-regio codes (``xxZ``, ``xxZZ``, ``xxZZZ``: a ``Z`` right after the country
+    code), which hold activity not attributed to any region; every EU-wide table leaves them out.
+
+    >>> is_extra_regio(["DEZ", "DEZZ", "DE71", "ITC1"]).tolist()
+    [True, True, False, False]
+    """
+    import pandas as pd
+
+    return pd.Index([str(c) for c in codes]).str[2:3] == "Z"
+
+
+def coverage(level=2, years=None, indicator="persons"):
+    """The share of the NACE divisions with a published value, per region and year.
+
+    ``coverage_rt = #{divisions i : x_rit observed} / #divisions``, over the regions of ``level`` with at
+    least one observed division in the year, extra-regio codes left out (:func:`is_extra_regio`), the
+    same regions :func:`eu_matrix` keeps. Returns a long table ``level, country, region, year,
+    coverage`` (levels ``None`` = all).
+
+    >>> c = coverage(level=2, years=2014)
+    >>> round(float(c.loc[c["region"] == "DE71", "coverage"].iloc[0]), 2)
+    0.81
+    """
+    emp = employment(level=level, year=years, indicator=indicator, nace_level="division")
+    emp = emp[~is_extra_regio(emp["region"])]
+    n = emp["nace"].nunique()
+    out = (emp.assign(ok=emp["value"].notna()).groupby(["level", "country", "region", "year"], observed=True)["ok"]
+           .sum() / n)
+    out = out[out > 0].rename("coverage").reset_index()
+    out["region"] = out["region"].astype(str)
+    out["country"] = out["country"].astype(str)
+    return out
+
+
+def resolve_places(places, level: int = 2) -> list:
+    """Resolve every place of a batch before anything runs; one :class:`~s3lib.errors.UsageError`
+    (exit code 2) names all the places that are unknown or coarser than NUTS ``level`` (with the
+    NUTS ``level`` regions they contain, also in ``error.suggestions``). Duplicates are dropped.
+
+    >>> [p.key for p in resolve_places(["porto", "Oporto", "DE71"])]
+    ['porto', 'de71']
+    """
+    resolved, problems, suggestions = [], [], []
+    for name in places:
+        try:
+            resolved.append(require_level(name, level))
+        except UsageError as exc:
+            problems.append(exc)
+            suggestions.extend(getattr(exc, "suggestions", None) or [])
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        error = UsageError(f"{len(problems)} places refused, nothing was run: " + " | ".join(map(str, problems)))
+        error.suggestions = suggestions
+        raise error
+    unique = {}
+    for p in resolved:
+        unique.setdefault(p.key, p)
+    return list(unique.values())
+
+
 def eu_matrix(level=2, year=2014, indicator="persons"):
     """All regions of a NUTS level x NACE divisions of the business statistics in ``year``.
 
@@ -258,11 +332,11 @@ def eu_matrix(level=2, year=2014, indicator="persons"):
 
     Examples
     --------
-    >>> eu_matrix(2, 2014).shape                                 # doctest: +SKIP
-    (309, 68)
+    >>> eu_matrix(2, 2014).shape
+    (282, 68)
     """
     x = matrix(employment(level=level, year=year, indicator=indicator, nace_level="division"))
-    return x.loc[x.index.str[2] != "Z"].dropna(how="all")
+    return x.loc[~is_extra_regio(x.index)].dropna(how="all")
 
 
 # --------------------------------------------------------------------------- regions and classifications

@@ -20,13 +20,13 @@ from s3lib.errors import DataError
 __all__ = [
     "FIX",
     "MANIFEST",
-    "atomic_path",
     "clear_cache",
     "data_dir",
     "entry",
     "manifest",
     "manifest_sha",
     "on_clear",
+    "remember",
     "read_csv",
     "read_geotable",
     "read_table",
@@ -55,32 +55,43 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@cache
-def _manifest(folder: Path) -> dict:
-    path = folder / MANIFEST
-    if not path.exists():
-        raise DataError(f"no {MANIFEST} in {folder}: the data snapshot is missing; {FIX}")
+def _stamp(path: Path) -> tuple:
+    """What changes when a file is rewritten: its inode, size and modification time (ns)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        st = path.stat()
+    except FileNotFoundError:
+        return (None,)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@cache
+def _manifest_at(folder: Path, stamp: tuple) -> tuple[dict, str]:
+    path = folder / MANIFEST
+    if stamp == (None,) or not path.exists():
+        raise DataError(f"no {MANIFEST} in {folder}: the data snapshot is missing; {FIX}")
+    raw = path.read_bytes()
+    try:
+        payload = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataError(f"{path} is not valid JSON ({exc}); {FIX}") from None
+    return payload, hashlib.sha256(raw).hexdigest()
+
+
+def _manifest(folder: Path) -> tuple[dict, str]:
+    """The parsed manifest of ``folder`` and its sha256, read again whenever the file changes, so a
+    snapshot rebuilt while a process runs gets a new key (nothing computed from the old one is reused)."""
+    return _manifest_at(folder, _stamp(folder / MANIFEST))
 
 
 def manifest(folder: Path | None = None) -> dict:
     """The parsed manifest of the snapshot (``files`` is a list of entries, one per file)."""
-    return _manifest(folder or data_dir())
-
-
-@cache
-def _manifest_sha(folder: Path) -> str:
-    _manifest(folder)  # a missing or broken manifest raises its DataError first
-    return sha256(folder / MANIFEST)
+    return _manifest(folder or data_dir())[0]
 
 
 def manifest_sha(folder: Path | None = None) -> str:
     """sha256 of the snapshot's ``manifest.json``: it changes whenever any file of the snapshot
-    changes, so results computed from the snapshot are cached under it."""
-    return _manifest_sha(folder or data_dir())
+    changes, so results computed from the snapshot are cached under it (checked at every call)."""
+    return _manifest(folder or data_dir())[1]
 
 
 def entry(folder: Path, name: str, rows: int, *, dataset: str, vintage: str, source: str,
@@ -138,31 +149,36 @@ def read_geotable(name: str, folder: Path | None = None, **kwargs):
         raise DataError(f"cannot read data file {name} ({type(exc).__name__}); {FIX}") from None
 
 
-def atomic_path(final: Path) -> Path:
-    """A temporary sibling of ``final`` to write into before :func:`os.replace` moves it in place."""
-    return final.with_name(f".{final.name}.tmp-{os.getpid()}")
-
-
 def write_manifest(folder: Path, payload: dict) -> Path:
     """Write ``folder/manifest.json`` atomically and forget cached manifests and checksums."""
+    from s3lib.atomic import atomic_write
+
     final = folder / MANIFEST
-    tmp = atomic_path(final)
-    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, final)
+    with atomic_write(final) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     clear_cache()
     return final
 
 
-_TABLES: dict[tuple[Path, str], object] = {}
+_TABLES: dict[tuple, object] = {}
+
+
+def _sha_of(folder: Path, name: str) -> str | None:
+    for e in manifest(folder)["files"]:
+        if e["file"] == name:
+            return e["sha256"]
+    return None
 
 
 def table(name: str, folder: Path | None = None):
-    """A verified table of the snapshot, read once per process (callers must not modify it).
+    """A verified table of the snapshot, read once per process and per version of the file (callers
+    must not modify it; with pandas' copy-on-write, frames derived from it never write back).
 
     Parquet files are read with pandas (GeoParquet with geopandas), ``.csv`` files as strings
-    with empty cells kept as empty strings (the curated tables)."""
+    with empty cells kept as empty strings (the curated tables). The cache key holds the file's
+    sha256 from the manifest, so a rebuilt snapshot is read again."""
     folder = folder or data_dir()
-    key = (folder, name)
+    key = (folder, name, _sha_of(folder, name))
     if key not in _TABLES:
         if name == "geometries.parquet":
             _TABLES[key] = read_geotable(name, folder)
@@ -171,6 +187,17 @@ def table(name: str, folder: Path | None = None):
         else:
             _TABLES[key] = read_table(name, folder)
     return _TABLES[key]
+
+
+def remember(key: tuple, compute, folder: Path | None = None):
+    """``compute()``, kept under ``key`` for the current snapshot of ``folder`` (the one cache of
+    values derived from snapshot files: place registries, gazetteer indexes). Forgotten by
+    :func:`clear_cache` and whenever the manifest changes."""
+    folder = folder or data_dir()
+    full = ("remember", folder, manifest_sha(folder), *key)
+    if full not in _TABLES:
+        _TABLES[full] = compute()
+    return _TABLES[full]
 
 
 def read_csv(name: str, folder: Path | None = None):
@@ -212,8 +239,7 @@ def on_clear(callback) -> None:
 def clear_cache() -> None:
     """Forget the cached manifest, checksums, tables and selections, and every cache registered
     with :func:`on_clear` (after a rebuild, after switching ``S3LIB_DATA_DIR``, or in tests)."""
-    _manifest.cache_clear()
-    _manifest_sha.cache_clear()
+    _manifest_at.cache_clear()
     _verify.cache_clear()
     _TABLES.clear()
     _SELECTIONS.clear()

@@ -25,7 +25,6 @@ __all__ = [
     "Reference",
     "TableOut",
     "build",
-    "reference_from_raw",
     "write_snapshot",
 ]
 
@@ -54,6 +53,11 @@ CURATED = {
     "emerging_industries.csv": (("emerging urban industries as NACE lists: KIS, OECD ICT, KIBS, creative, "
                                  "digital (curated; own mappings marked)"),
                                 "Eurostat htec annex 3; OECD 2007 ICT sector; see data/emerging_industries.README.md"),
+    "caveats.csv": ("place-specific caveats kept out of the code (curated, each row sourced)",
+                    "../shared/ris3-priorities-facts.md; ../shared/case-facts-workshop-2016.md"),
+    "validity_markers.csv": (("marker activities of the complexity validity gate: knowledge-intensive "
+                              "manufacturing against routine services (curated)"),
+                             "Eurostat technology-intensity and KIS aggregations; see data/validity_markers.README.md"),
 }
 
 
@@ -94,14 +98,6 @@ def _need(raw: Path, key: str) -> Path:
     return path
 
 
-def reference_from_raw(raw: Path, regions) -> Reference:
-    """Crosswalk and code versions from the JRC files; ``known`` = every code of the region table."""
-    from s3lib.data.nuts import read_code_versions, read_crosswalk
-
-    return Reference(read_crosswalk(_need(raw, "crosswalk")), read_code_versions(_need(raw, "codes")),
-                     set(regions["code"]))
-
-
 def _summary(frame) -> dict:
     out = {}
     if "year" in frame:
@@ -114,23 +110,17 @@ def _summary(frame) -> dict:
 def write_snapshot(tables: list[TableOut], out: Path, command: str, raw_label: str,
                    extra_entries: list[dict] = ()) -> dict:
     """Write ``tables`` atomically into ``out`` and the manifest; return the manifest."""
+    from s3lib.atomic import atomic_writes
+
     out.mkdir(parents=True, exist_ok=True)
-    temps, entries = [], []
-    try:
-        for t in tables:
-            final = out / t.name
-            tmp = _store.atomic_path(final)
-            temps.append((tmp, final))
+    entries = []
+    with atomic_writes([out / t.name for t in tables]) as temps:  # all tables replaced together, or none
+        for t, tmp in zip(tables, temps):
             t.frame.to_parquet(tmp, compression="zstd", index=False)  # GeoParquet for a GeoDataFrame
             entries.append(_store.entry(
                 out, t.name, len(t.frame), path=tmp, dataset=t.dataset, vintage=t.vintage, source=t.source,
                 licence=t.licence, kind="geotable" if t.geo else "table", description=t.description,
                 command=command, columns=[str(c) for c in t.frame.columns], **_summary(t.frame), **t.extra))
-        for tmp, final in temps:
-            os.replace(tmp, final)
-    finally:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
     entries += list(extra_entries)
     for name, (description, source) in CURATED.items():
         if (out / name).exists() and name not in {e["file"] for e in entries}:

@@ -41,7 +41,6 @@ Three tables:
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -285,8 +284,8 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
     --------
     >>> import tempfile
     >>> from s3lib.config import RAW_DIR
-    >>> entries = build(RAW_DIR, tempfile.mkdtemp())  # doctest: +SKIP
-    >>> [e["file"] for e in entries]                # doctest: +SKIP
+    >>> entries = build(RAW_DIR, tempfile.mkdtemp())
+    >>> [e["file"] for e in entries]
     ['ags_nuts.parquet', 'kldb.parquet', 'occupations.parquet']
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -549,9 +548,7 @@ def _aggregate(index: np.ndarray, n: np.ndarray, shape: tuple) -> tuple[np.ndarr
 
 def _write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` (zstd) to ``path`` through a temporary sibling file, then rename it into place."""
-    tmp = _store.atomic_path(path)
-    try:
+    from s3lib.atomic import atomic_write
+
+    with atomic_write(path) as tmp:
         df.to_parquet(tmp, index=False, compression="zstd")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -61,6 +60,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from s3lib.atomic import atomic_write
 from s3lib.data import _store
 
 __all__ = ["LINK_CORRECTIONS", "LINK_TYPES", "RELATED_COLUMNS", "RULES", "TYPE_CORRECTIONS", "build", "link_type"]
@@ -104,9 +104,10 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
 
     Examples
     --------
-    >>> from s3lib.config import RAW_DIR, DATA_DIR
-    >>> entries = build(RAW_DIR, DATA_DIR)          # doctest: +SKIP
-    >>> [e["file"] for e in entries]                # doctest: +SKIP
+    >>> import tempfile
+    >>> from s3lib.config import RAW_DIR
+    >>> entries = build(RAW_DIR, tempfile.mkdtemp())
+    >>> [e["file"] for e in entries]
     ['uscmp_clusters.parquet', 'uscmp_naics_clusters.parquet', ...]
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
@@ -391,19 +392,11 @@ def _division_weights(classes: pd.DataFrame) -> pd.DataFrame:
 
 def _write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` as UTF-8 CSV (Unix line ends) through a temporary sibling file."""
-    tmp = _store.atomic_path(path)
-    try:
+    with atomic_write(path) as tmp:
         df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` to ``path`` through a temporary sibling file, then rename it into place."""
-    tmp = _store.atomic_path(path)
-    try:
+    with atomic_write(path) as tmp:
         df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -5,6 +5,10 @@
   cluster, each with its source; the NACE codes are **our own mapping** (see the file's README).
 * :func:`emerging_industries` - ``data/emerging_industries.csv``: emerging urban industries as NACE
   lists (Eurostat KIS, OECD ICT, KIBS, creative, digital), official or marked ``our own``.
+* :func:`caveats` - ``data/caveats.csv``: what is particular to a place (a cluster the statistics split, a
+  sector outside the data that defines the city), so that the code names no place or cluster.
+* :func:`validity_markers` - ``data/validity_markers.csv``: the activities a complexity ranking must rank
+  sensibly before it is shown as advice (knowledge-intensive manufacturing against routine services).
 
 Both are read through the manifest (sha256) like every file of the snapshot, and checked on read:
 the columns, the closed vocabularies and every NACE code against :func:`s3lib.data.nace`. A bad
@@ -19,16 +23,21 @@ from s3lib.errors import DataError, UnknownChoiceError
 if TYPE_CHECKING:  # pandas is imported where a table is read: `import s3lib.data` stays light
     import pandas as pd
 
-__all__ = ["EMERGING_COLUMNS", "SEGMENTATION_COLUMNS", "city_segmentations", "emerging_industries", "split_codes"]
+__all__ = ["CAVEAT_COLUMNS", "EMERGING_COLUMNS", "MARKER_COLUMNS", "SEGMENTATION_COLUMNS", "caveats",
+           "city_segmentations", "emerging_industries", "split_codes", "validity_markers"]
 
 SEGMENTATION_COLUMNS = ("city", "segmentation", "cluster", "cluster_en", "tier", "nace_detail", "nace_divisions",
                         "mapping", "status", "source", "source_title", "source_year", "note")
 EMERGING_COLUMNS = ("scheme", "scheme_name", "cluster", "nace", "nace_label", "share", "partial", "source",
                     "source_title", "source_year", "mapping", "note")
+CAVEAT_COLUMNS = ("code", "space", "topic", "activities", "cluster", "text", "source")
+MARKER_COLUMNS = ("space", "activity", "role", "why", "source")
 _VOCAB = {
     "city_segmentations.csv": {"mapping": {"facts file (compiler's own)", "our own", "not mapped"},
                                "status": {"found", "not found"}},
     "emerging_industries.csv": {"mapping": {"official", "our own"}, "partial": {"True", "False", ""}},
+    "caveats.csv": {"topic": {"structure", "alignment"}},
+    "validity_markers.csv": {"role": {"knowledge-intensive manufacturing", "routine service", "local service"}},
 }
 
 
@@ -87,8 +96,8 @@ def city_segmentations(city=None, segmentation=None, found_only: bool = False) -
 
     Examples
     --------
-    >>> seg = city_segmentations("bordeaux", segmentation="three groups")   # doctest: +SKIP
-    >>> seg[["cluster_en", "tier"]].head(2).values.tolist()                 # doctest: +SKIP
+    >>> seg = city_segmentations("bordeaux", segmentation="three groups")
+    >>> seg[["cluster_en", "tier"]].head(2).values.tolist()
     [['Aerospace', 'world-class'], ['Laser & photonics', 'world-class']]
     """
     name = "city_segmentations.csv"
@@ -166,3 +175,44 @@ def emerging_industries(scheme=None, coded_only: bool = False) -> pd.DataFrame:
     table["share"] = pd.to_numeric(table["share"].replace("", float("nan")))
     table["partial"] = table["partial"] == "True"
     return table
+
+
+def caveats(codes, space: str, topic: str = "structure") -> pd.DataFrame:
+    """The curated caveats (``data/caveats.csv``) that apply to any of ``codes`` in ``space`` and ``topic``.
+
+    A row applies when one of ``codes`` (a place's key, its own NUTS code and its regions) starts with the
+    row's ``code`` (``DE7`` applies to DE71 and DE712). Returns the CSV's columns with ``activities`` as a
+    list, in file order; empty when none applies.
+
+    Examples
+    --------
+    >>> caveats(["DE712", "DE71", "DE7"], "sbs", "alignment")["code"].tolist()
+    ['DE7']
+    """
+    name = "caveats.csv"
+    table = _read(name, CAVEAT_COLUMNS)
+    if (table["text"] == "").any() or (table["source"] == "").any():
+        line = int(table.index[(table["text"] == "") | (table["source"] == "")][0]) + 2
+        raise DataError(f"{name} line {line}: every caveat needs a text and a source")
+    codes = [str(c) for c in codes if c]
+    mask = (table["space"] == space) & (table["topic"] == topic) & table["code"].map(
+        lambda code: any(c.lower().startswith(code.lower()) for c in codes))
+    out = table[mask].reset_index(drop=True)
+    out["activities"] = out["activities"].map(split_codes)
+    return out
+
+
+def validity_markers(space: str) -> pd.DataFrame:
+    """The marker activities of ``space`` (``data/validity_markers.csv``): ``activity``, ``role``, ``why``,
+    ``source``, in file order (empty for a space without markers).
+
+    Examples
+    --------
+    >>> validity_markers("sbs").groupby("role", sort=False)["activity"].apply(list).to_dict()["routine service"]
+    ['N77', 'N78', 'N79', 'N82', 'H50', 'I55']
+    """
+    name = "validity_markers.csv"
+    table = _read(name, MARKER_COLUMNS)
+    if space == "sbs":
+        _check_codes(name, table[table["space"] == "sbs"], "activity")
+    return table.loc[table["space"] == space, ["activity", "role", "why", "source"]].reset_index(drop=True)

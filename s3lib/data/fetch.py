@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import os
 import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from s3lib import config
+from s3lib.atomic import atomic_write
 from s3lib.data import _store
 from s3lib.errors import DataError
 
@@ -72,9 +72,8 @@ def download(cache: Path) -> list[dict]:
     for url, name in targets:
         body = _get(url)
         path = folder / name
-        tmp = _store.atomic_path(path)
-        tmp.write_bytes(body)
-        os.replace(tmp, path)
+        with atomic_write(path) as tmp:
+            tmp.write_bytes(body)
         records.append({"url": url, "path": str(path), "bytes": len(body),
                         "sha256": hashlib.sha256(body).hexdigest(),
                         "fetched_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()})

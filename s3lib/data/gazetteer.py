@@ -228,18 +228,12 @@ def build(out: Path, geometries, command: str = "s3lib data build") -> list[dict
     out : the snapshot folder.
     geometries : the NUTS 2021 polygons of the same build (levels 0 and 3, EPSG:4326).
     """
-    import os
+    from s3lib.atomic import atomic_write
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     table = frame(geometries)
-    final = out / FILE
-    tmp = _store.atomic_path(final)
-    try:
+    with atomic_write(out / FILE) as tmp:
         table.to_parquet(tmp, compression="zstd", index=False)
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
     version = _version()
     mapped = int(table["nuts3"].notna().sum())
     return [_store.entry(
@@ -287,9 +281,7 @@ def cities():
 
 
 def _index():
-    folder = _store.data_dir()
-    key = (folder, "cities:index")
-    if key not in _store._TABLES:
+    def compute():
         df = cities()
 
         def column(name):  # plain Python objects (iterating Arrow-backed columns is slow)
@@ -305,8 +297,9 @@ def _index():
                     alt.setdefault(k, []).append(i)
         records = list(zip(*(column(c) for c in ("geonameid", "name", "country", "country_iso", "population",
                                                    "n_names", "nuts3", "lon", "lat"))))
-        _store._TABLES[key] = (main, alt, records)
-    return _store._TABLES[key]
+        return main, alt, records
+
+    return _store.remember(("cities:index",), compute)
 
 
 def _city(record, tier: int) -> City:

@@ -22,10 +22,10 @@ employees: the 140 groups plus ``"unknown"``). There are no soldiers (KldB area 
 Examples
 --------
 >>> import s3lib.data as d
->>> d.occupations(year=2025, regions="DE712", occupations="total")["employees"].item()   # doctest: +SKIP
+>>> d.occupations(year=2025, regions="DE712", occupations="total")["employees"].item()
 651120.0
->>> X = d.occupation_matrix(2025)            # 400 regions x 140 groups, NaN = suppressed  # doctest: +SKIP
->>> d.kldb(level=3).set_index("code").loc["721", "area"]                                  # doctest: +SKIP
+>>> X = d.occupation_matrix(2025)            # 400 regions x 140 groups, NaN = suppressed
+>>> d.kldb(level=3).set_index("code").loc["721", "area"]
 '7'
 """
 from __future__ import annotations
@@ -34,6 +34,7 @@ from s3lib.data import _store
 from s3lib.errors import UnknownChoiceError, UsageError
 
 __all__ = [
+    "COUNTRY",
     "KLDB_LEVELS",
     "MEASURES",
     "OCCUPATION_TOTAL",
@@ -46,6 +47,8 @@ __all__ = [
 
 #: Count columns of :func:`occupations`; each has a ``<measure>_flag`` column.
 MEASURES = ("employees", "women", "foreigners")
+#: The one country the occupation data cover (Statistik der Bundesagentur für Arbeit).
+COUNTRY = "DE"
 #: Occupation code of the all-occupations total.
 OCCUPATION_TOTAL = "total"
 #: Occupation code of "no occupation given" (NA in the raw data).
@@ -87,8 +90,8 @@ def occupations(year=None, regions=None, occupations=None):
 
     Examples
     --------
-    >>> t = occupations(year=[2013, 2025], regions="DE712", occupations=["total", "721"])  # doctest: +SKIP
-    >>> t.set_index(["occupation", "year"])["employees"].to_dict()                           # doctest: +SKIP
+    >>> t = occupations(year=[2013, 2025], regions="DE712", occupations=["total", "721"])
+    >>> t.set_index(["occupation", "year"])["employees"].to_dict()
     {('721', 2013): 50520.0, ('721', 2025): 63701.0, ('total', 2013): 516239.0, ('total', 2025): 651120.0}
     """
     from s3lib.data import _years
@@ -126,11 +129,12 @@ def occupation_matrix(year, measure="employees", regions=None, unknown=False):
 
     Examples
     --------
-    >>> X = occupation_matrix(2025)                      # doctest: +SKIP
-    >>> X.shape, X.loc["DE712", "721"]                   # doctest: +SKIP
+    >>> X = occupation_matrix(2025)
+    >>> X.shape, float(X.loc["DE712", "721"])
     ((400, 140), 63701.0)
-    >>> areas = kldb(3).set_index("code")["area"]        # doctest: +SKIP
-    >>> X.T.groupby(areas).sum(min_count=1).T            # doctest: +SKIP
+    >>> areas = kldb(3).set_index("code")["area"]
+    >>> X.T.groupby(areas).sum(min_count=1).T.shape    # districts x the occupational areas 1-9
+    (400, 9)
     """
     from s3lib.data import _years
 
@@ -170,8 +174,9 @@ def kldb(level=None):
 
     Examples
     --------
-    >>> kldb(1)[["code", "name_en"]].head(2)                 # doctest: +SKIP
-    >>> kldb("group").set_index("code").loc["721", "name_en"]  # doctest: +SKIP
+    >>> kldb(1)["name_en"].head(2).tolist()
+    ['Military', 'Agriculture, forestry, animal husbandry and horticulture']
+    >>> kldb("group").set_index("code").loc["721", "name_en"]
     'Insurance and financial services'
     """
     df = _store.table("kldb.parquet")
@@ -199,8 +204,8 @@ def ags_nuts():
 
     Examples
     --------
-    >>> t = ags_nuts().set_index("ags")                  # doctest: +SKIP
-    >>> t.loc["06415", ["nuts", "territory"]].tolist()   # doctest: +SKIP
+    >>> t = ags_nuts().set_index("ags")
+    >>> t.loc["06415", ["nuts", "territory"]].tolist()
     ['DE719', 'part']
     """
     return _store.table("ags_nuts.parquet").copy()

@@ -137,11 +137,8 @@ def normalise(text: str) -> str:
 
 
 def _cached(name: str, compute):
-    """``compute()`` remembered per snapshot folder (forgotten by :func:`_store.clear_cache`)."""
-    key = (_store.data_dir(), name)
-    if key not in _store._TABLES:
-        _store._TABLES[key] = compute()
-    return _store._TABLES[key]
+    """``compute()`` remembered for the current snapshot (:func:`s3lib.data._store.remember`)."""
+    return _store.remember((name,), compute)
 
 
 def _registry() -> dict[str, Place]:
@@ -178,7 +175,7 @@ def _registry_names() -> dict[str, tuple[str, str]]:
 def places():
     """The registered case places as a DataFrame (one row per place, index = key).
 
-    >>> places().loc["frankfurt", "nuts3"]  # doctest: +SKIP
+    >>> places().loc["frankfurt", "nuts3"]
     'DE712'
     """
     import pandas as pd
@@ -368,13 +365,13 @@ def place(name) -> Place:
 
     Examples
     --------
-    >>> place("Frankfurt am Main") == place("DE712") == place("frankfurt")  # doctest: +SKIP
+    >>> place("Frankfurt am Main") == place("DE712") == place("frankfurt")
     True
-    >>> place("Torino").nuts2  # doctest: +SKIP
+    >>> place("Torino").nuts2
     'ITC1'
-    >>> place("München").label  # doctest: +SKIP
+    >>> place("München").label
     'Munich (DE212 München, Kreisfreie Stadt)'
-    >>> place("PL12").successors, place("PL12").changed  # doctest: +SKIP
+    >>> place("PL12").successors, place("PL12").changed
     (('PL91', 'PL92'), 2016)
     """
     if isinstance(name, Place):

@@ -5,7 +5,7 @@ repeats it name the dataset, the level and the known gaps alike.
 """
 from __future__ import annotations
 
-__all__ = ["GAPS_SBS", "SOURCE_GISCO", "SOURCE_NAMA", "SOURCE_SBS", "SOURCE_USCMP"]
+__all__ = ["GAPS_SBS", "SOURCE_BA", "SOURCE_GISCO", "SOURCE_NAMA", "SOURCE_SBS", "SOURCE_USCMP"]
 
 GAPS_SBS = ("no agriculture (A), finance (K) or public/personal services (O-U); confidential cells estimated from "
             "NUTS1/national totals where possible (s3lib), else missing")
@@ -13,3 +13,5 @@ SOURCE_SBS = f"Source: Eurostat sbs_r_nuts06_r2, persons employed. Gaps: {GAPS_S
 SOURCE_NAMA = "Source: Eurostat nama_10r_3empers (employment by A*10 sector). No French NUTS3."
 SOURCE_GISCO = "Source of boundaries: GISCO NUTS 2021, 1:20M; (c) EuroGeographics for the administrative boundaries."
 SOURCE_USCMP = "Clusters: US Cluster Mapping (Delgado, Porter & Stern 2016) carried to NACE Rev.2 by s3lib (derived)."
+SOURCE_BA = ("Source: Statistik der Bundesagentur für Arbeit: employees subject to social insurance at place of work, "
+             "KldB 2010; occupations, not industries; Germany only. Suppressed small cells missing, not zero.")
