@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from s3lib.errors import DataError, UsageError
+from s3lib.result import Result
 
 __all__ = [
     "BROAD_PARTITIONS",
@@ -413,15 +414,15 @@ def profile_similarity(lq: pd.DataFrame, log: bool = False) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
-        Region x region similarity; ``attrs["n_industries"]`` = number of industries used.
+    Result
+        ``table``: region x region similarity; ``params``: ``n_industries`` (the industries used), ``log``.
 
     Examples
     --------
     >>> lq = pd.DataFrame({"a": [2.0, 2.0, 0.5], "b": [0.5, 0.5, 2.0]}, index=["x", "y", "z"])
-    >>> profile_similarity(lq).round(3).loc["x"].tolist()
+    >>> profile_similarity(lq).table.round(3).loc["x"].tolist()
     [1.0, 1.0, 0.471]
-    >>> profile_similarity(lq, log=True).round(3).loc["x"].tolist()
+    >>> profile_similarity(lq, log=True).table.round(3).loc["x"].tolist()
     [1.0, 1.0, -1.0]
     """
     values = lq.dropna(axis=1, how="any").astype(float)
@@ -432,8 +433,7 @@ def profile_similarity(lq: pd.DataFrame, log: bool = False) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         sim = (arr @ arr.T) / np.outer(norms, norms)
     out = pd.DataFrame(sim, index=lq.index, columns=lq.index)
-    out.attrs["n_industries"] = values.shape[1]
-    return out
+    return Result(out, params={"n_industries": values.shape[1], "log": log})
 
 
 def partition_for(matrix: pd.DataFrame, regions) -> tuple:

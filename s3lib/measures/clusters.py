@@ -69,6 +69,9 @@ class ClusterScheme:
         How the scheme was made (shown in tables and notebooks).
     labels : dict, optional
         Longer label per cluster (e.g. the member divisions of a co-location cluster).
+    related_pairs : DataFrame, optional
+        The scheme's own related-cluster table (:func:`s3lib.measures.links.uscmp_network`'s input),
+        where the scheme has one; :meth:`related` returns it.
 
     Examples
     --------
@@ -81,6 +84,7 @@ class ClusterScheme:
     weights: pd.DataFrame
     description: str = ""
     labels: dict = field(default_factory=dict)
+    related_pairs: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self):
         w = self.weights
@@ -112,6 +116,10 @@ class ClusterScheme:
     def industries(self) -> list[str]:
         """Industry codes that belong to at least one cluster."""
         return list(dict.fromkeys(self.weights["nace"]))
+
+    def related(self) -> pd.DataFrame | None:
+        """The scheme's related-cluster pairs, or None when it has none (links then come from co-location)."""
+        return self.related_pairs
 
     def weight_matrix(self) -> pd.DataFrame:
         """Industry x cluster weights ``W`` (0 where an industry is not in the cluster)."""

@@ -10,7 +10,6 @@ module adds what the competence view needs on top of :mod:`~s3lib.measures.speci
   (Louvain on the proximity backbone, fixed seed), and :func:`cluster_profile` for a place;
 * :func:`occupation_complexity`: PCI and ubiquity of occupations (:func:`~s3lib.measures.complexity.eci_pci`);
 * :func:`compare_levels`: a district against the rest of its parent region and the country;
-* :func:`entry_rates`: the principle of relatedness between two years, overall and for one region;
 * :func:`cross_proximity`, :func:`cluster_links`, :func:`bridging_competences`: an occupation ->
   industry-cluster bridge from co-location of the two presence matrices over the same regions, and
   the occupations that link several of a place's industry clusters ("clusters of competences").
@@ -25,9 +24,10 @@ import pandas as pd
 
 from s3lib.errors import UsageError
 from s3lib.measures._util import binary as _binary
+from s3lib.result import Result
 
 __all__ = ["LOUVAIN_SEED", "backbone", "bridging_competences", "cluster_links", "cluster_profile",
-           "compare_levels", "competence_clusters", "cross_proximity", "entry_rates", "occupation_complexity",
+           "compare_levels", "competence_clusters", "cross_proximity", "occupation_complexity",
            "portfolio"]
 
 #: Seed of the Louvain community detection (results depend on it; the seed makes them reproducible).
@@ -104,16 +104,16 @@ def competence_clusters(proximity: pd.DataFrame, top: float = 0.05, resolution: 
 
     Returns
     -------
-    Series
-        Cluster number by activity (name ``"cluster"``); ``attrs`` hold ``method`` (a sentence),
-        ``modularity`` and ``n_clusters``.
+    Result
+        ``table``: one row per activity with its ``cluster`` number; ``params``: ``method`` (a
+        sentence), ``modularity``, ``n_clusters``, ``seed``, ``resolution``, ``top``.
 
     Examples
     --------
     >>> m = pd.DataFrame([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]],
     ...                  index=list("wxyz"), columns=list("abcd"))
     >>> from s3lib.measures.relatedness import proximity
-    >>> competence_clusters(proximity(m), top=0.2).tolist()
+    >>> competence_clusters(proximity(m), top=0.2).table["cluster"].tolist()
     [1, 1, 2, 2]
     """
     import networkx as nx
@@ -125,10 +125,10 @@ def competence_clusters(proximity: pd.DataFrame, top: float = 0.05, resolution: 
     out = out.reindex(proximity.index).astype(int)
     out.index.name = proximity.index.name
     modularity = float(nx.community.modularity(graph, communities, weight="weight", resolution=resolution))
-    out.attrs.update(n_clusters=len(communities), modularity=modularity, method=(
-        f"Louvain communities (networkx, resolution {resolution:g}, seed {seed}) of the {graph.graph['method']}; "
-        f"{len(communities)} clusters, modularity {modularity:.2f}"))
-    return out
+    method = (f"Louvain communities (networkx, resolution {resolution:g}, seed {seed}) of the {graph.graph['method']}; "
+              f"{len(communities)} clusters, modularity {modularity:.2f}")
+    return Result(out.to_frame(), params={"n_clusters": len(communities), "modularity": modularity, "method": method,
+                                          "seed": seed, "resolution": resolution, "top": top})
 
 
 def cluster_profile(counts: pd.DataFrame, clusters: pd.Series, region: str, names=None, top: int = 4) -> pd.DataFrame:
@@ -184,9 +184,10 @@ def compare_levels(counts: pd.DataFrame, region: str, parent: str) -> pd.DataFra
 
     Returns
     -------
-    DataFrame
-        Index = activity: ``employees``, ``share``, ``employees_rest``, ``share_rest``, ``share_country``,
-        ``lq_rest``, ``lq_country``; ``attrs["n_rest"]`` = number of other regions in ``parent``.
+    Result
+        ``table``: index = activity: ``employees``, ``share``, ``employees_rest``, ``share_rest``,
+        ``share_country``, ``lq_rest``, ``lq_country``; ``params``: ``n_rest`` (the other regions in
+        ``parent``), ``parent``.
     """
     if region not in counts.index:
         raise UsageError(f"region {region!r} is not in the matrix")
@@ -200,55 +201,7 @@ def compare_levels(counts: pd.DataFrame, region: str, parent: str) -> pd.DataFra
                         "share_rest": rest / rest.sum(), "share_country": country / country.sum()})
     out["lq_rest"] = out["share"] / out["share_rest"]
     out["lq_country"] = out["share"] / out["share_country"]
-    out.attrs["n_rest"] = len(rest_rows)
-    return out
-
-
-def entry_rates(presence0: pd.DataFrame, presence1: pd.DataFrame, density0: pd.DataFrame, region=None,
-                bins: int = 5) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The principle of relatedness: entry rates by base-year density quantile, overall and for a region.
-
-    Cells at risk: ``M_ri = 0`` in the base year, presence known in the end year and density known in
-    the base year (suppressed cells are left out, not counted as absent). ``entry_rate = entries /
-    at_risk`` with entries ``M 0 -> 1`` (``LQ >= 1`` in the end year). The bins are ``bins`` quantiles of
-    the base-year density of all cells at risk (``pandas.qcut``), identical to
-    :func:`s3lib.measures.opportunities.principle_of_relatedness`; the region's cells are counted in
-    the same bins.
-
-    Returns
-    -------
-    (DataFrame, DataFrame or None)
-        All regions: one row per bin (``density_min, density_max, mean_density, at_risk, entries,
-        entry_rate``; ``attrs``: totals and ``overall``). The region's rows (``at_risk, entries,
-        entry_rate`` and ``occupations``, the codes that entered), or None without ``region``.
-
-    Examples
-    --------
-    >>> idx, cols = ["r1", "r2"], list("abcde")
-    >>> m0 = pd.DataFrame(0.0, index=idx, columns=cols)
-    >>> m1 = pd.DataFrame([[0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], index=idx, columns=cols, dtype=float)
-    >>> d0 = pd.DataFrame([[.1, .2, .3, .4, .5], [.15, .25, .35, .45, .55]], index=idx, columns=cols)
-    >>> entry_rates(m0, m1, d0, "r1")[1]["entries"].tolist()
-    [0, 0, 0, 1, 1]
-    """
-    from s3lib.measures.opportunities import cells_at_risk
-
-    cells = cells_at_risk(presence0, presence1, density0, bins)
-    table = cells.groupby("bin").agg(density_min=("density", "min"), density_max=("density", "max"),
-                                     mean_density=("density", "mean"), at_risk=("entry", "size"),
-                                     entries=("entry", "sum"))
-    table["entry_rate"] = table["entries"] / table["at_risk"]
-    table.attrs.update(at_risk=len(cells), entries=int(cells["entry"].sum()),
-                       overall=float(cells["entry"].mean()))
-    if region is None:
-        return table, None
-    own = cells[cells["region"] == region]
-    mine = own.groupby("bin").agg(at_risk=("entry", "size"), entries=("entry", "sum")).reindex(table.index)
-    mine = mine.fillna(0).astype(int)
-    mine["entry_rate"] = mine["entries"] / mine["at_risk"].where(mine["at_risk"] > 0)
-    entered = own[own["entry"] == 1].groupby("bin")["activity"].apply(list)
-    mine["occupations"] = [entered.get(k, []) for k in mine.index]
-    return table, mine
+    return Result(out, params={"n_rest": len(rest_rows), "parent": parent})
 
 
 def cross_proximity(presence_a: pd.DataFrame, presence_b: pd.DataFrame) -> pd.DataFrame:
@@ -274,9 +227,7 @@ def cross_proximity(presence_a: pd.DataFrame, presence_b: pd.DataFrame) -> pd.Da
     den = np.maximum.outer(ua, ub)
     with np.errstate(divide="ignore", invalid="ignore"):
         phi = np.where(den > 0, co / np.where(den > 0, den, 1), 0.0)
-    out = pd.DataFrame(phi, index=presence_a.columns, columns=presence_b.columns)
-    out.attrs["n_regions"] = len(common)
-    return out
+    return pd.DataFrame(phi, index=presence_a.columns, columns=presence_b.columns)
 
 
 def cluster_links(cross_phi: pd.DataFrame, weights: pd.DataFrame, size: pd.Series | None = None) -> pd.DataFrame:
@@ -305,9 +256,9 @@ def bridging_competences(links: pd.DataFrame, occupations, clusters, top: float 
 
     Returns
     -------
-    DataFrame
-        ``occupation, n_clusters, clusters`` (a list, strongest link first), ``mean_link``; sorted by
-        ``n_clusters`` then ``mean_link``. ``attrs["threshold"]`` = the link threshold.
+    Result
+        ``table``: ``occupation, n_clusters, clusters`` (a list, strongest link first), ``mean_link``;
+        sorted by ``n_clusters`` then ``mean_link``. ``params``: ``threshold`` (the link threshold), ``top``.
     """
     threshold = float(np.nanquantile(links.to_numpy(dtype=float), 1 - top))
     occ = [o for o in occupations if o in links.index]
@@ -321,5 +272,4 @@ def bridging_competences(links: pd.DataFrame, occupations, clusters, top: float 
                          "mean_link": float(linked.mean())})
     out = pd.DataFrame(rows, columns=["occupation", "n_clusters", "clusters", "mean_link"])
     out = out.sort_values(["n_clusters", "mean_link"], ascending=False).reset_index(drop=True)
-    out.attrs["threshold"] = threshold
-    return out
+    return Result(out, params={"threshold": threshold, "top": top})

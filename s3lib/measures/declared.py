@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["OUTSIDE", "VERDICTS", "declared_matrix", "measure", "resolve", "three_way", "undeclared",
+__all__ = ["OUTSIDE", "VERDICTS", "declared_matrix", "measure", "outside", "resolve", "three_way", "undeclared",
            "urban_character", "verdict"]
 
 #: Sections the business statistics do not cover (S95 is the exception) and what they hold.
@@ -37,7 +37,12 @@ VERDICTS = ("visible and specialised", "visible, not specialised", "not measurab
 MIN_EXACT_SHARE = 0.5
 
 
-def _outside(division: str) -> bool:
+def outside(division: str) -> bool:
+    """True for a NACE division of a section the business statistics do not cover (:data:`OUTSIDE`; S95 is in).
+
+    >>> outside("K64"), outside("S95"), outside("C30")
+    (True, False, False)
+    """
     return division[:1] in OUTSIDE and division != "S95"
 
 

@@ -6,8 +6,9 @@ import pandas as pd
 
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures.relatedness import density as relatedness_density
+from s3lib.result import Result
 
-__all__ = ["QUADRANTS", "candidates", "cells_at_risk", "principle_of_relatedness", "sample_medians"]
+__all__ = ["QUADRANTS", "candidates", "cells_at_risk", "entry_rates", "sample_medians"]
 
 QUADRANTS = {
     (True, True): "low risk, high benefit",
@@ -26,8 +27,8 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     and complexity (y: benefit). Quadrants are split at ``medians`` (``{"density": d, "pci": p}``,
     e.g. :func:`sample_medians`: the same split for every region of a study), or by default at
     **the medians over this region's candidates**; a value equal to the median counts as high.
-    The medians used are stored in ``result.attrs["density_median"]``, ``["pci_median"]`` and
-    ``["medians"]`` (``"sample"`` or ``"own"``). Only industries with a PCI are candidates: pass
+    The medians used are the result's ``params`` ``density_median``, ``pci_median`` and
+    ``medians`` (``"sample"`` or ``"own"``). Only industries with a PCI are candidates: pass
     the PCI of the traded industries to leave local services out.
     ``"low risk, high benefit"`` (high density, high complexity) is the ideal target.
 
@@ -48,11 +49,12 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
 
     Returns
     -------
-    DataFrame
-        Index = industry; columns ``density``, ``pci``, ``quadrant``, and ``density_pct``, ``pci_pct``
-        (percentile ranks among the region's candidates, ``Series.rank(pct=True)``) and
+    Result
+        ``table``: index = industry; columns ``density``, ``pci``, ``quadrant``, and ``density_pct``,
+        ``pci_pct`` (percentile ranks among the region's candidates, ``Series.rank(pct=True)``) and
         ``score = (density_pct + pci_pct) / 2`` (high density *and* high complexity first); sorted
-        by quadrant (ideal first) then density, descending.
+        by quadrant (ideal first) then density, descending. ``params``: ``region``, ``density_median``,
+        ``pci_median``, ``medians``.
 
     References
     ----------
@@ -65,7 +67,7 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     >>> m = pd.DataFrame([[1, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]],
     ...                  index=["r1", "r2", "r3"], columns=list("abcd"))
     >>> from s3lib.measures.relatedness import proximity
-    >>> c = candidates(m, proximity(m), pd.Series([0.0, 1.0, 2.0, 3.0], index=list("abcd")), "r1")
+    >>> c = candidates(m, proximity(m), pd.Series([0.0, 1.0, 2.0, 3.0], index=list("abcd")), "r1").table
     >>> c.index.tolist(), c["quadrant"].tolist()
     (['c', 'd'], ['low risk, low benefit', 'high risk, high benefit'])
     """
@@ -88,8 +90,8 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
     table["pci_pct"] = table["pci"].rank(pct=True)
     table["score"] = (table["density_pct"] + table["pci_pct"]) / 2
     table.index.name = presence.columns.name or "industry"
-    table.attrs.update(density_median=float(d_med), pci_median=float(p_med), region=region, medians=kind)
-    return table
+    return Result(table, params={"region": region, "density_median": float(d_med), "pci_median": float(p_med),
+                                 "medians": kind})
 
 
 def sample_medians(presence: pd.DataFrame, density: pd.DataFrame, pci: pd.Series) -> dict:
@@ -112,16 +114,16 @@ def sample_medians(presence: pd.DataFrame, density: pd.DataFrame, pci: pd.Series
     return {"density": float(np.median(dens)), "pci": float(np.median(pcis))}
 
 
-def principle_of_relatedness(
-    m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, bins: int = 5
-) -> pd.DataFrame:
-    """Entry rates by first-year relatedness density (Hidalgo et al. 2018).
+def entry_rates(m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, region: str | None = None,
+                bins: int = 5) -> Result:
+    """The principle of relatedness: entry rates by first-year density bin, overall and for one region.
 
-    Cells at risk are region-industry pairs with ``M = 0`` in the first year and known
-    presence in the second year and known density in the first. They are split into
-    ``bins`` quantile bins of first-year density (``pandas.qcut``; tied edges merged), and
-    per bin the entries (``0 -> 1``) are counted. The principle predicts rates rising
-    with density.
+    Cells at risk (:func:`cells_at_risk`) are region-activity pairs with ``M = 0`` in the first
+    year, known presence in the second and known first-year density (a suppressed or confidential
+    cell is left out, not counted as absent). They are split into ``bins`` quantile bins of
+    first-year density (``pandas.qcut``; tied edges merged); per bin ``entry_rate = entries /
+    at_risk`` with entries ``0 -> 1``. The principle predicts rates rising with density
+    (Hidalgo et al. 2018). With ``region``, its own cells are counted in the same bins.
 
     Parameters
     ----------
@@ -129,14 +131,18 @@ def principle_of_relatedness(
         Presence (0/1/NaN) in the first and the second year.
     density0 : DataFrame
         Relatedness density in the first year (:func:`s3lib.measures.relatedness.density`).
+    region : str, optional
     bins : int, default 5
 
     Returns
     -------
-    DataFrame
-        One row per bin: ``density_min``, ``density_max``, ``mean_density``, ``at_risk``,
-        ``entries``, ``entry_rate``; ``attrs["at_risk"]`` and ``attrs["entries"]`` hold
-        the totals.
+    Result
+        ``table``: one row per bin (1 = lowest density): ``density_min``, ``density_max``,
+        ``mean_density``, ``at_risk``, ``entries``, ``entry_rate``; with ``region`` also
+        ``own_at_risk``, ``own_entries``, ``own_entry_rate`` (NaN without cells) and ``own_entered``
+        (the activities that entered). ``params``: ``at_risk``, ``entries``, ``overall`` (the rate
+        over all cells), ``bins`` (bins after tied edges merged), ``rising`` (True when the rate
+        rises from every bin to the next), ``region``.
 
     References
     ----------
@@ -149,20 +155,27 @@ def principle_of_relatedness(
     >>> m0 = pd.DataFrame(0.0, index=idx, columns=cols)
     >>> m1 = pd.DataFrame([[0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], index=idx, columns=cols, dtype=float)
     >>> d0 = pd.DataFrame([[.1, .2, .3, .4, .5], [.15, .25, .35, .45, .55]], index=idx, columns=cols)
-    >>> principle_of_relatedness(m0, m1, d0)["entry_rate"].tolist()
-    [0.0, 0.0, 0.5, 1.0, 1.0]
+    >>> r = entry_rates(m0, m1, d0, region="r1")
+    >>> r.table["entry_rate"].tolist(), r.table["own_entries"].tolist(), r.params["rising"]
+    ([0.0, 0.0, 0.5, 1.0, 1.0], [0, 0, 0, 1, 1], False)
     """
     cells = cells_at_risk(m0, m1, density0, bins)
-    table = cells.groupby("bin").agg(
-        density_min=("density", "min"),
-        density_max=("density", "max"),
-        mean_density=("density", "mean"),
-        at_risk=("entry", "size"),
-        entries=("entry", "sum"),
-    )
+    table = cells.groupby("bin").agg(density_min=("density", "min"), density_max=("density", "max"),
+                                     mean_density=("density", "mean"), at_risk=("entry", "size"),
+                                     entries=("entry", "sum"))
     table["entry_rate"] = table["entries"] / table["at_risk"]
-    table.attrs.update(at_risk=len(cells), entries=int(cells["entry"].sum()))
-    return table
+    if region is not None:
+        own = cells[cells["region"] == region]
+        mine = own.groupby("bin").agg(at_risk=("entry", "size"), entries=("entry", "sum")).reindex(table.index)
+        mine = mine.fillna(0).astype(int)
+        table["own_at_risk"], table["own_entries"] = mine["at_risk"], mine["entries"]
+        table["own_entry_rate"] = mine["entries"] / mine["at_risk"].where(mine["at_risk"] > 0)
+        entered = own[own["entry"] == 1].groupby("bin")["activity"].apply(list)
+        table["own_entered"] = [entered.get(k, []) for k in table.index]
+    steps = np.diff(table["entry_rate"].to_numpy())
+    return Result(table, params={"at_risk": len(cells), "entries": int(cells["entry"].sum()),
+                                 "overall": float(cells["entry"].mean()), "bins": len(table),
+                                 "rising": bool(len(steps) and (steps > 0).all()), "region": region})
 
 
 def cells_at_risk(m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
@@ -170,8 +183,7 @@ def cells_at_risk(m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, bi
 
     At risk: ``M = 0`` in the first year, known presence in the second and known first-year density.
     Columns ``region, activity, density, entry`` (0/1) and ``bin`` (1 = lowest density quantile,
-    ``pandas.qcut``, tied edges merged). Shared by :func:`principle_of_relatedness` and
-    :func:`s3lib.measures.competences.entry_rates`.
+    ``pandas.qcut``, tied edges merged). Used by :func:`entry_rates`.
     """
     if bins < 2:
         raise UsageError("bins must be at least 2")

@@ -28,6 +28,7 @@ import pandas as pd
 from s3lib.errors import UsageError
 from s3lib.measures._util import check_counts as _check
 from s3lib.measures._util import divide as _divide
+from s3lib.result import Result
 
 __all__ = [
     "coverage",
@@ -57,13 +58,13 @@ def coverage(matrix: pd.DataFrame) -> pd.Series:
     return matrix.notna().mean(axis=1).rename("coverage")
 
 
-def covered_regions(*matrices: pd.DataFrame, min_coverage: float = 0.5, keep=()) -> pd.Index:
+def covered_regions(*matrices: pd.DataFrame, min_coverage: float = 0.5, keep=()) -> Result:
     """Regions with adequate coverage in every matrix, always keeping the ``keep`` regions.
 
     A region is kept when at least ``min_coverage`` of its industries are observed in each
     matrix (e.g. both years of a comparison) and it appears in all of them. Regions listed in
-    ``keep`` (the case places) are kept whatever their coverage; a ``UserWarning`` names any
-    of them that is below the threshold, and any that cannot be kept because a matrix lacks it.
+    ``keep`` (the case places) are kept whatever their coverage; the notes name any of them that
+    is below the threshold, and any that cannot be kept because a matrix lacks it.
 
     Parameters
     ----------
@@ -75,35 +76,39 @@ def covered_regions(*matrices: pd.DataFrame, min_coverage: float = 0.5, keep=())
 
     Returns
     -------
-    Index
-        Region codes, in the order of the first matrix.
+    Result
+        ``table``: one row per region kept, in the order of the first matrix, with ``coverage`` (the
+        lowest over the matrices) and ``below`` (True for a ``keep`` region kept below the threshold);
+        ``notes``; ``params``: ``min_coverage``.
 
     Examples
     --------
     >>> x = pd.DataFrame({"C10": [1.0, np.nan, np.nan], "C20": [0.0, 2.0, np.nan]}, index=["A1", "B1", "C1"])
-    >>> covered_regions(x, min_coverage=0.5).tolist()
+    >>> covered_regions(x, min_coverage=0.5).table.index.tolist()
     ['A1', 'B1']
+    >>> covered_regions(x, min_coverage=0.5, keep=["C1"]).notes
+    ('case regions below 50% coverage, kept anyway: C1',)
     """
-    import warnings
-
     if not matrices:
         raise UsageError("give at least one matrix")
+    if not 0 < min_coverage <= 1:
+        raise UsageError(f"min_coverage must be a share in (0, 1], not {min_coverage!r}")
     keep = list(keep)
     common = matrices[0].index
     for m in matrices[1:]:
         common = common.intersection(m.index, sort=False)
-    enough = pd.Series(True, index=common)
-    for m in matrices:
-        enough &= coverage(m).reindex(common) >= min_coverage
+    lowest = pd.concat([coverage(m).reindex(common) for m in matrices], axis=1).min(axis=1)
+    enough = lowest >= min_coverage
     absent = [k for k in keep if k not in common]
     low = [k for k in keep if k in common and not enough[k]]
+    notes = []
     if absent:
-        warnings.warn(f"case regions missing from the data, NOT kept: {', '.join(absent)}", UserWarning, stacklevel=2)
+        notes.append(f"case regions missing from the data, NOT kept: {', '.join(absent)}")
     if low:
-        warnings.warn(
-            f"case regions below {min_coverage:.0%} coverage, kept anyway: {', '.join(low)}", UserWarning, stacklevel=2
-        )
-    return common[enough.to_numpy() | common.isin(keep)]
+        notes.append(f"case regions below {min_coverage:.0%} coverage, kept anyway: {', '.join(low)}")
+    kept = common[enough.to_numpy() | common.isin(keep)]
+    table = pd.DataFrame({"coverage": lowest.reindex(kept), "below": ~enough.reindex(kept)}, index=kept)
+    return Result(table, notes, {"min_coverage": min_coverage})
 
 
 def shares(matrix: pd.DataFrame, fill: float | None = None) -> pd.DataFrame:
