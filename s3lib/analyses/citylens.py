@@ -12,21 +12,23 @@
 
 Example
 -------
->>> from s3lib.analyses.citylens import lens
->>> b = lens("bordeaux", 2014)                                   # doctest: +SKIP
->>> b.declared.set_index("cluster_en").loc["Boating-sailing", "verdict"]  # doctest: +SKIP
+>>> from s3lib.study import Study
+>>> b = Study(year=2014).at("bordeaux").lens()
+>>> b.declared.set_index("cluster_en").loc["Boating-sailing", "verdict"]
 'not measurable at this resolution'
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
 from s3lib.errors import UnknownChoiceError
 from s3lib.measures import declared as measures
+from s3lib.result import Result
 
-__all__ = ["EMERGING_TOTALS", "URBAN_SECTORS", "CityLens", "declared", "emerging", "lens", "urban_character"]
+__all__ = ["EMERGING_TOTALS", "URBAN_SECTORS", "CityLens", "declared", "emerging_industries", "lens",
+           "urban_character"]
 
 #: Aggregates of ``data/emerging_industries.csv`` shown side by side: label -> (scheme, clusters kept or None = all).
 EMERGING_TOTALS = {
@@ -45,9 +47,9 @@ _MEASURED = {"measured_divisions": object, "not_measurable": object, "upper_boun
 URBAN_SECTORS = ("J", "K", "M-N", "R-U", "G-J", "K-N", "O-U")
 
 
-@dataclass
+@dataclass(frozen=True)
 class CityLens:
-    """Result of :func:`lens` (see the module docstring); ``notes`` are the caveats to print with it."""
+    """Result of :func:`lens` (see the module docstring); ``notes`` (a tuple) are the caveats to print with it."""
 
     place: object
     region: str
@@ -59,7 +61,8 @@ class CityLens:
     priorities: pd.DataFrame
     three_way: pd.DataFrame
     urban: pd.DataFrame | None
-    notes: list = field(default_factory=list)
+    urban_note: str = ""
+    notes: tuple = ()
 
 
 def declared(place, segmentation=None) -> tuple[pd.DataFrame, str]:
@@ -94,13 +97,14 @@ def urban_character(place, year: int = 2014) -> tuple[pd.DataFrame | None, str]:
 
     p = data.place(place)
     if not p.nuts3 or not p.nuts2:
-        return None, f"{p.name} has no NUTS3 region"
+        return Result(pd.DataFrame(), [f"{p.name} has no NUTS3 region"], {"year": year})
     b = data.broad_sectors(level=[2, 3], year=year)
     city = b[b["region"] == p.nuts3].set_index("nace")["value"].dropna()
     region = b[b["region"] == p.nuts2].set_index("nace")["value"].dropna()
     if city.empty or "TOTAL" not in city.index:
-        return None, (f"no NUTS3 broad-sector employment for {p.nuts3} ({p.name}) in {year}: the regional accounts "
-                      f"have no {p.country} NUTS3 rows in the snapshot")
+        return Result(pd.DataFrame(), [f"no NUTS3 broad-sector employment for {p.nuts3} ({p.name}) in {year}: the "
+                                       f"regional accounts have no {p.country} NUTS3 rows in the snapshot"],
+                      {"year": year})
     have = [s for s in URBAN_SECTORS if s in city.index and s in region.index]
     fine = [s for s in have if s in ("J", "K", "M-N", "R-U")]
     sectors = fine if fine else have
@@ -109,66 +113,64 @@ def urban_character(place, year: int = 2014) -> tuple[pd.DataFrame | None, str]:
             f"incl. finance and public services); sectors {', '.join(sectors)}")
     if not fine:
         note += " (only the A*6 sectors are published for this country's NUTS3 regions)"
-    return out, note
+    return Result(out, [note], {"year": year, "sectors": tuple(sectors)})
 
 
-def lens(place, year: int = 2014, segmentation=None) -> CityLens:
-    """Declared against measured clusters of a case city, at NUTS2 in the business statistics."""
+def lens(view, segmentation=None) -> CityLens:
+    """Declared against measured clusters of a case city, in the view's study (NUTS2 business statistics by
+    default): every setting of the study (year, scheme, sample rule, estimated cells) carries through."""
     from s3lib import data
     from s3lib.analyses import ris3
-    from s3lib.study import Study
 
-    p = data.place(place)
+    study, p = view.study, view.place
     table, name = declared(p.key, segmentation)
-    study = Study("sbs", level=2, year=year, scheme="uscmp")
-    view = study.at(p.code)
-    base = getattr(study, "_base", None)
-    units = getattr(base, "units", None)
-    if units is None:
-        units = study.space.establishments(2, year)
     names = study.space.names()
+    counts = study.counts
     if len(table):
-        measured = measures.measure(table, study.counts, view.region, units=units,
+        measured = measures.measure(table, counts, view.region, units=study.units,
                                     divisions=data.nace(level="division")["code"], names=dict(names.items()),
-                                    estimated=getattr(study, "estimated", None))
+                                    estimated=study.estimated)
     else:
         measured = table.assign(**{c: pd.Series(dtype=t) for c, t in _MEASURED.items()})
-    measurable = [c for c in study.counts.columns if study.counts[c].notna().any()]
+    measurable = [c for c in counts.columns if counts[c].notna().any()]
     all_divisions = {d for col in ("measured_divisions", "not_measurable") for ds in measured[col]
                      for d in ds.split(";") if d}
-    und = measures.undeclared(view.portfolio, study.scheme.weights, study.counts.loc[view.region], all_divisions)
+    und = measures.undeclared(view.portfolio, study.scheme.weights, counts.loc[view.region], all_divisions)
     choice = ris3.choose(p.code)
     if choice.kind == "none":
         prios = pd.DataFrame(columns=["priority_id", "label", "nace_divisions", "type"])
     else:
-        prios = ris3.priorities(p.code, **choice.align_kwargs())
+        prios = ris3.priorities(p.code, **choice.priority_kwargs())
     three = measures.three_way(measured, prios, measurable)
-    urban, urban_note = urban_character(p, year)
+    urban = urban_character(p, study.year)
     notes = [f"Declared segmentation: {name} (data/city_segmentations.csv; NACE mapping our own, not the city's)."
              if name else f"No declared segmentation on record for {p.name}: data/city_segmentations.csv holds the "
              "six case cities; nothing is invented.",
-             (f"Measured at NUTS2 ({view.region}, {view.region_name}) in the business statistics {year}: no A, K, "
-              "O-U except S95; codes finer than a division are read through the whole division (upper bound)."),
+             (f"Measured at NUTS{study.level} ({view.region}, {view.region_name}) in the business statistics "
+              f"{study.year}: no A, K, O-U except S95; codes finer than a division are read through the whole "
+              "division (upper bound)."),
              f"RIS3 list matched: {choice.kind}" + (" (sourced regional strengths, NOT an S3 priority list)"
                                                     if choice.kind == "strengths only" else ""),
-             urban_note, *view.caveats]
-    return CityLens(place=p, region=view.region, year=year, segmentation=name, declared=measured, undeclared=und,
-                    ris3_kind=choice.kind, priorities=prios, three_way=three, urban=urban, notes=notes)
+             *urban.notes, *view.caveats]
+    return CityLens(place=p, region=view.region, year=study.year, segmentation=name, declared=measured,
+                    undeclared=und, ris3_kind=choice.kind, priorities=prios, three_way=three,
+                    urban=urban.table if len(urban) else None, urban_note=" ".join(urban.notes),
+                    notes=tuple(dict.fromkeys(n for n in notes if n)))
 
 
-def emerging(place, year: int = 2014) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Emerging urban industries (``data/emerging_industries.csv``) measured at NUTS2 like declared clusters.
+def emerging_industries(view) -> Result:
+    """Emerging urban industries (``data/emerging_industries.csv``) measured like declared clusters, in the
+    view's study.
 
-    Returns ``(clusters, totals)``: every coded cluster of ``kis``, ``ict_oecd``, ``kibs``, ``cci_own`` and
-    ``digital_smart``, and the aggregates of :data:`EMERGING_TOTALS`; both with ``scheme``, ``mapping``,
-    ``outside`` (share of the codes in A, K, O-U, which the business statistics cannot see) and the columns of
-    :func:`s3lib.measures.declared.measure`. Codes flagged ``partial`` in the file count as upper bounds.
+    Every coded cluster of ``kis``, ``ict_oecd``, ``kibs``, ``cci_own`` and ``digital_smart`` (``kind`` =
+    ``"cluster"``) and the aggregates of :data:`EMERGING_TOTALS` (``kind`` = ``"list"``), with ``scheme``,
+    ``mapping``, ``outside`` (share of the codes in A, K, O-U, which the business statistics cannot see) and
+    the columns of :func:`s3lib.measures.declared.measure`. Codes flagged ``partial`` in the file count as
+    upper bounds.
     """
     from s3lib import data
-    from s3lib.study import Study
 
-    study = Study("sbs", level=2, year=year)
-    region = study.at(place).region
+    study = view.study
     rows = data.emerging_industries(coded_only=True)
     rows = rows[rows["scheme"].isin(["kis", "ict_oecd", "kibs", "cci_own", "digital_smart"])]
 
@@ -176,7 +178,7 @@ def emerging(place, year: int = 2014) -> tuple[pd.DataFrame, pd.DataFrame]:
         codes = list(dict.fromkeys(g["nace"]))
         return {"cluster": label, "scheme": g["scheme"].iloc[0], "codes": codes,
                 "partial_codes": list(g.loc[g["partial"], "nace"]), "mapping": "; ".join(sorted(set(g["mapping"]))),
-                "outside": sum(measures._outside(c[:3]) for c in codes) / len(codes)}
+                "outside": sum(measures.outside(c[:3]) for c in codes) / len(codes)}
 
     parts = [entry(f"{s}: {c}", g) for (s, c), g in rows.groupby(["scheme", "cluster"], sort=False)]
     totals = []
@@ -186,6 +188,12 @@ def emerging(place, year: int = 2014) -> tuple[pd.DataFrame, pd.DataFrame]:
             g = g[g["cluster"].map(keep)]
         if len(g):
             totals.append(entry(label, g))
-    kwargs = {"divisions": data.nace(level="division")["code"], "estimated": getattr(study, "estimated", None)}
-    return (measures.measure(pd.DataFrame(parts), study.counts, region, **kwargs),
-            measures.measure(pd.DataFrame(totals), study.counts, region, **kwargs))
+    kwargs = {"divisions": data.nace(level="division")["code"], "estimated": study.estimated}
+    counts = study.counts
+    table = pd.concat([measures.measure(pd.DataFrame(totals), counts, view.region, **kwargs).assign(kind="list"),
+                       measures.measure(pd.DataFrame(parts), counts, view.region, **kwargs).assign(kind="cluster")],
+                      ignore_index=True)
+    notes = [f"Measured at NUTS{study.level} ({view.region}) in the business statistics {study.year}; KIS (Eurostat) "
+             "and ICT (OECD) lists are official, the others our own mappings; classes and partial codes are read "
+             "through whole divisions (upper bounds)."]
+    return Result(table, notes, {"region": view.region, "year": study.year})

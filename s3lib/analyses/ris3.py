@@ -15,7 +15,7 @@ is not measurable at NUTS2, only at NUTS3 in the broad sector K-N.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ import pandas as pd
 from s3lib.errors import DataError, UnknownChoiceError, UsageError
 from s3lib.measures import alignment as measures
 from s3lib.measures.alignment import matching_matrix
+from s3lib.result import Result
 
 __all__ = ["PRIORITY_TYPES", "Alignment", "Ris3Choice", "Ris3Fit", "align", "choose", "fit", "priorities",
            "similarity", "strategies"]
@@ -154,173 +155,6 @@ def strategies(owner=None, period=None) -> pd.DataFrame:
     return out.reset_index()
 
 
-# ----------------------------------------------------------------------------- alignment of a place
-
-@dataclass
-class Alignment:
-    """Result of :func:`align` for one place, level, year and RIS3 period.
-
-    Attributes: ``place``, ``region`` (the code whose employment is used), ``level``,
-    ``year``, ``period``, ``strategies`` (status of every strategy that applies),
-    ``priorities``, ``profile`` (employment and LQ by industry), ``match`` (:func:`matching`),
-    ``scores``, ``priority_gaps``, ``uncovered`` (:func:`uncovered_strengths`),
-    ``candidates`` and ``notes`` (caveats to show next to the results).
-    """
-
-    place: object
-    region: str
-    level: int
-    year: int
-    period: object
-    strategies: pd.DataFrame
-    priorities: pd.DataFrame
-    profile: pd.DataFrame
-    match: pd.DataFrame
-    scores: pd.DataFrame
-    priority_gaps: pd.DataFrame
-    uncovered: pd.DataFrame
-    candidates: pd.DataFrame
-    notes: list = field(default_factory=list)
-
-    def matrix(self, value: str = "lq") -> pd.DataFrame:
-        """Priority x industry matrix of ``value`` (see :func:`s3lib.measures.alignment.matching_matrix`)."""
-        return matching_matrix(self.match, value)
-
-
-def align(place, year: int = 2014, period="2021-2027", level: int = 2,
-          include_fallback: bool = False, include_strengths: bool = False) -> Alignment:
-    """Match the RIS3 priorities that apply to a place with its specialisations.
-
-    Levels: ``2`` (default) and ``1`` use the business statistics by NACE division for the place's
-    NUTS2 / NUTS1 region: the :class:`s3lib.study.Study` of that level and year (LQ against all
-    regions of the level, extra-regio rows left out; candidates from its relatedness density and
-    PCI, the same as notebook 02 and the card). ``3`` uses broad-sector employment of the place's
-    NUTS3 region (where it exists: not in France) on the finest complete partition of
-    :data:`s3lib.measures.alignment.BROAD_PARTITIONS`, LQ against the country
-    (:func:`s3lib.analyses.sectors.nuts3_profile`); no candidates at that level (complexity needs all regions).
-    Formulas: :mod:`s3lib.measures.alignment`.
-
-    Parameters
-    ----------
-    place : Place, name or code
-        ``"frankfurt"``, ``"DE712"``, a :class:`~s3lib.data.Place`.
-    year : int, default 2014
-        Employment year (2014 is the best cross-section).
-    period : str or int, default ``"2021-2027"``
-        RIS3 period, see :func:`priorities`.
-    level : {1, 2, 3}
-    include_fallback, include_strengths : bool
-        See :func:`priorities`.
-
-    Returns
-    -------
-    Alignment
-    """
-    from s3lib import data
-    from s3lib.analyses import sectors
-    from s3lib.study import Study
-
-    if level not in (1, 2, 3):
-        raise UnknownChoiceError("level", level, ["1", "2", "3"])
-    p = data.place(place)
-    region = {1: p.nuts1, 2: p.nuts2, 3: p.nuts3}[level]
-    if not region:
-        raise UsageError(f"{p.name} ({p.code}) has no NUTS{level} region; choose a level of {p.level} or coarser")
-    status = strategies(p.code, period)
-    prios = priorities(p.code, period, include_fallback, include_strengths)
-    notes = ["NACE mappings of the priorities are our own, not taken from the strategies.",
-             f"Employment {year} against RIS3 period {period or 'all periods'}: the strategy may postdate the data."]
-    for row in status[status["status"] == "list_not_found"].itertuples():
-        notes.append(f"{row.owner_name} {row.period}: priority list not found ({row.strategy}); no priorities invented.")
-    if (prios["type"] == "fallback_national").any():
-        notes.append("Fallback rows are national domains, not the region's own list.")
-    if (prios["type"] == "strength_not_s3").any():
-        notes.append("strength_not_s3 rows are sourced regional strengths, not an S3 priority list.")
-    if level == 3:
-        profile, partition = sectors.nuts3_profile(p, year)
-        links = measures.priority_industries(prios, partition)
-        match = measures.matching(links, profile)
-        cands = measures.candidates(match, pd.DataFrame(
-            columns=["density", "pci", "quadrant", "density_pct", "pci_pct", "score"], dtype=float))
-        notes.append(f"NUTS3 broad sectors {', '.join(partition)}; LQ against {p.country}; sectors are coarse, "
-                     "so a priority usually covers only part of a sector (partial).")
-    else:
-        study = Study("sbs", level=level, year=year)
-        try:
-            region, _, region_note = study.region(p)
-        except UsageError as exc:  # the place's region is not in the statistics: say so, as a data gap
-            raise DataError(str(exc)) from None
-        profile = pd.DataFrame({"employment": study.counts.loc[region], "lq": study.lq.loc[region]})
-        measurable = study.counts.columns[study.counts.notna().any(axis=0)]
-        links = measures.priority_industries(prios)
-        match = measures.matching(links, profile, measurable)
-        cands = measures.candidates(match, study.candidates(region))
-        notes.append(f"NACE divisions at NUTS{level} ({region}); LQ against all NUTS{level} regions in SBS. "
-                     "SBS has no A, K, O-U: such codes are reported as not measurable.")
-        if region_note:
-            notes.append(region_note)
-    return Alignment(place=p, region=region, level=level, year=year, period=period, strategies=status,
-                     priorities=prios, profile=profile, match=match, scores=measures.scores(match, profile),
-                     priority_gaps=measures.priority_gaps(match), uncovered=measures.uncovered_strengths(match, profile),
-                     candidates=cands, notes=notes)
-
-
-def similarity(place, year: int = 2014) -> pd.DataFrame:
-    """Similarity of the specialisation profiles of a place's NUTS3, NUTS2 and NUTS1 regions.
-
-    Two classifications, each with one reference economy:
-
-    * broad sectors (NUTS 1/2/3, where published: DE7, ES21, ITC1, PT11, RO32), on the
-      finest partition complete for all three regions and the country; LQ against the
-      country;
-    * NACE divisions from SBS (NUTS1 vs NUTS2), LQ of both against the sum of all NUTS2
-      regions in SBS; divisions missing in either region are left out.
-
-    Each pair gets ``cosine_lq`` and ``cosine_log_lq`` (:func:`s3lib.measures.alignment.profile_similarity`).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``classification``, ``region_a``, ``region_b``, ``n_industries``,
-        ``cosine_lq``, ``cosine_log_lq``, ``reference``. A pair the data cannot give is
-        absent, and ``attrs["notes"]`` says why.
-    """
-    from s3lib import data
-    from s3lib.analyses import sectors
-    from s3lib.measures.specialisation import location_quotient, reference_totals
-    from s3lib.study import Study
-
-    p = data.place(place)
-    rows, notes = [], []
-
-    def pairs(lq: pd.DataFrame, classification: str, reference: str):
-        cos, logcos = measures.profile_similarity(lq), measures.profile_similarity(lq, log=True)
-        codes = list(lq.index)
-        for i, a in enumerate(codes):
-            for b in codes[i + 1:]:
-                rows.append((classification, a, b, cos.attrs["n_industries"], cos.loc[a, b], logcos.loc[a, b], reference))
-
-    lq, partition, note = sectors.level_lq(p, year)
-    if lq is not None:
-        pairs(lq, "broad sectors " + "/".join(partition), p.country)
-    else:
-        notes.append(note)
-    if p.nuts1 and p.nuts2:
-        m2, m1 = Study("sbs", 2, year).counts, Study("sbs", 1, year).counts
-        absent = [c for c, m in ((p.nuts2, m2), (p.nuts1, m1)) if c not in m.index]
-        if not absent:
-            stacked = pd.concat([m2.loc[[p.nuts2]], m1.loc[[p.nuts1]]]).reindex(columns=m2.columns)
-            lq = location_quotient(stacked, reference=reference_totals(m2))
-            pairs(lq, "NACE divisions (SBS)", "all NUTS2 regions in SBS")
-        else:
-            notes.append(f"SBS divisions: no data for {', '.join(absent)} in {year} (a territory that changed "
-                         "between NUTS versions keeps its old code, e.g. FR6 is not FRI)")
-    out = pd.DataFrame(rows, columns=["classification", "region_a", "region_b", "n_industries",
-                                      "cosine_lq", "cosine_log_lq", "reference"])
-    out.attrs["notes"] = notes
-    return out
-
-
 # ----------------------------------------------------------------------------- which list applies
 
 @dataclass(frozen=True)
@@ -331,7 +165,7 @@ class Ris3Choice:
     (national domains because the region's list was not found), ``"strengths only"``
     (no S3 list found: sourced regional strengths, for orientation only) or ``"none"``.
     ``period`` (``None`` = all periods, for undated strength rows), ``include_fallback``
-    and ``include_strengths`` are the arguments to pass to :func:`align`.
+    and ``include_strengths`` say which rows of :func:`priorities` are matched.
     """
 
     kind: str
@@ -344,8 +178,8 @@ class Ris3Choice:
         """True when a sourced priority list (the region's own, or the national fallback) is matched."""
         return self.kind in ("regional", "national fallback")
 
-    def align_kwargs(self) -> dict:
-        """Keyword arguments for :func:`align`."""
+    def priority_kwargs(self) -> dict:
+        """Keyword arguments for :func:`priorities`."""
         return {"period": self.period, "include_fallback": self.include_fallback,
                 "include_strengths": self.include_strengths}
 
@@ -390,6 +224,182 @@ def choose(place, period="auto") -> Ris3Choice:
     return Ris3Choice("none", None if period == "auto" else period, False, False)
 
 
+# ----------------------------------------------------------------------------- alignment of a place
+
+@dataclass(frozen=True)
+class Alignment:
+    """Result of :func:`align` for one place, level, year and RIS3 list.
+
+    Attributes: ``place``, ``region`` (the code whose employment is used), ``level``, ``year``,
+    ``choice`` (:class:`Ris3Choice`: which list), ``strategies`` (status of every strategy that
+    applies), ``priorities``, ``profile`` (employment and LQ by industry), ``match``
+    (:func:`s3lib.measures.alignment.matching`), ``scores``, ``priority_gaps``, ``uncovered``
+    (:func:`s3lib.measures.alignment.uncovered_strengths`), ``candidates`` and ``notes`` (caveats to
+    show next to the results, a tuple).
+    """
+
+    place: object
+    region: str
+    level: int
+    year: int
+    choice: Ris3Choice
+    strategies: pd.DataFrame
+    priorities: pd.DataFrame
+    profile: pd.DataFrame
+    match: pd.DataFrame
+    scores: pd.DataFrame
+    priority_gaps: pd.DataFrame
+    uncovered: pd.DataFrame
+    candidates: pd.DataFrame
+    notes: tuple = ()
+
+    @property
+    def period(self):
+        return self.choice.period
+
+    def matrix(self, value: str = "lq") -> pd.DataFrame:
+        """Priority x industry matrix of ``value`` (see :func:`s3lib.measures.alignment.matching_matrix`)."""
+        return matching_matrix(self.match, value)
+
+
+def align(view, period="auto", level: int | None = None) -> Alignment:
+    """Match the RIS3 priorities that apply to a place with its specialisations.
+
+    Levels: the study's own (``None``), or ``1`` / ``2``: the business statistics by NACE division for
+    the place's NUTS1 / NUTS2 region, from the same study at that level (:meth:`s3lib.study.Study.replace`:
+    year, scheme, sample rule and estimated cells kept; LQ against all regions of the level; candidates
+    from its relatedness density and PCI, the same as notebook 02 and the card). ``3`` uses broad-sector
+    employment of the place's NUTS3 region (where it exists: not in France) on the finest complete
+    partition of :data:`s3lib.measures.alignment.BROAD_PARTITIONS`, LQ against the country
+    (:func:`s3lib.analyses.sectors.nuts3_profile`); no candidates at that level (complexity needs all
+    regions). Formulas: :mod:`s3lib.measures.alignment`.
+
+    Parameters
+    ----------
+    view : PlaceView
+        The place in a study (:meth:`s3lib.study.Study.at`); ``view.alignment(...)`` calls this.
+    period : str or int, default ``"auto"``
+        RIS3 period, see :func:`choose` (``"auto"``: the latest sourced list, else a national fallback,
+        else sourced strengths for orientation).
+    level : {None, 1, 2, 3}
+
+    Returns
+    -------
+    Alignment
+    """
+    from s3lib.analyses import sectors
+
+    study, p = view.study, view.place
+    level = study.level if level is None else level
+    if level not in (1, 2, 3):
+        raise UnknownChoiceError("level", level, ["1", "2", "3"])
+    region = {1: p.nuts1, 2: p.nuts2, 3: p.nuts3}[level]
+    if not region:
+        raise UsageError(f"{p.name} ({p.code}) has no NUTS{level} region; choose a level of {p.level} or coarser")
+    choice = choose(p.code, period)
+    year = study.year
+    try:
+        status = strategies(p.code, choice.period)
+    except UnknownChoiceError:  # a region outside the curated table: no strategy on record
+        status = strategies().iloc[0:0]
+    prios = priorities(p.code, **choice.priority_kwargs()) if choice.kind != "none" else priorities().iloc[0:0]
+    notes = ["NACE mappings of the priorities are our own, not taken from the strategies.",
+             f"Employment {year} against RIS3 period {choice.period or 'all periods'}: the strategy may postdate "
+             "the data."]
+    for row in status[status["status"] == "list_not_found"].itertuples():
+        notes.append(f"{row.owner_name} {row.period}: priority list not found ({row.strategy}); no priorities invented.")
+    if (prios["type"] == "fallback_national").any():
+        notes.append("Fallback rows are national domains, not the region's own list.")
+    if (prios["type"] == "strength_not_s3").any():
+        notes.append("strength_not_s3 rows are sourced regional strengths, not an S3 priority list.")
+    if level == 3:
+        profile, partition = sectors.nuts3_profile(p, year)
+        links = measures.priority_industries(prios, partition)
+        match = measures.matching(links, profile)
+        cands = measures.candidates(match, pd.DataFrame(
+            columns=["density", "pci", "quadrant", "density_pct", "pci_pct", "score"], dtype=float))
+        notes.append(f"NUTS3 broad sectors {', '.join(partition)}; LQ against {p.country}; sectors are coarse, "
+                     "so a priority usually covers only part of a sector (partial).")
+    else:
+        at = study if level == study.level else study.replace(level=level)
+        try:
+            region, _, region_note = at.region(p)
+        except UsageError as exc:  # the place's region is not in the statistics: say so, as a data gap
+            raise DataError(str(exc)) from None
+        counts, lq = at.counts, at.lq
+        profile = pd.DataFrame({"employment": counts.loc[region], "lq": lq.loc[region]})
+        measurable = counts.columns[counts.notna().any(axis=0)]
+        links = measures.priority_industries(prios)
+        match = measures.matching(links, profile, measurable)
+        cands = measures.candidates(match, at.candidates(region).table)
+        notes.append(f"NACE divisions at NUTS{level} ({region}); LQ against all NUTS{level} regions in SBS. "
+                     "SBS has no A, K, O-U: such codes are reported as not measurable.")
+        if region_note:
+            notes.append(region_note)
+    notes += view.curated_caveats("alignment")
+    return Alignment(place=p, region=region, level=level, year=year, choice=choice, strategies=status,
+                     priorities=prios, profile=profile, match=match, scores=measures.scores(match, profile),
+                     priority_gaps=measures.priority_gaps(match), uncovered=measures.uncovered_strengths(match, profile),
+                     candidates=cands, notes=tuple(dict.fromkeys(notes)))
+
+
+def similarity(view) -> Result:
+    """Similarity of the specialisation profiles of a place's NUTS3, NUTS2 and NUTS1 regions.
+
+    Two classifications, each with one reference economy:
+
+    * broad sectors (NUTS 1/2/3, where published: DE7, ES21, ITC1, PT11, RO32), on the
+      finest partition complete for all three regions and the country; LQ against the
+      country (:func:`s3lib.analyses.sectors.level_lq`);
+    * NACE divisions of the study's space at NUTS2 and NUTS1 (the same study at both levels,
+      :meth:`s3lib.study.Study.replace`), LQ of both against the sum of all NUTS2 regions;
+      divisions missing in either region are left out. The regions are those the study
+      resolves for the place (Warsaw PL91 is in PL12 and PL1 in the 2014 data).
+
+    Each pair gets ``cosine_lq`` and ``cosine_log_lq`` (:func:`s3lib.measures.alignment.profile_similarity`).
+
+    Returns
+    -------
+    Result
+        ``table``: ``classification``, ``region_a``, ``region_b``, ``n_industries``, ``cosine_lq``,
+        ``cosine_log_lq``, ``reference``; a pair the data cannot give is absent and a note says why.
+    """
+    from s3lib.analyses import sectors
+    from s3lib.measures.specialisation import location_quotient, reference_totals
+
+    study, p = view.study, view.place
+    rows, notes = [], []
+
+    def pairs(lq: pd.DataFrame, classification: str, reference: str):
+        cos, logcos = measures.profile_similarity(lq), measures.profile_similarity(lq, log=True)
+        codes = list(lq.index)
+        for i, a in enumerate(codes):
+            for b in codes[i + 1:]:
+                rows.append((classification, a, b, cos.params["n_industries"], cos.table.loc[a, b],
+                             logcos.table.loc[a, b], reference))
+
+    broad = sectors.level_lq(p, study.year)
+    if len(broad):
+        pairs(broad.table, "broad sectors " + "/".join(broad.params["partition"]), p.country)
+    else:
+        notes.extend(broad.notes)
+    if p.nuts1 and p.nuts2 and study.space.levels and {1, 2} <= set(study.space.levels):
+        s2, s1 = study.replace(level=2), study.replace(level=1)
+        try:
+            r2, r1 = s2.region(p)[0], s1.region(p)[0]
+        except UsageError as exc:
+            notes.append(f"{study.space.activities}: {exc}")
+        else:
+            m2 = s2.counts
+            stacked = pd.concat([m2.loc[[r2]], s1.counts.loc[[r1]]]).reindex(columns=m2.columns)
+            lq = location_quotient(stacked, reference=reference_totals(m2))
+            pairs(lq, f"{study.space.activities} ({study.space.key.upper()})", "all NUTS2 regions in "
+                  f"{study.space.key.upper()}")
+    out = pd.DataFrame(rows, columns=["classification", "region_a", "region_b", "n_industries",
+                                      "cosine_lq", "cosine_log_lq", "reference"])
+    return Result(out, notes, {"place": p.key, "year": study.year})
+
+
 @dataclass(frozen=True)
 class Ris3Fit:
     """The headline RIS3 fit of a place (the card's and the atlas's RIS3 block).
@@ -414,11 +424,10 @@ class Ris3Fit:
     not_found: tuple = ()
 
 
-def fit(place, year: int = 2014, level: int = 2) -> Ris3Fit:
-    """Coverage and fit of the RIS3 list that applies to a place (:func:`choose`), or what was not found."""
-    from s3lib import data
-
-    p = data.place(place)
+def fit(view) -> Ris3Fit:
+    """Coverage and fit of the RIS3 list that applies to a place (:func:`choose`) at the study's level,
+    or what was not found."""
+    p = view.place
     choice = choose(p.code)
     try:
         record = strategies(p.code)
@@ -426,10 +435,10 @@ def fit(place, year: int = 2014, level: int = 2) -> Ris3Fit:
         record = None
     not_found = () if record is None else tuple(
         f"{r.owner_name} {r.period}" for r in record[record["status"] == "list_not_found"].itertuples())
-    region = {1: p.nuts1, 2: p.nuts2, 3: p.nuts3}.get(level)
+    region = {1: p.nuts1, 2: p.nuts2, 3: p.nuts3}.get(view.study.level)
     if not choice.found:
         return Ris3Fit(choice.kind, False, choice.period, region, p.ris3_owner, p.ris3_level, not_found=not_found)
-    a = align(p.code, year=year, level=level, **choice.align_kwargs())
+    a = align(view)
     used = record[(record["period"] == choice.period) & record["status"].isin(["sourced", "fallback_national_2014_2020"])]
     return Ris3Fit(choice.kind, True, choice.period, a.region, used["owner_code"].iloc[0],
                    int(used["owner_level"].iloc[0]), strategy="; ".join(used["strategy"]),

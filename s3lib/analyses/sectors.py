@@ -8,7 +8,8 @@ partition of :data:`s3lib.measures.alignment.BROAD_PARTITIONS` that all of them 
 
 Examples
 --------
->>> sector_shares("bordeaux")["source"]                    # doctest: +SKIP
+>>> from s3lib.study import Study
+>>> sector_shares(Study(year=2014).at("bordeaux")).params["source"]
 'sbs'
 """
 from __future__ import annotations
@@ -17,8 +18,9 @@ import pandas as pd
 
 from s3lib.errors import DataError
 from s3lib.measures.alignment import BROAD_PARTITIONS, partition_for
+from s3lib.result import Result
 
-__all__ = ["broad_matrix", "level_lq", "nuts3_profile", "sector_shares"]
+__all__ = ["broad_matrix", "level_lq", "nuts3_profile", "panels", "sector_shares"]
 
 
 def broad_matrix(year: int) -> pd.DataFrame:
@@ -47,11 +49,12 @@ def nuts3_profile(place, year: int) -> tuple[pd.DataFrame, tuple]:
     return pd.DataFrame({"employment": sub.loc[p.nuts3], "lq": lq.loc[p.nuts3]}), partition
 
 
-def level_lq(place, year: int):
+def level_lq(place, year: int) -> Result:
     """LQ (against the country) of the place's NUTS3, NUTS2 and NUTS1 regions by broad sector.
 
-    Returns ``(lq, partition, None)``, or ``(None, None, note)`` when fewer than two of the levels
-    are published or no partition is complete for all of them.
+    Returns a :class:`~s3lib.result.Result`: ``table`` = region x sector LQ with ``params["partition"]``,
+    or an empty table with a note saying why, when fewer than two of the levels are published or no
+    partition is complete for all of them.
     """
     from s3lib import data
     from s3lib.measures.specialisation import location_quotient
@@ -61,17 +64,18 @@ def level_lq(place, year: int):
     broad = broad_matrix(year)
     have = [c for c in levels if c in broad.index]
     if len(have) < 2 or p.country not in broad.index:
-        return None, None, f"broad sectors: fewer than two of {', '.join(levels)} published in {year}"
+        return Result(pd.DataFrame(), [f"broad sectors: fewer than two of {', '.join(levels)} published in {year}"],
+                      {"partition": None, "year": year})
     try:
         partition = partition_for(broad, [*have, p.country])
     except DataError as exc:
-        return None, None, str(exc)
+        return Result(pd.DataFrame(), [str(exc)], {"partition": None, "year": year})
     sub = broad.loc[[*have, p.country], list(partition)]
-    return location_quotient(sub, reference=p.country).loc[have], partition, None
+    return Result(location_quotient(sub, reference=p.country).loc[have], (), {"partition": partition, "year": year})
 
 
-def sector_shares(place, year: int = 2014) -> dict:
-    """Broad-sector employment shares of a place's NUTS3 city, NUTS2, NUTS1 and country.
+def sector_shares(view) -> Result:
+    """Broad-sector employment shares of a place's NUTS3 city, NUTS2, NUTS1 and country, in the study's year.
 
     Source: the regional accounts (A*10, with finance K) where they exist, on the finest partition
     of :data:`~s3lib.measures.alignment.BROAD_PARTITIONS` complete for each region: the fine one
@@ -83,19 +87,20 @@ def sector_shares(place, year: int = 2014) -> dict:
 
     Returns
     -------
-    dict
-        ``source`` ("nama" or "sbs"), ``panels`` (list of DataFrames: index = sector, columns =
-        region codes, values = shares 0-1), ``regions`` (code -> "NUTS3"/"NUTS2"/"NUTS1"/"country"),
-        ``notes`` (the regions left out and why).
+    Result
+        ``table``: shares 0-1 with rows (``panel``, ``sector``) and one column per region code (NaN where a
+        region is not in the panel; :func:`panels` splits it); ``params``: ``source`` ("nama" or "sbs"),
+        ``regions`` (code -> "NUTS3"/"NUTS2"/"NUTS1"/"country"), ``year``; ``notes``: the regions left out
+        and why.
     """
     from s3lib import data
 
-    p = data.place(place)
+    p, year = view.place, view.study.year
     levels = {p.nuts3: "NUTS3", p.nuts2: "NUTS2", p.nuts1: "NUTS1", p.country: "country"}
     levels = {code: lvl for code, lvl in levels.items() if code}
     broad = data.matrix(data.broad_sectors(year=year, countries=[p.country]))
     broad = broad.reindex([c for c in levels if c in broad.index]).dropna(how="all")
-    notes, panels = [], []
+    notes, panels_ = [], []
     fine, coarse = (list(part) for part in BROAD_PARTITIONS)
     complete = {c: [part for part in (fine, coarse) if broad.loc[c].reindex(part + ["TOTAL"]).notna().all()]
                 for c in broad.index}
@@ -103,9 +108,9 @@ def sector_shares(place, year: int = 2014) -> dict:
     if p.nuts2 in complete:
         shares = broad[list(dict.fromkeys(fine + coarse))].div(broad["TOTAL"], axis=0).T
         on_fine = [c for c in complete if fine in complete[c]]
-        panels.append(shares.loc[fine, on_fine])
+        panels_.append(shares.loc[fine, on_fine])
         if any(fine not in complete[c] for c in complete):
-            panels.append(shares.loc[coarse, list(complete)])
+            panels_.append(shares.loc[coarse, list(complete)])
             notes.append(f"{', '.join(c for c in complete if fine not in complete[c])} has only the coarse sectors "
                          "G-J, K-N, O-U: finance (K) is shown on its own only for the other regions.")
         source = "nama"
@@ -113,7 +118,7 @@ def sector_shares(place, year: int = 2014) -> dict:
         sections = data.matrix(data.employment(level=[0, 1, 2], year=year, nace_level="section",
                                                countries=[p.country]))
         sections = sections.reindex([c for c in levels if c in sections.index]).dropna(how="all")
-        panels.append(sections.div(sections.sum(axis=1), axis=0).T)
+        panels_.append(sections.div(sections.sum(axis=1), axis=0).T)
         notes.append(f"The regional accounts have no broad sectors for {p.nuts2} in {year}: NACE sections of the "
                      "business statistics instead (share of the business economy; no A, K, O-U).")
         complete = {c: None for c in sections.index}
@@ -121,4 +126,12 @@ def sector_shares(place, year: int = 2014) -> dict:
     missing = [f"{code} ({lvl})" for code, lvl in levels.items() if code not in complete]
     if missing:
         notes.append(f"No {year} employment by sector for {', '.join(missing)} in the bundled data.")
-    return {"source": source, "panels": panels, "regions": {c: levels[c] for c in complete}, "notes": notes}
+    table = pd.concat({k: panel for k, panel in enumerate(panels_)}, names=["panel", "sector"])
+    table = table.reindex(columns=list(complete))
+    return Result(table, notes, {"source": source, "regions": {c: levels[c] for c in complete}, "year": year})
+
+
+def panels(shares: Result) -> list[pd.DataFrame]:
+    """The panels of :func:`sector_shares`: one sector x region frame per panel, only its regions."""
+    table = shares.table
+    return [table.loc[k].dropna(axis=1, how="all") for k in table.index.get_level_values("panel").unique()]

@@ -10,6 +10,11 @@ of one place (:class:`s3lib.study.view.PlaceView`)::
     frankfurt.portfolio.head()                     # clusters of DE71
     frankfurt.summary.eci_rank                     # typed summary
 
+Every setting (space, level, year, scheme, sample rule, estimated cells) lives in the study and
+carries through to everything computed from it: the view of a place, its RIS3 alignment, city lens,
+broad sectors and card all take the study (or the view) they work on, and :meth:`Study.replace`
+gives the same study with one setting changed (another level or year, every other setting kept).
+
 The rules, stated once for the whole suite:
 
 Counts
@@ -42,14 +47,17 @@ Clusters
     US CMP related clusters for the ``uscmp`` scheme, else from the study's co-location proximity.
 
 Cache
-    One dictionary, keyed by (sha256 of the snapshot manifest, data folder, space, level, year,
-    scheme, sample rule): ``Study(...)`` with the same arguments on the same snapshot returns the
-    same object, whose parts are computed on first use. :func:`clear_cache` (also called by
-    :func:`s3lib.data._store.clear_cache`) forgets it; a changed snapshot has a new key anyway.
+    One dictionary, keyed by (sha256 of the snapshot manifest, data folder, the space itself, level,
+    year, sample rule, estimate flag, scheme): ``Study(...)`` with the same arguments on the same
+    snapshot returns the same object, whose parts are computed on first use. The manifest's sha256
+    is read again whenever the file changes, so a snapshot rebuilt while a process runs gets new
+    studies. :func:`clear_cache` (also called by :func:`s3lib.data._store.clear_cache`) forgets
+    them. Frames are handed out as shallow copies: with pandas' copy-on-write, a caller who changes
+    one never changes what the next caller gets.
 """
 from __future__ import annotations
 
-import warnings
+import numbers
 from functools import cached_property
 
 import numpy as np
@@ -57,9 +65,10 @@ import pandas as pd
 
 from s3lib.data import _store
 from s3lib.errors import UsageError
+from s3lib.result import Result
 from s3lib.study import spaces
 
-__all__ = ["MIN_COVERAGE", "Changes", "Study", "case_regions", "clear_cache", "default_year"]
+__all__ = ["MIN_COVERAGE", "Study", "case_regions", "clear_cache"]
 
 #: Minimum share of the activities a region must have observed to enter the sample.
 MIN_COVERAGE = 0.5
@@ -75,10 +84,15 @@ def clear_cache() -> None:
 _store.on_clear(clear_cache)
 
 
-def _cached(key, build):
+def _remember(key, build):
     if key not in _CACHE:
         _CACHE[key] = build()
     return _CACHE[key]
+
+
+def _frame(value):
+    """A shallow copy of a cached frame (copy-on-write: changing it never changes the cached one)."""
+    return value.copy(deep=False) if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)) else value
 
 
 def case_regions(level: int = 2) -> list[str]:
@@ -88,37 +102,6 @@ def case_regions(level: int = 2) -> list[str]:
     table = data.places()
     column = f"nuts{level}" if level in (1, 2, 3) else "country"
     return sorted(set(table[column].dropna()) - {""})
-
-
-def default_year(place, level: int = 2) -> tuple[int, str]:
-    """The latest year with full coverage for a place in the business statistics, and a sentence saying so.
-
-    Full coverage: the place's region has persons employed for at least :data:`MIN_COVERAGE` of the
-    divisions **and** local units (which the US CMP strong-cluster rule needs). 2015 has local units
-    for 17 countries only, so Bordeaux, Turin and Bucharest get 2014 and Frankfurt 2015.
-
-    >>> default_year("bordeaux")                                  # doctest: +SKIP
-    (2014, 'year 2014: the latest with persons employed and local units for FRI1 (2015 lacks local units)')
-    """
-    from s3lib import data
-
-    p = data.require_level(place, level)
-    code = p.code if p.level == level else getattr(p, f"nuts{level}")
-    import pandas as pd
-
-    tidy = pd.concat([data.employment(level=level, year=None, indicator=i, countries=[p.country])
-                      for i in ("persons", "local_units")])
-    region, _ = data.data_region(code, tidy["region"].astype(str).unique())
-    rows = tidy[tidy["region"].astype(str) == region]
-    persons = rows[rows["indicator"] == "persons"].groupby("year", observed=True)["value"].apply(lambda v: v.notna().mean())
-    units = rows[rows["indicator"] == "local_units"].groupby("year", observed=True)["value"].apply(lambda v: v.notna().any())
-    full = sorted(int(y) for y in persons.index if persons[y] >= MIN_COVERAGE and bool(units.get(y, False)))
-    if not full:
-        raise UsageError(f"no year with persons employed and local units for {region} ({p.name})")
-    year = full[-1]
-    later = [int(y) for y in persons.index if int(y) > year and persons[y] > 0]
-    why = f" ({', '.join(map(str, later))} lacks local units or most divisions)" if later else ""
-    return year, f"year {year}: the latest with persons employed and local units for {region}{why}"
 
 
 class _Base:
@@ -157,14 +140,11 @@ class _Base:
         return units.fillna(self._estimates("local_units", units))
 
     @cached_property
-    def _sample_and_notes(self):
+    def sample(self) -> Result:
         from s3lib.measures.specialisation import covered_regions
 
         keep = [r for r in case_regions(self.level) if r in self.observed.index]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            sample = covered_regions(self.observed, min_coverage=self.min_coverage, keep=keep)
-        return sample, tuple(str(w.message) for w in caught)
+        return covered_regions(self.observed, min_coverage=self.min_coverage, keep=keep)
 
     @cached_property
     def lq(self) -> pd.DataFrame:
@@ -182,7 +162,7 @@ class _Base:
     def proximity(self) -> pd.DataFrame:
         from s3lib.measures.relatedness import proximity
 
-        return proximity(self.presence.loc[self._sample_and_notes[0]])
+        return proximity(self.presence.loc[self.sample.table.index])
 
     @cached_property
     def density(self) -> pd.DataFrame:
@@ -200,7 +180,7 @@ class _Base:
 
         key = "traded" if traded and not self.traded.all() else "all"
         if key not in self._complexities:
-            sample = self._sample_and_notes[0]
+            sample = self.sample.table.index
             orient, text = self.space.orientation(self.level, self.year, sample)
             columns = self.counts.columns[self.traded.to_numpy()] if key == "traded" else self.counts.columns
             eci, pci = eci_pci(self.presence.loc[sample, columns], orient=orient)
@@ -210,23 +190,31 @@ class _Base:
         return self._complexities[key]
 
     @cached_property
-    def _complexity(self):
-        return self.complexity(traded=True)
-
-    @cached_property
     def structure(self) -> pd.DataFrame:
         from s3lib.measures.specialisation import herfindahl, krugman
         from s3lib.measures.variety import decompose
 
-        x, sample = self.counts, self._sample_and_notes[0]
+        x, sample = self.counts, self.sample.table.index
         out = pd.concat([krugman(x)["coefficient"].rename("krugman"), herfindahl(x),
                          decompose(x, hierarchy=self.space.groups(x.columns))], axis=1)
         for column in ("variety", "related", "unrelated"):  # percentiles among the well-covered sample
             out[f"{column}_pct"] = 100 * out.loc[sample, column].rank(pct=True)
-        eci = self._complexity[0]
+        eci = self.complexity(traded=True)[0]
         out["eci"] = eci
         out["eci_rank"] = eci.rank(ascending=False, method="min")
         return out
+
+
+def _check_arguments(level, year, min_coverage) -> tuple[int, int, float]:
+    """The study's numeric arguments as the types it uses, or a :class:`UsageError` naming the argument."""
+    for name, value in (("level", level), ("year", year)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            if not (isinstance(value, str) and value.strip().isdigit()):
+                raise UsageError(f"{name} must be a whole number, not {value!r}")
+    if isinstance(min_coverage, bool) or not isinstance(min_coverage, numbers.Real) \
+            or not 0 < float(min_coverage) <= 1:
+        raise UsageError(f"min_coverage must be a share in (0, 1], not {min_coverage!r}")
+    return int(level), int(year), float(min_coverage)
 
 
 class Study:
@@ -242,14 +230,14 @@ class Study:
     scheme : str, path or ClusterScheme, default ``"uscmp"``
         Cluster scheme (:func:`s3lib.study.schemes.get`).
     min_coverage : float, default :data:`MIN_COVERAGE`
-        Sample rule: the minimum observed share of the activities.
+        Sample rule: the minimum observed share of the activities, in (0, 1].
     estimate : bool, default True
         Estimate confidential cells from their parents where the space has a rule
         (:meth:`s3lib.study.spaces.ActivitySpace.estimates`; for ``"sbs"``: :func:`s3lib.study.spaces.sbs_estimates`).
         ``False`` keeps them missing.
 
     ``Study(...)`` returns the cached study for the same arguments and snapshot. Every attribute
-    below is computed on first use.
+    below is computed on first use; frames are shallow copies (changing one changes nothing else).
 
     Attributes
     ----------
@@ -269,11 +257,13 @@ class Study:
 
     Examples
     --------
-    >>> s = Study(year=2014)                              # doctest: +SKIP
-    >>> s is Study("sbs", 2, 2014, "uscmp")               # doctest: +SKIP
+    >>> s = Study(year=2014)
+    >>> s is Study("sbs", 2, 2014, "uscmp")
     True
-    >>> s.at("frankfurt").summary.region                  # doctest: +SKIP
+    >>> s.at("frankfurt").summary.region
     'DE71'
+    >>> s.replace(level=1).settings["level"], s.replace(level=1).settings["estimate"]
+    (1, True)
     """
 
     def __new__(cls, space="sbs", level: int = 2, year: int = 2014, scheme="uscmp",
@@ -281,100 +271,126 @@ class Study:
         from s3lib.study import schemes
 
         space = spaces.get(space)
-        level, year = int(level), int(year)
+        level, year, min_coverage = _check_arguments(level, year, min_coverage)
         space.check(level, year)
         folder = _store.data_dir()
         estimate = bool(estimate)
-        base_key = (_store.manifest_sha(folder), str(folder), space.key, level, year, float(min_coverage), estimate)
+        base_key = (_store.manifest_sha(folder), str(folder), space, level, year, min_coverage, estimate)
         key = (*base_key, schemes.key(scheme))
 
         def build():
             self = object.__new__(cls)
-            self.space, self.level, self.year, self.min_coverage = space, level, year, float(min_coverage)
+            self.space, self.level, self.year, self.min_coverage = space, level, year, min_coverage
             self.scheme_arg, self.key, self.estimate = scheme, key, estimate
-            self._base = _cached(base_key, lambda: _Base(space, level, year, float(min_coverage), estimate))
+            self._base = _remember(base_key, lambda: _Base(space, level, year, min_coverage, estimate))
             self._views = {}
             self._changes = {}
             return self
 
-        return _cached(key, build)
+        return _remember(key, build)
 
     def __repr__(self) -> str:
-        return f"Study(space={self.space.key!r}, level={self.level}, year={self.year}, scheme={self.scheme.name!r})"
+        return (f"Study(space={self.space.key!r}, level={self.level}, year={self.year}, scheme={self.scheme.name!r}, "
+                f"min_coverage={self.min_coverage:g}, estimate={self.estimate})")
+
+    @property
+    def settings(self) -> dict:
+        """Every argument of the study: ``space, level, year, scheme, min_coverage, estimate``."""
+        return {"space": self.space, "level": self.level, "year": self.year, "scheme": self.scheme_arg,
+                "min_coverage": self.min_coverage, "estimate": self.estimate}
+
+    def replace(self, **changes) -> Study:
+        """The same study with some settings changed (``study.replace(level=1)``, ``replace(year=2010)``);
+        every other setting is kept. Unknown names are refused."""
+        unknown = sorted(set(changes) - set(self.settings))
+        if unknown:
+            raise UsageError(f"Study.replace: unknown setting(s) {', '.join(unknown)}; "
+                             f"valid: {', '.join(self.settings)}")
+        return Study(**{**self.settings, **changes})
 
     # ------------------------------------------------------------------ the activity space
     @property
     def counts(self) -> pd.DataFrame:
-        return self._base.counts
+        return _frame(self._base.counts)
 
     @property
     def observed(self) -> pd.DataFrame:
-        return self._base.observed
+        return _frame(self._base.observed)
 
     @property
     def estimated(self) -> pd.DataFrame:
-        return self._base.estimated
+        return _frame(self._base.estimated)
+
+    @property
+    def units(self) -> pd.DataFrame:
+        """Region x activity establishments (local units; NaN where the space has none), estimated like ``counts``."""
+        return _frame(self._base.units)
 
     @property
     def sample(self) -> pd.Index:
-        return self._base._sample_and_notes[0]
+        return _frame(self._base.sample.table.index)
 
     @property
     def notes(self) -> tuple:
-        return self._base._sample_and_notes[1]
+        return self._base.sample.notes
 
     @property
     def lq(self) -> pd.DataFrame:
-        return self._base.lq
+        return _frame(self._base.lq)
 
     @property
     def presence(self) -> pd.DataFrame:
-        return self._base.presence
+        return _frame(self._base.presence)
 
     @property
     def proximity(self) -> pd.DataFrame:
-        return self._base.proximity
+        return _frame(self._base.proximity)
 
     @property
     def density(self) -> pd.DataFrame:
-        return self._base.density
+        return _frame(self._base.density)
 
     @property
     def eci(self) -> pd.Series:
-        return self._base._complexity[0]
+        return _frame(self._base.complexity(traded=True)[0])
 
     @property
     def pci(self) -> pd.Series:
-        return self._base._complexity[1]
+        return _frame(self._base.complexity(traded=True)[1])
 
     @property
     def orientation(self) -> str:
-        return self._base._complexity[2]
+        return self._base.complexity(traded=True)[2]
 
     @property
     def structure(self) -> pd.DataFrame:
-        return self._base.structure
+        return _frame(self._base.structure)
 
     def describe(self) -> str:
         """One sentence on the sample, for figure source lines and notebook prose."""
-        return (f"LQ vs all {len(self.counts)} NUTS{self.level} regions in {self.space.key.upper()}; relatedness "
+        return (f"LQ vs all {len(self._base.counts)} NUTS{self.level} regions in {self.space.key.upper()}; relatedness "
                 f"and complexity from the {len(self.sample)} with >= {self.min_coverage:.0%} of "
-                f"{self.counts.shape[1]} {self.space.activities} observed in {self.year}; {self.orientation}")
+                f"{self._base.counts.shape[1]} {self.space.activities} observed in {self.year}; {self.orientation}")
 
     @property
     def traded(self) -> pd.Series:
         """True for the traded activities (:meth:`s3lib.study.spaces.ActivitySpace.traded`)."""
-        return self._base.traded
+        return _frame(self._base.traded)
 
     @cached_property
-    def medians(self) -> dict:
-        """Density and PCI medians over the candidates of every region of the sample (quadrant split)."""
+    def _medians(self) -> dict:
         from s3lib.measures.opportunities import sample_medians
 
         sample = self.sample
-        return sample_medians(self.presence.loc[sample], self.density.loc[sample], self.pci)
+        return sample_medians(self._base.presence.loc[sample], self._base.density.loc[sample],
+                              self._base.complexity(traded=True)[1])
 
-    def candidates(self, region: str, medians: str = "sample") -> pd.DataFrame:
+    @property
+    def medians(self) -> dict:
+        """Density and PCI medians over the candidates of every region of the sample (quadrant split)."""
+        return dict(self._medians)
+
+    def candidates(self, region: str, medians: str = "sample") -> Result:
         """A region's diversification candidates (:func:`s3lib.measures.opportunities.candidates`).
 
         Only traded activities are candidates (the PCI is computed on them; local services such as
@@ -386,32 +402,34 @@ class Study:
 
         if medians not in ("sample", "own"):
             raise UsageError(f"medians must be 'sample' or 'own', not {medians!r}")
-        return candidates(self.presence, self.proximity, self.pci, region, density=self.density,
-                          medians=self.medians if medians == "sample" else None)
+        return candidates(self._base.presence, self._base.proximity, self._base.complexity(traded=True)[1], region,
+                          density=self._base.density, medians=self.medians if medians == "sample" else None)
 
     def local_services(self, region: str) -> pd.DataFrame:
         """The region's local (non-traded) activities: ``activity, name, employment, lq, density`` (never candidates)."""
-        local = self.counts.columns[~self.traded.to_numpy()]
+        base = self._base
+        local = base.counts.columns[~base.traded.to_numpy()]
         names = self.space.names()
         out = pd.DataFrame({"activity": local, "name": local.map(names),
-                            "employment": self.counts.loc[region, local].to_numpy(),
-                            "lq": self.lq.loc[region, local].to_numpy(),
-                            "density": self.density.loc[region, local].to_numpy()})
+                            "employment": base.counts.loc[region, local].to_numpy(),
+                            "lq": base.lq.loc[region, local].to_numpy(),
+                            "density": base.density.loc[region, local].to_numpy()})
         return out.sort_values("employment", ascending=False).reset_index(drop=True)
 
     def validity(self) -> pd.DataFrame:
         """How the complexity ranking behaves, on traded activities and on all of them.
 
-        Rows ``traded`` and ``all``; columns: ``corr_gdp`` (Pearson correlation of the ECI with log
-        GDP per head over the sample, where the space has it), ``corr_diversity`` (with the number
-        of activities present), and the PCI rank (1 = most complex) of C21, C26, C29, C30 and N81
-        (NaN where the activity is not ranked).
+        Rows ``traded`` and ``all``; columns: ``activities``, ``corr_gdp`` (Pearson correlation of the
+        ECI with log GDP per head over the sample, where the space has it), ``corr_diversity`` (with
+        the number of activities present), and ``rank_<code>``: the PCI rank (1 = most complex) of
+        each marker activity of the space (:meth:`s3lib.study.spaces.ActivitySpace.markers`: for the
+        business statistics, knowledge-intensive manufacturing and routine services; NaN where the
+        activity is not ranked).
         """
-        import numpy as np
-
         sample = self.sample
         orient, _ = self.space.orientation(self.level, self.year, sample)
-        diversity = self.presence.loc[sample].sum(axis=1)
+        diversity = self._base.presence.loc[sample].sum(axis=1)
+        markers = self.space.markers()
         rows = {}
         for key, traded in (("traded", True), ("all", False)):
             eci, pci, _ = self._base.complexity(traded=traded)
@@ -420,7 +438,7 @@ class Study:
                    "corr_gdp": float(e.corr(orient)) if orient is not None else np.nan,
                    "corr_diversity": float(e.corr(diversity))}
             ranks = pci.rank(ascending=False, method="min")
-            for code in ("C21", "C26", "C29", "C30", "N81"):
+            for code in markers["activity"]:
                 row[f"rank_{code}"] = float(ranks.get(code, np.nan))
             rows[key] = row
         return pd.DataFrame.from_dict(rows, orient="index")
@@ -433,43 +451,68 @@ class Study:
         return schemes.get(self.scheme_arg, study=self)
 
     @cached_property
-    def portfolios(self) -> pd.DataFrame:
+    def _portfolios(self) -> pd.DataFrame:
         from s3lib.measures.clusters import portfolio_table
 
-        return portfolio_table(self.counts, self._base.units, self.scheme, estimated=self.estimated)
+        base = self._base
+        return portfolio_table(base.counts, base.units, self.scheme, estimated=base.estimated)
+
+    @property
+    def portfolios(self) -> pd.DataFrame:
+        """Every region's cluster portfolio (index region, cluster)."""
+        return _frame(self._portfolios)
+
+    def portfolio_of(self, region: str) -> pd.DataFrame:
+        """One region's rows of :attr:`portfolios` (index cluster)."""
+        return self._portfolios.xs(region, level="region")
 
     @cached_property
-    def cluster_lq(self) -> pd.DataFrame:
+    def _cluster_lq(self) -> pd.DataFrame:
         from s3lib.measures.clusters import cluster_lq, cluster_matrix
 
-        x = self.counts
+        x = self._base.counts
         return cluster_lq(cluster_matrix(x, self.scheme), total=x.sum(axis=1))
+
+    @property
+    def cluster_lq(self) -> pd.DataFrame:
+        """Region x cluster LQ."""
+        return _frame(self._cluster_lq)
 
     @cached_property
     def colocation_network(self):
-        """The scheme's clusters linked by the study's co-location proximity (top decile related)."""
+        """The scheme's clusters linked by the study's co-location proximity (top decile related; frozen: a
+        graph shared by every view cannot be changed)."""
+        import networkx as nx
+
         from s3lib.measures.links import colocation_network
 
-        return colocation_network(
-            self.proximity, self.scheme.weight_matrix(), self.counts.sum(axis=0), year=self.year,
+        return nx.freeze(colocation_network(
+            self._base.proximity, self.scheme.weight_matrix(), self._base.counts.sum(axis=0), year=self.year,
             scheme=self.scheme.name, method=(f"mean co-location phi over {self.space.activity} pairs across clusters, "
-                                             f"{self.year}; related = top 10% of cluster pairs by phi"))
+                                             f"{self.year}; related = top 10% of cluster pairs by phi")))
 
     @cached_property
     def network(self):
-        """Related clusters: the US CMP network for the ``uscmp`` scheme, else :attr:`colocation_network`."""
-        if self.scheme.name == "uscmp":
-            from s3lib.measures.links import uscmp_network
-            from s3lib.study import schemes
+        """Related clusters: the scheme's own related-cluster table where it has one (the US CMP related
+        clusters), else :attr:`colocation_network`."""
+        related = self.scheme.related()
+        if related is not None:
+            import networkx as nx
 
-            return uscmp_network(schemes.related_pairs())
+            from s3lib.measures.links import uscmp_network
+
+            return nx.freeze(uscmp_network(related))
         return self.colocation_network
 
     @cached_property
-    def bridging(self) -> pd.DataFrame:
+    def _bridging(self) -> pd.DataFrame:
         from s3lib.measures.links import bridging
 
         return bridging(self.network)
+
+    @property
+    def bridging(self) -> pd.DataFrame:
+        return _frame(self._bridging)
 
     # ------------------------------------------------------------------ places
     def region(self, place) -> tuple[str, object, str | None]:
@@ -481,22 +524,23 @@ class Study:
         """
         from s3lib import data
 
-        p = data.require_level(place, self.level,
-                               what="industry figures" if self.space.key == "sbs" else f"{self.space.key} figures")
-        if self.space.country and p.country != self.space.country:
-            raise UsageError(f"{p.name} ({p.code}) is in {p.country}, but the {self.space.key} activity space covers "
-                             f"{self.space.country} only ({self.space.reference}); choose a place in "
-                             f"{self.space.country} or the space 'sbs'")
+        space = self.space
+        p = data.require_level(place, self.level, what=f"{space.figures.lower()} figures")
+        if space.country and p.country != space.country:
+            raise UsageError(f"{p.name} ({p.code}) is in {p.country}, but the {space.key} activity space covers "
+                             f"{space.country} only ({space.reference}); choose a place in "
+                             f"{space.country} or another space")
         code = p.code if p.level == self.level else getattr(p, f"nuts{self.level}")
-        if code in self.counts.index:
+        index = self._base.counts.index
+        if code in index:
             return code, p, None
         try:
-            found, note = data.data_region(code, self.counts.index)
+            found, note = data.data_region(code, index)
         except UsageError as err:
-            raise UsageError(f"no NUTS{self.level} {self.space.key.upper()} data for {code} ({p.name}) in "
+            raise UsageError(f"no NUTS{self.level} {space.key.upper()} data for {code} ({p.name}) in "
                              f"{self.year}: {err}") from None
-        if found not in self.counts.index:
-            raise UsageError(f"no NUTS{self.level} {self.space.key.upper()} data for {code} ({p.name}) in {self.year}"
+        if found not in index:
+            raise UsageError(f"no NUTS{self.level} {space.key.upper()} data for {code} ({p.name}) in {self.year}"
                              + (f": {note}" if note else ""))
         return found, p, note
 
@@ -522,69 +566,19 @@ class Study:
         return out
 
     # ------------------------------------------------------------------ change over time
-    def changes(self, base_year: int, keep=()) -> Changes:
-        """Presence in ``base_year`` and in the study's year over the regions observed in both.
+    def changes(self, base_year: int, keep=()):
+        """Presence in ``base_year`` and in the study's year over the regions observed in both
+        (:class:`s3lib.study.changes.Changes`).
 
         The panel keeps the regions with at least ``min_coverage`` observed in both years, plus the
         case regions and ``keep`` whatever their coverage; each year's LQ is taken against the panel.
         """
+        from s3lib.study.changes import Changes
+
         if base_year >= self.year:
             raise UsageError(f"base year ({base_year}) must come before the study year ({self.year})")
         extra = tuple(sorted(set(keep) - set(case_regions(self.level))))
         key = (int(base_year), extra)
         if key not in self._changes:
-            self._changes[key] = Changes(self, int(base_year), extra)
+            self._changes[key] = Changes(self, self.replace(year=int(base_year)), (*case_regions(self.level), *extra))
         return self._changes[key]
-
-
-class Changes:
-    """Specialisations in two years over a panel of regions (entries, exits, the principle of relatedness).
-
-    Attributes
-    ----------
-    base_year, year : the two years.
-    panel : regions observed with at least the study's ``min_coverage`` in both years (case regions
-        and the requested ones kept anyway); ``notes`` names those kept below the threshold.
-    counts0, counts1, lq0, lq1, presence0, presence1 : the two years on the panel (LQ against the panel).
-    density0 : relatedness density in the base year (proximity of the base year's panel presence).
-    principle : entry rates by base-year density quintile (:func:`s3lib.measures.opportunities.principle_of_relatedness`).
-    """
-
-    def __init__(self, study: Study, base_year: int, keep: tuple):
-        from s3lib.measures.specialisation import (
-            covered_regions,
-            location_quotient,
-            presence,
-        )
-
-        self.study, self.base_year, self.year = study, base_year, study.year
-        study.space.check(study.level, base_year)
-        base = Study(study.space, study.level, base_year, study.scheme_arg, study.min_coverage, study.estimate)
-        before = base.counts
-        keep = [r for r in (*case_regions(study.level), *keep) if r in before.index or r in study.counts.index]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            self.panel = covered_regions(base.observed, study.observed, min_coverage=study.min_coverage, keep=keep)
-        self.notes = tuple(str(w.message) for w in caught)
-        self.counts0, self.counts1 = before.loc[self.panel], study.counts.loc[self.panel]
-        self.lq0, self.lq1 = location_quotient(self.counts0), location_quotient(self.counts1)
-        self.presence0, self.presence1 = presence(self.lq0), presence(self.lq1)
-
-    @cached_property
-    def density0(self) -> pd.DataFrame:
-        from s3lib.measures.relatedness import density, proximity
-
-        return density(self.presence0, proximity(self.presence0))
-
-    def transitions(self, region: str) -> pd.Series:
-        """``entry``, ``exit``, ``stay``, ``absent`` or NA (missing in a year) per activity of ``region``
-        (:func:`s3lib.measures.specialisation.transitions`)."""
-        from s3lib.measures.specialisation import transitions
-
-        return transitions(self.presence0.loc[[region]], self.presence1.loc[[region]]).loc[region]
-
-    @cached_property
-    def principle(self) -> pd.DataFrame:
-        from s3lib.measures.opportunities import principle_of_relatedness
-
-        return principle_of_relatedness(self.presence0, self.presence1, self.density0)

@@ -9,7 +9,7 @@ A :class:`~s3lib.measures.clusters.ClusterScheme` maps industries to clusters wi
   the study's sample (:attr:`s3lib.study.Study.proximity`), Louvain communities of its backbone
   (:func:`s3lib.measures.clusters.colocation_scheme`, fixed seed).
 * ``"kis"``, ``"ict_oecd"``, ``"kibs"``, ``"cci_own"``, ``"digital_smart"``: emerging urban industries
-  (:func:`emerging`, from ``data/emerging_industries.csv``; Eurostat KIS and OECD ICT official, the others
+  (:func:`emerging_scheme`, from ``data/emerging_industries.csv``; Eurostat KIS and OECD ICT official, the others
   our own mappings).
 * :func:`from_file`: a user's own mapping in CSV or YAML (columns ``nace, cluster[, weight]``). Codes
   finer than a division are read through their division, with a warning and a ``resolution`` table
@@ -17,7 +17,7 @@ A :class:`~s3lib.measures.clusters.ClusterScheme` maps industries to clusters wi
 
 Examples
 --------
->>> get("uscmp").clusters[:2]                        # doctest: +SKIP
+>>> get("uscmp").clusters[:2]
 ['Aerospace Vehicles and Defense', 'Agricultural Inputs and Services']
 """
 from __future__ import annotations
@@ -30,12 +30,13 @@ import pandas as pd
 
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures.clusters import ClusterScheme
+from s3lib.measures.declared import outside as outside_sbs
 
-__all__ = ["COLOCATION_RESOLUTION", "COLOCATION_SEED", "COLOCATION_THRESHOLD", "EMERGING", "OUTSIDE_SBS",
-           "SCHEMES", "ResolvedScheme", "colocation", "emerging", "from_file", "get", "key", "related_pairs", "resolve_codes",
+__all__ = ["COLOCATION_RESOLUTION", "COLOCATION_SEED", "COLOCATION_THRESHOLD", "EMERGING",
+           "SCHEMES", "ResolvedScheme", "colocation", "emerging_scheme", "from_file", "get", "key", "related_pairs", "resolve_codes",
            "resolved_scheme", "uscmp"]
 
-#: Emerging urban industries built from ``data/emerging_industries.csv`` (:func:`emerging`).
+#: Emerging urban industries built from ``data/emerging_industries.csv`` (:func:`emerging_scheme`).
 EMERGING = ("kis", "ict_oecd", "kibs", "cci_own", "digital_smart")
 #: Names accepted by :func:`get` (a path to a CSV/YAML file is accepted too).
 SCHEMES = ("uscmp", "colocation", *EMERGING)
@@ -71,7 +72,7 @@ def get(scheme="uscmp", study=None) -> ClusterScheme:
     if name.lower() == "uscmp":
         return uscmp()
     if name.lower() in EMERGING:
-        return emerging(name.lower())
+        return emerging_scheme(name.lower())
     if name.lower() == "colocation":
         if study is None:
             raise UsageError("the colocation scheme is derived from a study: use Study(scheme='colocation').scheme")
@@ -99,7 +100,7 @@ def uscmp() -> ClusterScheme:
     table = _store.table("cluster_scheme_uscmp.parquet")
     traded = table[table["kind"] == "traded"].sort_values(["cluster_code", "nace"])
     return ClusterScheme(
-        "uscmp", traded[["nace", "cluster", "weight"]],
+        "uscmp", traded[["nace", "cluster", "weight"]], related_pairs=related_pairs(),
         description=("US Cluster Mapping Project 51 traded clusters (Delgado, Porter & Stern 2016), carried to "
                      "NACE Rev. 2 divisions through the NAICS 2017 -> NACE correspondence by s3lib (derived: "
                      "a class splits equally over its whole NAICS links, over its partial links only without a whole "
@@ -194,14 +195,6 @@ def from_file(path: str | Path) -> ClusterScheme:
     return resolved_scheme(path.stem, table, description=f"user mapping from {path.name}", source=path.name)
 
 
-#: Sections and divisions the business statistics (SBS) do not cover: A, K, O-U except S95.
-OUTSIDE_SBS = ("A", "K", "O", "P", "Q", "R", "S", "T", "U")
-
-
-def _outside_sbs(division: str) -> bool:
-    return division[0] in OUTSIDE_SBS and division != "S95"
-
-
 @dataclass(frozen=True, eq=False)
 class ResolvedScheme(ClusterScheme):
     """A :class:`ClusterScheme` built from NACE codes of any level, read on divisions.
@@ -239,7 +232,7 @@ def resolve_codes(table: pd.DataFrame, known=None, split_shared: bool = False) -
     When clusters then share a division with weights summing to more than 1 (Bordeaux's aerospace C30.3
     and boating C30.12 are both C30), the division is split between them in proportion to their weights
     (only where a group or class was rolled up: weights given on divisions must already sum to <= 1,
-    unless ``split_shared``, used by the built-in :func:`emerging` schemes whose lists overlap).
+    unless ``split_shared``, used by the built-in :func:`emerging_scheme` schemes whose lists overlap).
     Nothing is dropped: every code given has a row in the returned ``resolution`` table.
 
     Returns
@@ -262,7 +255,7 @@ def resolve_codes(table: pd.DataFrame, known=None, split_shared: bool = False) -
             targets, how = [r.nace[:3]], "upper bound"
         else:
             targets, how = [r.nace], "exact"
-        rows += [(r.cluster, r.nace, level, d, how, float(r.weight), _outside_sbs(d)) for d in targets]
+        rows += [(r.cluster, r.nace, level, d, how, float(r.weight), outside_sbs(d)) for d in targets]
     res = pd.DataFrame(rows, columns=["cluster", "nace_given", "level_given", "nace", "resolution", "weight_given",
                                       "outside_sbs"])
     weights = res.groupby(["nace", "cluster"], sort=False, as_index=False)["weight_given"].max()
@@ -303,7 +296,7 @@ def resolved_scheme(name: str, table: pd.DataFrame, description: str = "", sourc
     return scheme
 
 
-def emerging(name: str) -> ResolvedScheme:
+def emerging_scheme(name: str) -> ResolvedScheme:
     """An emerging-urban-industry scheme from ``data/emerging_industries.csv`` (``Study(scheme="kibs")``).
 
     ``kis`` (Eurostat knowledge-intensive services, divisions, official), ``ict_oecd`` (OECD 2007 ICT

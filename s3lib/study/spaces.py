@@ -22,17 +22,19 @@ Examples
 >>> sbs = get("sbs")
 >>> sbs.activity, sbs.group
 ('NACE division', 'NACE section')
->>> sbs.counts(2, 2014).loc["DE71", "C20"]              # doctest: +SKIP
+>>> float(sbs.counts(2, 2014).loc["DE71", "C20"])
+36512.0
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from s3lib.data.sources import SOURCE_SBS
+from s3lib.data.occupations import COUNTRY as OCCUPATION_COUNTRY
+from s3lib.data.sources import SOURCE_BA, SOURCE_SBS
 from s3lib.errors import UnknownChoiceError
 
-__all__ = ["OCCUPATIONS", "SBS", "SOURCE_BA", "SPACES", "ActivitySpace", "get"]
+__all__ = ["OCCUPATIONS", "SBS", "SPACES", "ActivitySpace", "get"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class ActivitySpace:
         not estimated), or None when the source has no parent totals to estimate them from.
     trader : ``() -> Series`` of bool by activity (True = traded), or None when the space has no such
         split (every activity is then a candidate for diversification).
+    figures : what a figure of the space shows, in words (``"Industry"``, ``"Occupation"``): "Industry
+        figures are for the NUTS2 region ...".
+    finest : the sentence that says why a finer place is represented by its region, with ``{level}``
+        (``"the business statistics stop at NUTS{level}"``).
+    kind : what the activities are: ``"industries"`` (what employers sell) or ``"occupations"`` (what people
+        do; the competence analyses of :mod:`s3lib.analyses.competences` need such a space).
     """
 
     key: str
@@ -75,6 +83,9 @@ class ActivitySpace:
     notes: tuple = ()
     estimator: Callable | None = None
     trader: Callable | None = None
+    figures: str = "Activity"
+    finest: str = "the data are used at NUTS{level}"
+    kind: str = "industries"
 
     @property
     def activities(self) -> str:
@@ -118,6 +129,13 @@ class ActivitySpace:
         if self.totals_loader is None:
             return self.loader(level, year).sum(axis=1, min_count=1)
         return self.totals_loader(level, year)
+
+    def markers(self):
+        """The space's marker activities for the validity of a complexity ranking (``data/validity_markers.csv``:
+        ``activity``, ``role``, ``why``, ``source``; empty when the space has none)."""
+        from s3lib import data
+
+        return data.validity_markers(self.key)
 
     def groups(self, activities):
         """The coarse group of each activity (a Series indexed by activity)."""
@@ -255,6 +273,11 @@ SBS = ActivitySpace(
     orienter=_gdp_per_head,
     estimator=sbs_estimates,
     trader=sbs_traded,
+    figures="Industry",
+    finest="the business statistics stop at NUTS{level}",
+    notes=("No agriculture (A), finance and insurance (K) or public and personal services (O-U) in the business "
+           "statistics: totals cover the business economy only, and clusters built on those sections (finance, "
+           "health, culture) are fragments.",),
 )
 
 #: The activity spaces by key.
@@ -271,11 +294,6 @@ def get(space) -> ActivitySpace:
 
 
 # --------------------------------------------------------------------------- occupations (Germany)
-#: Source line of every figure drawn from the German occupation space.
-SOURCE_BA = ("Source: Statistik der Bundesagentur für Arbeit: employees subject to social insurance at place of work, "
-             "KldB 2010; occupations, not industries; Germany only. Suppressed small cells missing, not zero.")
-
-
 def _ba_counts(level: int, year: int):
     """District (NUTS3) x 3-digit KldB group employees; NUTS2 = the sum of its districts' known cells
     (a lower bound where a district cell is suppressed; NaN only when every district cell is)."""
@@ -342,7 +360,10 @@ OCCUPATIONS = ActivitySpace(
     namer=_kldb_names,
     orienter=_ba_gdp_per_head,
     totals_loader=_ba_totals,
-    country="DE",
+    country=OCCUPATION_COUNTRY,
+    figures="Occupation",
+    finest="the occupation data are used at NUTS{level}",
+    kind="occupations",
     notes=(("Occupations, not industries: what people do, not what their employer sells (a competence view); "
             "it includes finance (KldB 72x) and public and personal services, which the business statistics lack."),
            ("Germany only: employees subject to social insurance at place of work on 30 June; no civil servants, "

@@ -1,12 +1,16 @@
-"""The view of one place in a study: its clusters, structure, opportunities, links and notes.
+"""The view of one place in a study: its clusters, structure, opportunities, links, notes and analyses.
 
 :meth:`s3lib.study.Study.at` returns a :class:`PlaceView`; everything a notebook, the card, the
-explorer or the atlas shows about a place comes from it, computed once:
+explorer or the atlas shows about a place comes from it, computed once and with every setting of
+its study (level, year, scheme, sample rule, estimated cells):
 
 * ``portfolio``: every cluster of the place's region (employment, share, LQ, stars, strong, coverage);
 * ``summary``: a :class:`Summary` of the headline numbers (typed, documented fields);
 * ``clusters``, ``specialisations``, ``opportunities``, ``cooperation``, ``bridging``: ranked tables;
-* ``notes``: what the reader must know (level, coverage, missing sectors, place-specific caveats).
+* ``notes``: what the reader must know (level, coverage, missing sectors, place-specific caveats);
+* the analyses that combine the study with other tables: :meth:`PlaceView.alignment` (RIS3),
+  :meth:`PlaceView.ris3_fit`, :meth:`PlaceView.similarity`, :meth:`PlaceView.lens` (the city lens),
+  :meth:`PlaceView.emerging`, :meth:`PlaceView.sectors` (broad sectors), :meth:`PlaceView.changes`.
 
 Level: the business statistics stop at NUTS2, so a NUTS3 city is represented by its NUTS2 region
 (Frankfurt am Main DE712 -> Darmstadt DE71); ``notes`` says so in words.
@@ -14,9 +18,11 @@ Level: the business statistics stop at NUTS2, so a NUTS3 city is represented by 
 Examples
 --------
 >>> from s3lib.study import Study
->>> v = Study(year=2014).at("frankfurt")                       # doctest: +SKIP
->>> v.summary.region, v.summary.leading_cluster                # doctest: +SKIP
-('DE71', 'Downstream Chemical Products')
+>>> v = Study(year=2014).at("frankfurt")
+>>> v.summary.region, v.summary.leading_cluster
+('DE71', 'Transportation and Logistics')
+>>> v.alignment().region, v.alignment(level=1).region
+('DE71', 'DE7')
 """
 from __future__ import annotations
 
@@ -37,6 +43,27 @@ MIN_EMPLOYMENT = 1000
 #: Columns of the ``clusters`` table of a view.
 CLUSTER_COLUMNS = ["cluster", "employment", "lower", "upper", "rests_on_apportioning", "estimated", "lq", "stars",
                    "strong", "coverage", "partial"]
+
+
+class _frame_property:
+    """A property computed once per view whose frame is handed out as a shallow copy (copy-on-write: a
+    caller who changes it never changes what the next caller gets). A data descriptor, so the cached
+    value (kept under a private name) is never handed out itself."""
+
+    def __init__(self, function):
+        self.function, self.__doc__ = function, function.__doc__
+        self.slot = f"_computed_{function.__name__}"
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        if self.slot not in instance.__dict__:
+            instance.__dict__[self.slot] = self.function(instance)
+        value = instance.__dict__[self.slot]
+        return value.copy(deep=False) if isinstance(value, (pd.DataFrame, pd.Series)) else value
+
+    def __set__(self, instance, value):
+        raise AttributeError("a view's tables are read-only: work on the copy you got")
 
 
 @dataclass(frozen=True)
@@ -153,7 +180,7 @@ class PlaceView:
         return f"{self.place.name} ({self.region})"
 
     # ------------------------------------------------------------------ clusters
-    @cached_property
+    @_frame_property
     def portfolio(self) -> pd.DataFrame:
         """The place's clusters: ``cluster``, ``employment`` (lower bound when cells are missing), ``share``
         (of the region's observed employment), ``lq`` (against all regions of the level), ``stars`` and
@@ -161,20 +188,28 @@ class PlaceView:
         (observed share of the cluster's industry weight), ``partial`` (coverage < 0.5: a fragment),
         ``region``, ``level``, ``year``, ``scheme``. Sorted by employment; clusters with no observed
         industry in the region are left out."""
-        table = self.study.portfolios.xs(self.region, level="region")
+        table = self.study.portfolio_of(self.region)
         table = table[table["employment"].notna()].sort_values("employment", ascending=False).reset_index()
         return table.assign(region=self.region, level=f"NUTS{len(self.region) - 2}", year=self.study.year,
                             scheme=self.study.scheme.name)
 
-    @cached_property
+    @_frame_property
+    def eligible(self) -> pd.DataFrame:
+        """Portfolio rows of the clusters that can lead or top a list: not ``partial`` and holding at least
+        :data:`LEADING_MIN_SHARE` of the region's employment (a 3-star fragment of a few hundred jobs does
+        not lead), by LQ (descending)."""
+        pf = self.portfolio
+        return pf[_eligible(pf)].sort_values("lq", ascending=False).reset_index(drop=True)
+
+    @_frame_property
     def clusters(self) -> pd.DataFrame:
         """Top :data:`TOP_CLUSTERS` by stars then employment, clusters that can lead first (a 3-star fragment
-        of a few hundred jobs, e.g. coal mining in Aquitaine, comes after the clusters that carry the economy)."""
+        of a few hundred jobs comes after the clusters that carry the economy)."""
         pf = self.portfolio
         order = pf.assign(_eligible=_eligible(pf)).sort_values(["_eligible", "stars", "employment"], ascending=False)
         return order[CLUSTER_COLUMNS].head(TOP_CLUSTERS).reset_index(drop=True)
 
-    @cached_property
+    @_frame_property
     def leading(self) -> pd.Series | None:
         """The leading cluster's portfolio row (see :attr:`Summary.leading_cluster`)."""
         eligible = self.portfolio[_eligible(self.portfolio)]
@@ -182,20 +217,20 @@ class PlaceView:
             return None
         return eligible.sort_values(["stars", "employment"], ascending=False).iloc[0]
 
-    @cached_property
-    def present(self) -> pd.DataFrame:
+    @_frame_property
+    def present_clusters(self) -> pd.DataFrame:
         """Portfolio rows of the clusters present in the place: ``LQ >= 1`` or at least one star."""
         pf = self.portfolio
         return pf[(pf["lq"] >= 1) | (pf["stars"] >= 1)]
 
-    @cached_property
+    @_frame_property
     def bridging(self) -> pd.DataFrame:
         """The study network's clusters present in the place, by betweenness (``bridging`` = network-wide top decile)."""
         pf = self.portfolio
         table = self.study.bridging.merge(pf[["cluster", "lq", "stars"]], on="cluster")
-        return table[table["cluster"].isin(self.present["cluster"])].reset_index(drop=True)
+        return table[table["cluster"].isin(self.present_clusters["cluster"])].reset_index(drop=True)
 
-    @cached_property
+    @_frame_property
     def cooperation(self) -> pd.DataFrame:
         """Cooperation candidates (:func:`s3lib.measures.links.cooperation_candidates` on the study's network)."""
         from s3lib.measures.links import cooperation_candidates
@@ -204,7 +239,7 @@ class PlaceView:
         return out.assign(region=self.region, level=f"NUTS{len(self.region) - 2}", year=self.study.year)
 
     # ------------------------------------------------------------------ activities
-    @cached_property
+    @_frame_property
     def specialisations(self) -> pd.DataFrame:
         """Activities of the region by LQ, among those with at least :data:`MIN_EMPLOYMENT` employed:
         ``nace, name, employment, share, lq``."""
@@ -216,13 +251,55 @@ class PlaceView:
         return out.sort_values("lq", ascending=False).reset_index(drop=True)
 
     @cached_property
-    def opportunities(self) -> pd.DataFrame:
-        """Diversification candidates (:meth:`s3lib.study.Study.candidates`): not yet specialised, ideal quadrant first."""
+    def opportunities(self):
+        """Diversification candidates (:meth:`s3lib.study.Study.candidates`, a :class:`~s3lib.result.Result`):
+        not yet specialised, ideal quadrant first."""
         return self.study.candidates(self.region)
 
     def changes(self, base_year: int):
         """Entries and exits since ``base_year`` (:meth:`s3lib.study.Study.changes`, the region kept in the panel)."""
         return self.study.changes(base_year, keep=(self.region,))
+
+    # ------------------------------------------------------------------ analyses with other tables
+    def alignment(self, period="auto", level: int | None = None):
+        """The RIS3 priorities that apply to the place against its specialisations
+        (:func:`s3lib.analyses.ris3.align`; ``level`` None = the study's, 3 = the NUTS3 broad sectors)."""
+        from s3lib.analyses import ris3
+
+        return ris3.align(self, period=period, level=level)
+
+    def ris3_fit(self):
+        """The headline coverage and fit of the RIS3 list that applies (:func:`s3lib.analyses.ris3.fit`)."""
+        from s3lib.analyses import ris3
+
+        return ris3.fit(self)
+
+    def similarity(self):
+        """Similarity of the specialisation profiles of the place's NUTS3, NUTS2 and NUTS1 regions
+        (:func:`s3lib.analyses.ris3.similarity`)."""
+        from s3lib.analyses import ris3
+
+        return ris3.similarity(self)
+
+    def lens(self, segmentation=None):
+        """The city lens: the place's declared clusters against the data and the RIS3 list
+        (:func:`s3lib.analyses.citylens.lens`)."""
+        from s3lib.analyses import citylens
+
+        return citylens.lens(self, segmentation)
+
+    def emerging(self):
+        """Emerging urban industries measured like declared clusters (:func:`s3lib.analyses.citylens.emerging_industries`)."""
+        from s3lib.analyses import citylens
+
+        return citylens.emerging_industries(self)
+
+    def sectors(self):
+        """Broad-sector shares of the place's NUTS3, NUTS2, NUTS1 regions and country
+        (:func:`s3lib.analyses.sectors.sector_shares`)."""
+        from s3lib.analyses import sectors
+
+        return sectors.sector_shares(self)
 
     # ------------------------------------------------------------------ summary and notes
     @cached_property
@@ -249,43 +326,38 @@ class PlaceView:
         )
 
     @cached_property
-    def notes(self) -> list[str]:
+    def notes(self) -> tuple[str, ...]:
         """Sentences on the level, coverage and missing sectors, then the place's own :attr:`caveats`."""
         p, s = self.place, self.study
+        space = s.space
         where = f"the NUTS{s.level} region {self.region} ({self.region_name})"
-        kind = "Industry" if s.space.key == "sbs" else s.space.activity.split(" (")[0].capitalize()
-        stop = "the business statistics stop at" if s.space.key == "sbs" else f"the {s.space.key} data are used at"
-        notes = [f"{kind} figures are for {where}: {stop} NUTS{s.level}, so they stand for {p.name} ({p.code}) "
-                 "and its surroundings." if p.level > s.level else f"{kind} figures are for {where}."]
+        notes = [f"{space.figures} figures are for {where}: {space.finest.format(level=s.level)}, so they stand for "
+                 f"{p.name} ({p.code}) and its surroundings." if p.level > s.level else
+                 f"{space.figures} figures are for {where}."]
         coverage = float(s.observed.loc[self.region].notna().mean())
-        notes.append(f"{coverage:.0%} of the {s.counts.shape[1]} {s.space.activities} have a value in {s.year}; "
+        notes.append(f"{coverage:.0%} of the {s.counts.shape[1]} {space.activities} have a value in {s.year}; "
                      "missing cells are confidential or unpublished, not zero.")
-        notes.extend(s.space.notes)
         estimated = s.estimated.loc[self.region]
         if estimated.any():
             codes = ", ".join(estimated.index[estimated.to_numpy()])
-            notes.append(f"{int(estimated.sum())} confidential {s.space.activities} are estimated from their NUTS1 or "
+            notes.append(f"{int(estimated.sum())} confidential {space.activities} are estimated from their NUTS1 or "
                          f"national totals ({codes}); figures that use them are marked 'estimated'.")
-        if s.space.establishments_loader is not None and self.strong_unknown:  # no units at all: no such note
+        if space.establishments_loader is not None and self.strong_unknown:  # no units at all: no such note
             notes.append(f"US CMP strong clusters are unknown in {s.year}: the rule needs local units, which Eurostat "
                          f"does not publish for {self.place.country} in {s.year} (shown as 'unknown', not 0).")
         flagged = self.portfolio[self.portfolio["rests_on_apportioning"] & (self.portfolio["share"] >= LEADING_MIN_SHARE)]
         if len(flagged):
             notes.append(f"{len(flagged)} clusters rest mostly on divisions apportioned among clusters (marked "
                          "'apportioned'; their value lies between the apportioned and the whole-division bound).")
-        if s.space.key == "sbs":
-            notes.append("No agriculture (A), finance and insurance (K) or public and personal services (O-U) in "
-                         "the business statistics: totals cover the business economy only; Financial Services is "
-                         "a fragment.")
-        return notes + self.caveats
+        notes.extend(space.notes)
+        return tuple(notes) + self.caveats
 
     @cached_property
     def strong_unknown(self) -> bool:
         """True when the strong-cluster rule cannot be applied (no establishment counts for the region)."""
-        strong = self.study.portfolios.xs(self.region, level="region")["strong"]
-        return bool(strong.isna().all())
+        return bool(self.study.portfolio_of(self.region)["strong"].isna().all())
 
-    @cached_property
+    @_frame_property
     def unobserved(self) -> pd.DataFrame:
         """Clusters the data cannot see here: less than half of their industry weight observed.
 
@@ -298,7 +370,7 @@ class PlaceView:
         w = s.scheme.weight_matrix()
         total = w.sum(axis=0)
         outside = w.loc[~w.index.isin(s.counts.columns)].sum(axis=0) / total
-        pf = self.study.portfolios.xs(self.region, level="region")
+        pf = s.portfolio_of(self.region)
         out = pd.DataFrame({"unobserved": 1 - pf["coverage"], "outside": outside.reindex(pf.index),
                             "employment": pf["employment"]})
         out["missing_here"] = (out["unobserved"] - out["outside"]).clip(lower=0)
@@ -306,31 +378,39 @@ class PlaceView:
         return out.rename_axis("cluster").reset_index()[["cluster", "unobserved", "outside", "missing_here",
                                                            "employment"]]
 
+    def curated_caveats(self, topic: str = "structure") -> list[str]:
+        """The place's caveats from ``data/caveats.csv`` (:func:`s3lib.data.caveats`) for ``topic``, each
+        followed by the study's values of the activities and the bounds of the cluster the row names."""
+        from s3lib import data
+
+        s, p = self.study, self.place
+        codes = [p.key, p.code, p.nuts3, p.nuts2, p.nuts1, self.region]
+        out = []
+        for row in data.caveats(codes, s.space.key, topic).itertuples():
+            facts = []
+            for code in row.activities:
+                if code in s.counts.columns:
+                    value = s.counts.loc[self.region, code]
+                    estimated = bool(s.estimated.loc[self.region, code])
+                    facts.append(f"{code}: not published in {s.year}" if pd.isna(value) else
+                                 f"{code}: {value:,.0f} persons in {s.year}" + (", estimated" if estimated else ""))
+            if row.cluster and row.cluster in s.scheme.clusters:
+                c = s.portfolio_of(self.region).loc[row.cluster]
+                facts.append(f"{row.cluster}: {c['lower']:,.0f} apportioned to {c['upper']:,.0f} with whole divisions")
+            out.append(row.text + (f" ({'; '.join(facts)}.)" if facts else ""))
+        return out
+
     @cached_property
-    def caveats(self) -> list[str]:
+    def caveats(self) -> tuple[str, ...]:
         """What is particular to this place: another code for its territory in the data, no NUTS3
-        figures, a cluster the statistics split."""
+        broad sectors, and the curated caveats of ``data/caveats.csv`` (:meth:`curated_caveats`)."""
         from s3lib import data
 
         p, s = self.place, self.study
         out = [self.region_note] if self.region_note else []
-        if s.space.key == "sbs":
-            has_nuts3 = p.level == 3 and p.code in set(data.broad_sectors(level=3, year=s.year)["region"])
-            if p.level == 3 and not has_nuts3:
-                out.append(f"No NUTS3 breakdown for {p.code}: the regional accounts have no {p.country} NUTS3 rows.")
-            if self.region == "FRI1":
-                c30 = s.counts.loc[self.region].get("C30")
-                c30 = "not published" if pd.isna(c30) else f"{c30:,.0f} persons" + (
-                    ", estimated" if s.estimated.loc[self.region].get("C30", False) else "")
-                aero = s.portfolios.loc[(self.region, "Aerospace Vehicles and Defense")] \
-                    if s.scheme.name == "uscmp" else None
-                bounds = ("" if aero is None else f" ({aero['lower']:,.0f} apportioned to {aero['upper']:,.0f} "
-                          "with whole divisions)")
-                out.append(f"Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33, and C30 ({c30} in "
-                           f"{s.year}) is split among clusters by class counts: Aerospace lies between its bounds"
-                           f"{bounds}, far below the ~20,000 aerospace-space-defence jobs Bordeaux Métropole counts in "
-                           "Gironde.")
-        return out
+        if p.level == 3 and s.level < 3 and p.code not in set(data.broad_sectors(level=3, year=s.year)["region"]):
+            out.append(f"No NUTS3 breakdown for {p.code}: the regional accounts have no {p.country} NUTS3 rows.")
+        return tuple(out + self.curated_caveats("structure"))
 
 
 def _eligible(portfolio: pd.DataFrame) -> pd.Series:
