@@ -43,11 +43,16 @@ from s3lib.plots.io import (
                             WIDTH_PX,
                             annotate,
                             figure,
+                            metadata,
                             png_text,
                             rc_params,
                             read_png_metadata,
                             save,
+                            saver,
+                            set_metadata,
                             slug,
+                            style,
+                            styled,
                             write,
 )
 from s3lib.plots.links import betweenness_bars, network_chart, network_layout
@@ -59,7 +64,12 @@ from s3lib.plots.maps import (
                             label_points,
                             region_map,
 )
-from s3lib.plots.structure import cluster_bars, coverage_heatmap, grouped_bars
+from s3lib.plots.structure import (
+                            cluster_bars,
+                            count_bars,
+                            coverage_heatmap,
+                            grouped_bars,
+)
 from s3lib.plots.style import (
                             CHANGE_COLOURS,
                             DIVERGING,
@@ -78,8 +88,9 @@ __all__ = [
     "CHANGE_COLOURS", "DIVERGING", "DPI", "EUROPE_EXTENT", "GAPS_SBS", "HEIGHT_PX", "LQ_CLIP", "MAP_CRS", "NO_DATA",
     "OKABE_ITO", "QUADRANT_COLOURS", "SECTOR_LABELS", "SEQUENTIAL", "SOURCE_GISCO", "SOURCE_NAMA", "SOURCE_SBS",
     "SOURCE_USCMP", "WIDTH_PX", "alignment_heatmap", "annotate", "betweenness_bars", "candidate_board",
-    "change_bars", "cluster_bars", "cluster_map", "coverage_fit_bars", "coverage_heatmap", "entry_rate_bars",
+    "change_bars", "cluster_bars", "count_bars", "cluster_map", "coverage_fit_bars", "coverage_heatmap", "entry_rate_bars",
     "extent_of", "figure", "grouped_bars", "label_points", "lq_colorbar", "lq_norm", "network_chart",
-    "network_layout", "opportunity_chart", "png_text", "rc_params", "read_png_metadata", "region_map", "save",
-    "short_name", "similarity_bars", "slug", "uncovered_bars", "variety_places", "variety_scatter", "write",
+    "metadata", "network_layout", "opportunity_chart", "png_text", "rc_params", "read_png_metadata", "region_map",
+    "save", "saver", "set_metadata", "short_name", "similarity_bars", "slug", "style", "styled", "uncovered_bars",
+    "variety_places", "variety_scatter", "write",
 ]

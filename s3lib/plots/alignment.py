@@ -10,6 +10,7 @@ from s3lib.plots.style import (
     QUADRANT_COLOURS,
     colormap,
     short_name,
+    styled,
     thousands,
     wrap_text,
 )
@@ -17,6 +18,7 @@ from s3lib.plots.style import (
 __all__ = ["alignment_heatmap", "candidate_board", "coverage_fit_bars", "similarity_bars", "uncovered_bars"]
 
 
+@styled
 def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True, label_width: int = 30):
     """The matching matrix: priorities (rows) x industries (columns), coloured by LQ.
 
@@ -95,6 +97,7 @@ def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True
     return ax
 
 
+@styled
 def coverage_fit_bars(ax, scores, label_width: int = 30, name_bars: bool = True, all_label: str = "ALL PRIORITIES"):
     """Coverage and fit per row (horizontal bar pairs, %), the all-priorities row on top.
 
@@ -150,7 +153,8 @@ def coverage_fit_bars(ax, scores, label_width: int = 30, name_bars: bool = True,
     return ax
 
 
-def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28):
+@styled
+def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28, priorities=None):
     """Related-diversification candidates next to each priority: a board of labelled tiles.
 
     Rows = priorities; up to ``n`` tiles per row, best first (``score``), each naming the
@@ -166,6 +170,9 @@ def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28):
     names : mapping, optional
         Industry code -> short name.
     n : int, default 3
+    priorities : list of str, optional
+        Every priority label, in order (a priority without candidates then gets a row saying so);
+        default: the labels that have candidates.
 
     Returns
     -------
@@ -176,8 +183,8 @@ def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28):
 
     names = names or {}
     rows = list(dict.fromkeys(cands["label"])) if len(cands) else []
-    if "priorities" in cands.attrs:
-        rows = list(cands.attrs["priorities"])
+    if priorities is not None:
+        rows = list(priorities)
     ax.set_xlim(0, n)
     ax.set_ylim(max(len(rows), 4), 0)  # at least four rows high, so a short list keeps compact tiles
     ax.axis("off")
@@ -203,6 +210,7 @@ def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28):
     return ax
 
 
+@styled
 def similarity_bars(ax, table):
     """Profile similarity of region pairs: cosine of LQ and of log LQ (grouped horizontal bars).
 
@@ -242,6 +250,7 @@ def similarity_bars(ax, table):
     return ax
 
 
+@styled
 def uncovered_bars(ax, uncovered, names=None, n: int = 10):
     """Specialised industries no priority covers, by employment (horizontal bars, LQ labelled).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from s3lib.plots.style import OKABE_ITO, thousands, wrap_text
+from s3lib.plots.style import OKABE_ITO, styled, thousands, wrap_text
 
 __all__ = ["VERDICT_COLOURS", "declared_bars", "three_way_grid", "urban_bars"]
 
@@ -16,6 +16,7 @@ VERDICT_COLOURS = {
 }
 
 
+@styled
 def declared_bars(ax, declared, *, label_width: int = 34):
     """One bar per declared cluster: its LQ at NUTS2 (log scale, line at 1), coloured by verdict.
 
@@ -54,6 +55,7 @@ def declared_bars(ax, declared, *, label_width: int = 34):
     return ax
 
 
+@styled
 def three_way_grid(ax, three_way, *, label_width: int = 30):
     """Declared clusters (rows) x RIS3 rows (columns): filled = they share a measurable division, open = they
     share only divisions outside the statistics; a last column marks clusters with no RIS3 home, a last row
@@ -83,6 +85,7 @@ def three_way_grid(ax, three_way, *, label_width: int = 30):
     return ax
 
 
+@styled
 def urban_bars(ax, urban):
     """Urban character per broad sector (line at 1 = as concentrated in the city as all the region's jobs)."""
     u = urban.reset_index(drop=True)

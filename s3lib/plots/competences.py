@@ -1,12 +1,14 @@
 """Charts of competences (notebook 06 and the card of a German place): occupations by LQ, competence
-clusters, change over time and occupation -> industry-cluster links. Each takes labelled pandas (or a
-place view) and an ``ax``, draws, and returns the ``ax``.
+clusters, change over time and occupation -> industry-cluster links. Each takes labelled pandas and an
+``ax``, draws, and returns the ``ax``.
 
 Occupations are what people do, not what their employer sells: every figure drawn from the
-occupation space should carry :data:`SOURCE_OCCUPATIONS` (Germany only).
+occupation space should carry :data:`SOURCE_OCCUPATIONS` (one country only). The tables come from
+:mod:`s3lib.analyses.competences`.
 """
 from __future__ import annotations
 
+from s3lib.data.sources import SOURCE_BA
 from s3lib.plots.style import (
     DIVERGING,
     OKABE_ITO,
@@ -15,35 +17,18 @@ from s3lib.plots.style import (
     lq_colorbar,
     lq_norm,
     short_name,
+    styled,
 )
-from s3lib.study.spaces import SOURCE_BA
 
-__all__ = ["SOURCE_OCCUPATIONS", "bridge_heatmap", "change_scatter", "competence_clusters_chart",
-           "competence_panel", "competence_tables", "occupation_bars"]
+__all__ = ["SOURCE_OCCUPATIONS", "bridge_heatmap", "change_scatter", "competence_clusters_chart", "occupation_bars"]
 
 #: The source line of every occupation figure (the activity space's own line).
 SOURCE_OCCUPATIONS = SOURCE_BA
-#: Occupations listed in a portfolio chart need at least this many employees in the place.
+#: Occupations labelled in a change chart need at least this many employees in the place.
 MIN_EMPLOYEES = 1000
 
 
-def competence_tables(view, min_employees: int = MIN_EMPLOYEES):
-    """The occupation portfolio of a place view of an occupation study, ready for the charts.
-
-    ``view`` is a :class:`s3lib.study.view.PlaceView` of a study on the ``"occupations"`` space; returns the
-    :func:`s3lib.measures.competences.portfolio` table (with names and PCI) of occupations with at
-    least ``min_employees`` employees, by LQ.
-    """
-    from s3lib.errors import UsageError
-    from s3lib.measures.competences import portfolio
-
-    study = view.study
-    if study.space.key != "occupations":
-        raise UsageError(f"a competence chart needs a view of the 'occupations' space, not {study.space.key!r}")
-    table = portfolio(study.counts, study.lq, view.region, study.space.names(), study.pci)
-    return table[table["employees"] >= min_employees].reset_index(drop=True)
-
-
+@styled
 def occupation_bars(ax, table, n: int = 15, *, clusters=None, lq_max: float = 8.0, label_width: int = 40,
                     fontsize: float = 12.5, colorbar: bool = True):
     """Horizontal bars of occupations: length = LQ (log scale), colour = LQ, label = employees.
@@ -53,7 +38,7 @@ def occupation_bars(ax, table, n: int = 15, *, clusters=None, lq_max: float = 8.
     ax : matplotlib Axes
     table : DataFrame
         ``occupation``, ``lq``, ``employees`` (and ``name``), in the order to show (first on top), e.g.
-        :func:`competence_tables`; the first ``n`` rows are drawn.
+        :func:`s3lib.analyses.competences.competence_table`; the first ``n`` rows are drawn.
     clusters : Series, optional
         Competence cluster by occupation: its number is printed after the employees (``C1``).
     lq_max : float
@@ -90,25 +75,7 @@ def occupation_bars(ax, table, n: int = 15, *, clusters=None, lq_max: float = 8.
     return done(ax)
 
 
-def competence_panel(ax, view_or_tables, n: int = 8):
-    """A small panel for a place's card: its top occupations by LQ (at least 1,000 employees).
-
-    ``view_or_tables`` is a place view of an ``"occupations"`` study (see :func:`competence_tables`)
-    or a table with ``occupation, name, employees, lq``. No colour bar, short labels; the caller adds
-    the source line (:data:`SOURCE_OCCUPATIONS`).
-    """
-    if hasattr(view_or_tables, "study"):
-        table = competence_tables(view_or_tables)
-    else:
-        table = view_or_tables
-        table = table[table["employees"] >= MIN_EMPLOYEES] if "employees" in table else table
-        table = table.sort_values("lq", ascending=False)
-    occupation_bars(ax, table, n=n, label_width=28, fontsize=11, colorbar=False)
-    ax.set_xlabel("LQ vs Germany (log); label: employees", fontsize=10.5)
-    ax.set_title("Competences: top occupations by LQ", fontsize=13, loc="left")
-    return ax
-
-
+@styled
 def competence_clusters_chart(ax, profile, *, lq_max: float = 4.0, label_width: int = 58):
     """Competence clusters of a place: bars = employees (thousands), colour = LQ, label = LQ and size.
 
@@ -135,6 +102,7 @@ def competence_clusters_chart(ax, profile, *, lq_max: float = 4.0, label_width: 
     return done(ax)
 
 
+@styled
 def change_scatter(ax, table, *, label: int = 6, min_employees: float = MIN_EMPLOYEES):
     """LQ in the base year (x) against the end year (y), log-log, one dot per occupation.
 
@@ -176,15 +144,21 @@ def change_scatter(ax, table, *, label: int = 6, min_employees: float = MIN_EMPL
     return done(ax)
 
 
-def bridge_heatmap(ax, links, threshold: float, *, names=None, label_width: int = 34):
+@styled
+def bridge_heatmap(ax, links, threshold: float, *, names=None, label_width: int = 34,
+                   empty: str = "nothing to show"):
     """Occupation (rows) x industry cluster (columns) link values; cells at or above ``threshold`` marked.
 
     ``links`` is a slice of :func:`s3lib.measures.competences.cluster_links` (the place's bridging
-    occupations x its present clusters).
+    occupations x its present clusters); an empty slice draws ``empty`` instead.
     """
     import matplotlib.pyplot as plt
     import numpy as np
 
+    if links.empty:
+        ax.text(0.5, 0.5, empty, ha="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
     values = links.to_numpy(dtype=float)
     im = ax.imshow(values, cmap="cividis", aspect="auto", vmin=np.nanmin(values), vmax=np.nanmax(values))
     for i, j in zip(*np.nonzero(values >= threshold)):

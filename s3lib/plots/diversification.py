@@ -10,11 +10,13 @@ from s3lib.plots.style import (
     done,
     halo,
     place_labels,
+    styled,
 )
 
 __all__ = ["change_bars", "entry_rate_bars", "opportunity_chart", "variety_places", "variety_scatter"]
 
 
+@styled
 def variety_scatter(ax, table, highlight: str, group=(), *, label: str | None = None,
                     group_label: str = "same country"):
     """Related (y) against unrelated (x) variety for all regions, one region highlighted.
@@ -71,20 +73,23 @@ def variety_scatter(ax, table, highlight: str, group=(), *, label: str | None = 
     return done(ax)
 
 
-def opportunity_chart(ax, table, present=None, labels=None):
+@styled
+def opportunity_chart(ax, table, present=None, labels=None, medians: dict | None = None):
     """The Balland et al. (2019) frame: candidates by relatedness density (x) and complexity (y).
 
     Parameters
     ----------
     ax : matplotlib Axes
     table : DataFrame
-        :func:`s3lib.measures.opportunities.candidates`: index = industry; columns ``density``, ``pci``,
-        ``quadrant``; ``attrs["density_median"]`` and ``attrs["pci_median"]`` are the quadrant
-        splits (dashed lines).
+        The table of :func:`s3lib.measures.opportunities.candidates`: index = industry; columns ``density``,
+        ``pci``, ``quadrant``.
     present : DataFrame, optional
         ``density`` and ``pci`` of the industries the region already has, drawn as grey crosses.
     labels : mapping, optional
         Industry -> label text for the points to label (e.g. the best candidates).
+    medians : dict, optional
+        The quadrant splits (dashed lines): ``density_median`` and ``pci_median`` (the ``params`` of the
+        candidates' result).
 
     Returns
     -------
@@ -98,7 +103,7 @@ def opportunity_chart(ax, table, present=None, labels=None):
         if len(part):
             ax.scatter(part["density"], part["pci"], s=90 if quadrant == "low risk, high benefit" else 60,
                        color=colour, edgecolor="white", lw=0.6, label=f"{quadrant} ({len(part)})", zorder=3)
-    d_med, p_med = table.attrs.get("density_median"), table.attrs.get("pci_median")
+    d_med, p_med = (medians or {}).get("density_median"), (medians or {}).get("pci_median")
     if d_med is not None:
         ax.axvline(d_med, color="#555555", ls="--", lw=1.3, zorder=1)
         ax.annotate(f"median density {d_med:.2f}", (d_med, 1), xycoords=("data", "axes fraction"),
@@ -121,6 +126,7 @@ def opportunity_chart(ax, table, present=None, labels=None):
     return done(ax)
 
 
+@styled
 def change_bars(ax, table, value: str = "change", status: str = "status", unit: str = "persons employed"):
     """Diverging horizontal bars of a change per item, coloured by status (entry / exit).
 
@@ -166,22 +172,21 @@ def change_bars(ax, table, value: str = "change", status: str = "status", unit: 
     return done(ax)
 
 
-def entry_rate_bars(ax, table, overall: float | None = None, highlight=None, highlight_label: str = "region"):
+@styled
+def entry_rate_bars(ax, table, overall: float | None = None, highlight_label: str | None = None):
     """Entry rate by first-year relatedness-density bin (the principle of relatedness).
 
     Parameters
     ----------
     ax : matplotlib Axes
     table : DataFrame
-        :func:`s3lib.measures.opportunities.principle_of_relatedness`: one row per bin with
-        ``density_min``, ``density_max``, ``at_risk``, ``entries``, ``entry_rate``.
+        The table of :func:`s3lib.measures.opportunities.entry_rates`: one row per bin with
+        ``density_min``, ``density_max``, ``at_risk``, ``entries``, ``entry_rate``, and, for one region,
+        ``own_at_risk`` and ``own_entries``: its entry rate is drawn as a diamond labelled "entries/at risk".
     overall : float, optional
         Overall entry rate, drawn as a dashed line.
-    highlight : DataFrame, optional
-        One region's cells per bin (same index as ``table``; ``at_risk``, ``entries``): its entry
-        rate is drawn as a diamond labelled "entries/at risk".
-    highlight_label : str
-        Legend entry of ``highlight``.
+    highlight_label : str, optional
+        Legend entry of the region's diamonds (default "region").
 
     Returns
     -------
@@ -201,14 +206,13 @@ def entry_rate_bars(ax, table, overall: float | None = None, highlight=None, hig
         ax.annotate(f"all cells {overall * 100:.1f} %", (0, overall * 100), xycoords=("axes fraction", "data"),
                     xytext=(2, 4), textcoords="offset points", fontsize=11, color="#555555")
     top = max(rates.max(), overall * 100 if overall else 0)
-    if highlight is not None:
-        h = highlight.reindex(table.index)
-        risk = h["at_risk"].fillna(0).to_numpy(dtype=float)
-        hit = h["entries"].fillna(0).to_numpy(dtype=float)
+    if "own_at_risk" in table.columns:
+        risk = table["own_at_risk"].fillna(0).to_numpy(dtype=float)
+        hit = table["own_entries"].fillna(0).to_numpy(dtype=float)
         ok = risk > 0
         hr = np.where(ok, hit / np.where(ok, risk, 1) * 100, np.nan)
         ax.scatter(x[ok] + 0.45, hr[ok], marker="D", s=110, color=OKABE_ITO[1], edgecolor="black", lw=1.2,
-                   zorder=4, label=highlight_label)
+                   zorder=4, label=highlight_label or "region")
         for xi, r, e, n in zip(x[ok], hr[ok], hit[ok], risk[ok]):
             ax.annotate(f"{int(e)}/{int(n)}", (xi + 0.45, r), xytext=(9, 0), textcoords="offset points",
                         va="center", fontsize=11, path_effects=halo(), zorder=5)
@@ -221,6 +225,7 @@ def entry_rate_bars(ax, table, overall: float | None = None, highlight=None, hig
     return done(ax)
 
 
+@styled
 def variety_places(ax, table, places):
     """Related (y) against unrelated (x) variety of all regions, several places marked and labelled.
 

@@ -6,69 +6,62 @@ Every figure the suite writes goes through :func:`figure` and :func:`save`:
 * :func:`annotate` sets a title that names the place, the NUTS level and the year,
   and a source line (dataset, level, year, known gaps) at the bottom;
 * :func:`save` refuses a figure without title and source, and writes
-  ``figures/<place>/<notebook>-<name>.png`` (and ``.svg``) atomically, with the
+  ``<directory>/<place>/<notebook>-<name>.png`` (and ``.svg``) atomically, with the
   title and source also stored in the PNG metadata so tests can check them;
+  :func:`saver` binds the directory, place and notebook once (the notebooks' ``figures_dir``);
 * :func:`write` is the one atomic writer of a figure file with its metadata (cards use it too),
   and :func:`png_text` reads the metadata back (the runner's HTML export uses it for alt texts).
 
+No side effects: the projector style (:func:`rc_params`) is applied inside :func:`style`, a
+``matplotlib.rc_context``, around every figure s3lib makes, draws or saves (:func:`styled`), so a
+user's own figures and matplotlib's global ``rcParams`` are the same before and after. A figure's
+title and source live in a registry keyed by the figure (:func:`metadata`), not in attributes set on it.
+
 Example
 -------
+>>> import tempfile
 >>> from s3lib import plots
 >>> fig, ax = plots.figure()
->>> ax.bar(["C", "G"], [1.2, 0.8])  # doctest: +SKIP
+>>> with plots.style():
+...     bars = ax.bar(["C", "G"], [1.2, 0.8])
 >>> plots.annotate(fig, "Location quotients", place="Frankfurt am Main (DE71)",
-...                level="NUTS2", year=2014, source=plots.SOURCE_SBS)  # doctest: +SKIP
->>> plots.save(fig, "frankfurt", "01", "lq")  # doctest: +SKIP
+...                level="NUTS2", year=2014, source=plots.SOURCE_SBS)
+>>> path = plots.save(fig, "frankfurt", "01", "lq", directory=tempfile.mkdtemp())
+>>> path.name, plots.read_png_metadata(path)["Title"]
+('01-lq.png', 'Location quotients: Frankfurt am Main (DE71), NUTS2, 2014')
 """
 from __future__ import annotations
 
-import os
 import re
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
 from s3lib import config
-from s3lib.plots.style import OKABE_ITO, SEQUENTIAL
+from s3lib.plots.style import DPI, HEIGHT_PX, WIDTH_PX, rc_params, style, styled
 
-__all__ = ["DPI", "HEIGHT_PX", "WIDTH_PX", "annotate", "figure", "png_text", "rc_params", "read_png_metadata",
-           "save", "slug", "write"]
+__all__ = ["DPI", "HEIGHT_PX", "WIDTH_PX", "annotate", "figure", "metadata", "png_text", "rc_params",
+           "read_png_metadata", "save", "saver", "set_metadata", "slug", "style", "styled", "write"]
 
-
-WIDTH_PX, HEIGHT_PX, DPI = 1280, 720, 100
 #: Font size of the source lines, and the mean character width of DejaVu Sans in em
 #: (measured on the source texts), used to wrap them to the figure width.
 SOURCE_FONTSIZE, CHAR_EM = 10.5, 0.55
 
 
-def rc_params() -> dict:
-    """Matplotlib settings for a projector: large fonts, thick lines, Okabe-Ito cycle."""
-    from cycler import cycler
-
-    return {
-        "figure.figsize": (WIDTH_PX / DPI, HEIGHT_PX / DPI),
-        "figure.dpi": DPI,
-        "savefig.dpi": DPI,
-        "font.size": 15,
-        "axes.titlesize": 17,
-        "axes.labelsize": 15,
-        "xtick.labelsize": 13,
-        "ytick.labelsize": 13,
-        "legend.fontsize": 13,
-        "figure.titlesize": 20,
-        "axes.prop_cycle": cycler(color=OKABE_ITO),
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "lines.linewidth": 2.5,
-        "image.cmap": SEQUENTIAL,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "s3lib",  # fixed ids in SVGs: a rerun writes the same bytes
-        # FreeType's hinter costs ~30 % of the time of drawing text, which is most of the
-        # time of saving a figure; at 13-20 px glyphs with anti-aliasing it changes no
-        # legibility (matplotlib's own image tests render without hinting too).
-        "text.hinting": "no_hinting",
-    }
+_META: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def set_metadata(fig, meta: dict) -> None:
+    """Register a figure's title and source (``Title``, ``Description``, ``Place``, ``Level``, ``Year``)."""
+    _META[fig] = dict(meta)
+
+
+def metadata(fig) -> dict:
+    """The metadata registered for a figure by :func:`annotate` or :func:`set_metadata` (empty if none)."""
+    return dict(_META.get(fig, {}))
+
+
+@styled
 def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     """A 1280 x 720 px figure with projector settings; returns ``(fig, ax)``.
 
@@ -76,13 +69,13 @@ def figure(nrows: int = 1, ncols: int = 1, **kwargs):
     """
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update(rc_params())
     kwargs.setdefault("figsize", (WIDTH_PX / DPI, HEIGHT_PX / DPI))
     kwargs.setdefault("layout", "constrained")
     fig, ax = plt.subplots(nrows, ncols, **kwargs)
     return fig, ax
 
 
+@styled
 def annotate(fig, what: str, *, place: str, level: str, year, source: str | Iterable[str]) -> None:
     """Title the figure ``"<what>: <place>, <level>, <year>"`` and add the source line.
 
@@ -116,7 +109,7 @@ def annotate(fig, what: str, *, place: str, level: str, year, source: str | Iter
     # the layout (suptitle included) fills the figure above the source lines (0.025 per line at 720 px)
     bottom = 0.02 + len(shown) * SOURCE_FONTSIZE * 1.25 / 72 / fig.get_figheight()
     fig.get_layout_engine() and fig.get_layout_engine().set(h_pad=0.1, rect=(0, bottom, 1, 1 - bottom))
-    fig._s3lib_meta = {"Title": title, "Description": text, "Place": place, "Level": str(level), "Year": str(year)}
+    set_metadata(fig, {"Title": title, "Description": text, "Place": place, "Level": str(level), "Year": str(year)})
 
 
 def slug(text: str) -> str:
@@ -127,32 +120,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "figure"
 
 
+@styled
 def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = ("png", "svg"),
          directory: Path | None = None) -> Path:
     """Write ``<directory>/<place>/<notebook>-<name>.<fmt>`` atomically; return the PNG path.
 
-    ``directory`` defaults to :data:`s3lib.config.FIGURES_DIR` (or ``$S3LIB_FIGURES_DIR``).
-    Raises ``ValueError`` if the figure was not :func:`annotate`-d: every figure
-    must carry a title with place, level and year, and a source line.
+    ``directory`` defaults to :data:`s3lib.config.FIGURES_DIR`; the runner gives notebooks their own
+    (``figures_dir``, :func:`saver`). Raises ``ValueError`` if the figure was not :func:`annotate`-d:
+    every figure must carry a title with place, level and year, and a source line.
     """
     import matplotlib.pyplot as plt
 
-    meta = getattr(fig, "_s3lib_meta", None)
+    meta = metadata(fig)
     if not meta:
         raise ValueError("figure has no title/source: call s3lib.plots.annotate(fig, ...) before save()")
-    directory = Path(directory or os.environ.get("S3LIB_FIGURES_DIR") or config.FIGURES_DIR) / slug(place)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = Path(directory or config.FIGURES_DIR) / slug(place)
     stem = f"{slug(notebook)}-{slug(name)}"
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        # Lay out once and fix the positions. While a figure has any layout engine, even
-        # the "none" placeholder, savefig draws it an extra time before each format (a
-        # draw with rendering disabled, for the layout): two of the four draws of a save.
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-        if hasattr(fig, "_layout_engine"):
-            fig._layout_engine = None  # the placeholder only matters for later colorbars
-
+    if fig.get_layout_engine() is not None:
+        # Lay out once and fix the positions: while a figure has a layout engine, savefig draws it an
+        # extra time before each format (a draw with rendering disabled, for the layout).
+        fig.get_layout_engine().execute(fig)
+        fig.set_layout_engine(None)
     first = None
     for fmt in formats:
         target = write(fig, directory / f"{stem}.{fmt}", meta, fast=True)
@@ -161,8 +149,20 @@ def save(fig, place: str, notebook: str, name: str, formats: tuple[str, ...] = (
     return first
 
 
-def write(fig, target: Path, meta: dict, *, fast: bool = False, **savefig) -> Path:
-    """Save ``fig`` to ``target`` atomically (the format is the file suffix), with its metadata.
+def saver(directory, place: str, notebook: str):
+    """``save(fig, name)`` for one notebook: :func:`save` with the figures folder, place and notebook bound
+    (``directory`` None or empty = :data:`s3lib.config.FIGURES_DIR`)."""
+
+    def save_figure(fig, name: str, formats: tuple[str, ...] = ("png", "svg")) -> Path:
+        return save(fig, place, notebook, name, formats=formats, directory=Path(directory) if directory else None)
+
+    return save_figure
+
+
+@styled
+def write(fig, target: Path, meta: dict | None = None, *, fast: bool = False, **savefig) -> Path:
+    """Save ``fig`` to ``target`` atomically (the format is the file suffix), with its metadata
+    (``meta``, default the figure's registered :func:`metadata`).
 
     PNG keeps every key of ``meta`` as a text chunk (``Title``, ``Description``, ``Place``,
     ``Level``, ``Year``); SVG takes the title and description without a date, so that a rerun
@@ -173,6 +173,9 @@ def write(fig, target: Path, meta: dict, *, fast: bool = False, **savefig) -> Pa
     from s3lib.atomic import atomic_write
 
     target = Path(target)
+    meta = metadata(fig) if meta is None else meta
+    if not meta:
+        raise ValueError(f"no metadata for {target.name}: annotate the figure or pass meta")
     fmt = target.suffix.lstrip(".").lower()
     if fmt == "png":
         options = {"metadata": dict(meta)}

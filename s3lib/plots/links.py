@@ -2,7 +2,14 @@
 Each takes a networkx graph or labelled pandas and an ``ax``, draws, and returns the ``ax``."""
 from __future__ import annotations
 
-from s3lib.plots.style import DIVERGING, OKABE_ITO, done, place_labels, short_name
+from s3lib.plots.style import (
+    DIVERGING,
+    OKABE_ITO,
+    done,
+    place_labels,
+    short_name,
+    styled,
+)
 
 __all__ = ["betweenness_bars", "network_chart", "network_layout"]
 
@@ -38,6 +45,7 @@ def network_layout(graph, seed: int = 2014) -> dict:
     return pos
 
 
+@styled
 def network_chart(ax, graph, size, colour, labels=None, pos=None, seed: int = 2014, highlight_edges=(),
                   colour_label: str = "Location quotient (log scale)", size_unit: str = "persons employed",
                   isolated_label: str = "not linked to any other cluster:", limit: float = 2.0):
@@ -136,6 +144,7 @@ def _nice_sizes(top: float) -> list[float]:
     return [v for v in (big / 10, big / 2, big) if v >= 1] if big >= 10 else [big]
 
 
+@styled
 def betweenness_bars(ax, table, n: int = 12, specialised=()):
     """Horizontal bars of the most central clusters; bridging ones coloured, the place's specialised ones marked.
 

@@ -1,7 +1,7 @@
 """Maps of NUTS regions (ETRS89-LAEA, EPSG:3035): choropleths, highlighted places, labelled points."""
 from __future__ import annotations
 
-from s3lib.plots.style import NO_DATA, SEQUENTIAL, log_ticks, place_labels
+from s3lib.plots.style import NO_DATA, SEQUENTIAL, log_ticks, place_labels, styled
 
 __all__ = ["EUROPE_EXTENT", "MAP_CRS", "cluster_map", "extent_of", "geometry_path", "label_points", "region_map"]
 
@@ -96,6 +96,7 @@ def _draw_regions(ax, geometries, facecolor, *, edgecolor="white", linewidth=0.4
     return collection
 
 
+@styled
 def region_map(ax, regions, column=None, *, cmap=SEQUENTIAL, norm=None, label=None, highlight=(),
                fills=None, points=None, extent=EUROPE_EXTENT, legend_loc="upper left", colorbar=True,
                context=None, borders=None):
@@ -178,6 +179,7 @@ def region_map(ax, regions, column=None, *, cmap=SEQUENTIAL, norm=None, label=No
     return ax
 
 
+@styled
 def cluster_map(ax, geometries, lq, *, highlight=(), points=None, label=None, colorbar=True, extent=EUROPE_EXTENT):
     """The LQ of one cluster in every region: diverging colours on a log scale centred at 1 (0.25-4).
 

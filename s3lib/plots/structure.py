@@ -9,14 +9,17 @@ from s3lib.plots.style import (
     lq_colorbar,
     lq_norm,
     short_name,
+    styled,
     wrap_text,
 )
 
-__all__ = ["cluster_bars", "coverage_heatmap", "grouped_bars"]
+__all__ = ["cluster_bars", "count_bars", "coverage_heatmap", "grouped_bars"]
 
 
+@styled
 def cluster_bars(ax, table, n: int = 12, *, value: str = "employment", lq_max: float = 4.0,
-                 label_width: int = 34, colorbar: bool = True, fontsize: float = 12.5, wrap: bool = False):
+                 label_width: int = 34, colorbar: bool = True, fontsize: float = 12.5, wrap: bool = False,
+                 title: str | None = None, xlabel: str | None = None):
     """Horizontal bars of clusters: length = ``value``, colour = LQ (log scale, centred at 1).
 
     Each bar is labelled with its LQ and Cluster Observatory stars (``LQ 2.53 ★★★``); a cluster
@@ -39,6 +42,8 @@ def cluster_bars(ax, table, n: int = 12, *, value: str = "employment", lq_max: f
     colorbar : bool
     wrap : bool
         Wrap long names over lines instead of shortening them (small multiples).
+    title, xlabel : str, optional
+        A panel title (bold, left) and an x-axis label replacing the default (small multiples).
 
     Returns
     -------
@@ -72,7 +77,10 @@ def cluster_bars(ax, table, n: int = 12, *, value: str = "employment", lq_max: f
              for c, p in zip(top["cluster"], partial)]
     ax.set_yticks(y, names, fontsize=fontsize)
     ax.set_xlim(0, max(xmax, float(length.max()) * 1.2) if len(top) else 1)
-    ax.set_xlabel("Persons employed (thousands)" if value == "employment" else "Location quotient (EU NUTS2 = 1)")
+    ax.set_xlabel(xlabel or ("Persons employed (thousands)" if value == "employment" else
+                             "Location quotient (EU NUTS2 = 1)"), **({"fontsize": fontsize} if xlabel else {}))
+    if title:
+        ax.set_title(title, fontsize=fontsize + 1.5, loc="left", fontweight="bold")
     if value == "lq":
         ax.axvline(1, color="#333333", lw=1, ls="--")
     if colorbar:
@@ -80,8 +88,9 @@ def cluster_bars(ax, table, n: int = 12, *, value: str = "employment", lq_max: f
     return ax
 
 
+@styled
 def grouped_bars(ax, frame, *, colours=None, unit: str = "% of employment", label_width: int = 24,
-                 percent: bool = True):
+                 percent: bool = True, legend: dict | None = None):
     """Grouped horizontal bars: one group per row of ``frame`` (top to bottom), one bar per column.
 
     Parameters
@@ -96,6 +105,8 @@ def grouped_bars(ax, frame, *, colours=None, unit: str = "% of employment", labe
         x-axis label.
     percent : bool
         Values are shares (0-1) drawn as percentages.
+    legend : dict, optional
+        Keyword arguments of the legend (default: framed, lower right).
 
     Returns
     -------
@@ -117,10 +128,11 @@ def grouped_bars(ax, frame, *, colours=None, unit: str = "% of employment", labe
     ax.set_xlabel(unit)
     ax.grid(axis="x", color="#E5E5E5", lw=0.8)
     ax.set_axisbelow(True)
-    ax.legend(frameon=True, framealpha=0.95, loc="lower right")
+    ax.legend(**{"frameon": True, "framealpha": 0.95, "loc": "lower right", **(legend or {})})
     return ax
 
 
+@styled
 def coverage_heatmap(ax, frame, *, highlight=(), label: str = "share of the 68 divisions with a value",
                      vmin: float = 0.5):
     """Rows x years heatmap of a 0-1 coverage share (cividis, saturating below ``vmin``), highlighted rows in bold.
@@ -154,4 +166,24 @@ def coverage_heatmap(ax, frame, *, highlight=(), label: str = "share of the 68 d
     bar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.01, extend="min" if vmin > 0 else "neither")
     bar.set_label(label)
     bar.ax.yaxis.set_major_formatter("{x:.0%}")
+    return ax
+
+
+@styled
+def count_bars(ax, counts, *, ylabel: str, title: str | None = None):
+    """Vertical bars of counts by category (e.g. well-covered regions by year), each labelled with its value.
+
+    ``counts`` is a Series (index = categories in order, values = counts).
+    """
+    import numpy as np
+
+    x = np.arange(len(counts))
+    values = counts.to_numpy()
+    ax.bar([str(c) for c in counts.index], values, color=OKABE_ITO[0])
+    for i, v in zip(x, values):
+        ax.text(i, v, f"{v}", ha="center", va="bottom", fontsize=12)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=14, loc="left")
+    ax.tick_params(axis="x", rotation=90)
     return ax
