@@ -116,62 +116,16 @@ SEARCH_JS = r"""(function () {
 
 
 # ----------------------------------------------------------------------------- card tasks
-class _Stub:
-    """A picklable stand-in for a study or a place view: the attributes the card draws, and for anything
-    else the real object, computed in the worker (``Study(...).at(region)``) on first use."""
-
-    def __init__(self, _study_args: tuple, _region: str | None = None, **values):
-        self.__dict__.update(values, _study_args=_study_args, _region=_region)
-
-    def __getattr__(self, name):
-        if name.startswith("__") or "_study_args" not in self.__dict__:
-            raise AttributeError(name)
-        from s3lib.study import Study
-
-        real = Study(*self.__dict__["_study_args"])
-        if self.__dict__["_region"] is not None:
-            real = real.at(self.__dict__["_region"])
-        return getattr(real, name)
-
-
-class _Names:
-    def __init__(self, names: dict, study_args: tuple):
-        self._names, self._study_args = names, study_args
-
-    def names(self):
-        import pandas as pd
-
-        return pd.Series(self._names, dtype=object)
-
-    def __getattr__(self, name):
-        if name.startswith("__") or "_study_args" not in self.__dict__:
-            raise AttributeError(name)
-        from s3lib.study import Study
-
-        return getattr(Study(*self.__dict__["_study_args"]).space, name)
-
-
-def _snapshot(view) -> _Stub:
-    """What :func:`s3lib.outputs.cards.draw` reads of a place view, small enough to send to a worker."""
-    s = view.study
-    args = (s.space.key, s.level, s.year, s.scheme_arg, s.min_coverage)
-    study = _Stub(args, None, year=s.year, level=s.level, space=_Names(dict(s.space.names()), args))
-    return _Stub(args, view.region, study=study, place=view.place, region=view.region, region_name=view.region_name,
-                 summary=view.summary, clusters=view.clusters, opportunities=view.opportunities.head(10),
-                 cooperation=view.cooperation.head(10), bridging=view.bridging.head(10), caveats=list(view.caveats),
-                 notes=list(view.notes), region_note=view.region_note, label=view.label)
-
-
 @dataclass(frozen=True)
 class CardTask:
-    """One atlas card: draw ``view`` (a snapshot) and ``fit`` into ``target`` (PNG at ``dpi``).
+    """One atlas card: draw ``card`` (a :class:`s3lib.outputs.cards.CardData`, everything the card shows,
+    computed in the parent process) into ``target`` (PNG at ``dpi``). The worker computes nothing.
 
     ``name`` and ``place`` are what the executors report (:class:`s3lib.runner.tasks.Result`)."""
 
     place: str  # the region code
     target: str
-    view: object = field(compare=False, repr=False)
-    fit: object = field(compare=False, repr=False)
+    card: object = field(compare=False, repr=False)
     dpi: int = CARD_DPI
     name: str = "card"
 
@@ -185,10 +139,10 @@ def render_card(task: CardTask) -> Result:
         from s3lib import plots
         from s3lib.outputs import cards
 
-        fig = cards.draw(task.view, task.fit)
+        fig = cards.draw(task.card)
         # no glyph hinting, as the suite's figures (s3lib.plots.rc_params): a third less drawing time
         with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-            plots.write(fig, Path(task.target), fig._s3lib_meta, fast=True, dpi=task.dpi, facecolor="white")
+            plots.write(fig, Path(task.target), fast=True, dpi=task.dpi, facecolor="white")
         return Result(task.name, task.place, "ok", time.perf_counter() - start, task.target)
     except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
         return Result(task.name, task.place, "failed", time.perf_counter() - start, "", error=_error_line(exc))
@@ -379,11 +333,12 @@ def _employed(row) -> str:
 def _region_page(view, fit, cities: list[str]) -> str:
     s, code = view.summary, view.region
     names = view.study.space.names()
+    opportunities = view.opportunities.table
     clusters = [[r.cluster, _employed(r), _num(r.lq, "{:.2f}"), "★" * int(r.stars if r.stars == r.stars else 0),
                  "yes" if _flag(r.strong) else "", "fragment" if _flag(r.partial) else ""]
                 for r in view.clusters.itertuples()]
     opportunities = [[c, names.get(c, c), _num(r.density, "{:.2f}"), _num(r.pci, "{:.2f}"), r.quadrant]
-                     for c, r in view.opportunities.head(_N_LIST).iterrows()]
+                     for c, r in opportunities.head(_N_LIST).iterrows()]
     links = [[r.cluster_a, r.cluster_b, r.reason] for r in view.cooperation.head(_N_LIST).itertuples()]
     bridging = ", ".join(view.bridging["cluster"].head(3)) or "none present"
     notes = list(view.notes) + [n for n in view.study.notes if code in n]
@@ -453,7 +408,7 @@ def _regions(study, regions) -> list[str]:
     counts = study.counts
     if not regions:
         return [c for c in counts.index if counts.loc[c].notna().any()]
-    from s3lib.outputs.cards import resolve_places
+    from s3lib.data import resolve_places
 
     return list(dict.fromkeys(study.region(p)[0] for p in resolve_places(regions, level=2)))
 
@@ -462,7 +417,7 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
           scheduler: str | None = None, scheme: str = "uscmp", progress: bool = False) -> dict:
     """Build the atlas into ``out`` (default ``atlas/``); return the record also written to ``atlas.json``
     (``regions``: built codes, ``failures``: {code: reason}, ``seconds``: total and per stage)."""
-    from s3lib.analyses import ris3
+    from s3lib.outputs.cards import card_data
     from s3lib.study import Study
 
     start = time.perf_counter()
@@ -488,8 +443,9 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
                 began = time.perf_counter()
                 try:
                     view = study.at(code)
-                    fits[code] = ris3.fit(view.place, year=year, level=2)
-                    task = CardTask(code, str(tmp / "cards" / f"{code}.png"), _snapshot(view), fits[code])
+                    card = card_data(view, with_competences=False)
+                    fits[code] = card.fit
+                    task = CardTask(code, str(tmp / "cards" / f"{code}.png"), card)
                     views[code] = view
                 except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
                     failures[code] = _error_line(exc)

@@ -15,26 +15,31 @@
 * **RIS3 fit**: coverage and fit of the strategy owner's priorities at NUTS2
   (:func:`s3lib.analyses.ris3.fit`), or plainly "RIS3 list not found".
 
-Every number comes from the place's view in the study of the year (:class:`s3lib.study.view.PlaceView`)
-and :func:`s3lib.analyses.ris3.fit`; the card only lays them out. Sources, level and year are printed on the card and stored in the
+Every number comes from the place's view in a study (:class:`s3lib.study.view.PlaceView`, with every
+setting of the study) and its RIS3 fit (:meth:`~s3lib.study.view.PlaceView.ris3_fit`), gathered once by
+:func:`card_data` into a :class:`CardData`; :func:`draw` only lays them out. Sources, level and year are printed on the card and stored in the
 PNG text chunks (``Title``, ``Description``, ``Place``, ``Level``, ``Year``, as
 :func:`s3lib.plots.save` does) and the PDF metadata.
 
 Example
 -------
 >>> from s3lib.outputs import cards
->>> png, pdf = cards.render("porto")  # doctest: +SKIP
+>>> from s3lib.study import Study
+>>> card = cards.card_data(Study(year=2014).at("porto"))
+>>> card.region, card.fit.kind
+('PT11', 'regional')
 """
 from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 from s3lib import config
 
-__all__ = ["DEFAULT_SCHEME", "DEFAULT_YEAR", "HEIGHT_PX", "WIDTH_PX", "add_parser", "card_data", "card_name",
-           "draw", "main", "render", "resolve_places"]
+__all__ = ["DEFAULT_SCHEME", "DEFAULT_YEAR", "HEIGHT_PX", "WIDTH_PX", "CardData", "add_parser", "card_data",
+           "card_name", "competences", "draw", "main", "render"]
 
 WIDTH_PX, HEIGHT_PX, DPI = 1920, 1080, 100
 
@@ -46,14 +51,55 @@ _N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 5, 3, 3
 
 
 # ----------------------------------------------------------------------------- numbers
-def card_data(place, year: int = 2014, scheme="uscmp"):
-    """What a card shows: the place's view in the study of the year (:meth:`s3lib.study.Study.at`) and
-    its RIS3 fit at NUTS2 (:func:`s3lib.analyses.ris3.fit`). Returns ``(view, fit)``."""
-    from s3lib.analyses import ris3
-    from s3lib.study import Study
+@dataclass(frozen=True)
+class CardData:
+    """Everything a card shows, taken once from a place view (small and picklable: the atlas sends it to the
+    processes that draw). Build it with :func:`card_data`.
 
-    view = Study("sbs", 2, year, scheme).at(place)
-    return view, ris3.fit(view.place, year=year, level=2)
+    ``clusters``: the view's ranked clusters without fragments; ``split``: further specialised clusters
+    resting on apportioning; ``unseen``: clusters whose codes lie outside the statistics; ``opportunities``
+    (``code``, ``name``), ``cooperation`` and ``bridging``: the view's tables, cut to what the card shows;
+    ``fit``: the RIS3 fit; ``competences``: ``(table, year)`` of a German district's top occupations, or None.
+    """
+
+    place: object
+    region: str
+    region_name: str
+    year: int
+    n_regions: int
+    scheme: str
+    summary: object
+    clusters: object
+    split: object
+    unseen: tuple
+    opportunities: object
+    cooperation: object
+    bridging: object
+    caveats: tuple
+    fit: object
+    competences: object = None
+
+
+def card_data(view, with_competences: bool = True) -> CardData:
+    """What a card shows, from a place view (:meth:`s3lib.study.Study.at`) and its RIS3 fit
+    (:meth:`~s3lib.study.view.PlaceView.ris3_fit`); ``with_competences`` adds the occupation panel of a
+    German district (:func:`competences`)."""
+    pf = view.portfolio
+    clusters = view.clusters
+    clusters = clusters[~clusters["partial"].astype(bool)].head(_N_CLUSTERS).reset_index(drop=True)
+    split = pf[(pf["lq"] >= 1) & pf["rests_on_apportioning"] & ~pf["partial"] & ~pf["cluster"].isin(clusters["cluster"])]
+    unseen = view.unobserved
+    names = view.study.space.names()
+    opportunities = view.opportunities.table.head(_N_OPPORTUNITIES)
+    s = view.summary
+    return CardData(
+        place=view.place, region=view.region, region_name=view.region_name, year=view.study.year,
+        n_regions=s.n_regions, scheme=s.scheme, summary=s, clusters=clusters,
+        split=split.sort_values("upper", ascending=False).head(3).reset_index(drop=True),
+        unseen=tuple(unseen.loc[unseen["outside"] >= 0.5, "cluster"].head(4)),
+        opportunities=opportunities.assign(name=opportunities.index.map(lambda c: names.get(c, c))),
+        cooperation=view.cooperation.head(_N_LINKS), bridging=view.bridging.head(1), caveats=tuple(view.caveats),
+        fit=view.ris3_fit(), competences=competences(view) if with_competences else None)
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -77,12 +123,11 @@ def _big(fig, x, y, value, label, size=46, colour=_INK, label_size=15):
     fig.text(x, y - 0.035, label, fontsize=label_size, color=_MUTED, va="top")
 
 
-def _clusters_block(fig, v, x0, x1, top):
+def _clusters_block(fig, card, x0, x1, top):
     from matplotlib.patches import Rectangle
 
     _heading(fig, x0, top, "Top clusters")
-    table = v.clusters  # ranked by the view
-    table = table[~table["partial"].astype(bool)].head(_N_CLUSTERS)
+    table = card.clusters  # ranked by the view
     row_h = 0.078
     bar_w = (x1 - x0) * 0.4
     for k, row in enumerate(table.itertuples()):
@@ -99,21 +144,16 @@ def _clusters_block(fig, v, x0, x1, top):
         fig.text(x0 + bar_w + 0.01, yb + 0.006, f"LQ {row.lq:.1f}", fontsize=19, fontweight="bold", color=_ACCENT,
                  va="center")
         fig.text(x1, yb + 0.006, _employed(row), fontsize=12.5, color=_MUTED, ha="right", va="center")
-    shown = set(table["cluster"])
-    pf = v.portfolio
-    split = pf[(pf["lq"] >= 1) & pf["rests_on_apportioning"] & ~pf["partial"] & ~pf["cluster"].isin(shown)]
-    split = split.sort_values("upper", ascending=False).head(3)
+    split = card.split
     lines = ["LQ: specialisation against all EU NUTS2 regions (bar 0-4, tick = EU average 1).",
              "★ European Cluster Observatory stars: size, specialisation, focus.",
              "† apportioned share of divisions split among clusters – whole divisions."]
     if len(split):
         lines.append("Also specialised, resting on apportioning: " + "; ".join(
             f"{_short(r.cluster, 30)} {_k(r.lower)}–{_k(r.upper)}" for r in split.itertuples()))
-    unseen = v.unobserved
-    unseen = unseen[unseen["outside"] >= 0.5]
-    if len(unseen):
+    if card.unseen:
         lines.append("Not visible in these statistics: " + ", ".join(
-            f"{_short(c, 24)}" for c in unseen["cluster"].head(4)) + " (their codes lie outside)")
+            f"{_short(c, 24)}" for c in card.unseen) + " (their codes lie outside)")
     fig.text(x0, top - 0.05 - (_N_CLUSTERS - 1) * row_h - 0.06,
              "\n".join(textwrap.fill(t, 92) for t in lines), fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
 
@@ -130,9 +170,9 @@ def _employed(row) -> str:
     return text + (" (est.)" if row.estimated > 0.5 else "")
 
 
-def _diversification_block(fig, v, x0, x1, top):
+def _diversification_block(fig, card, x0, x1, top):
     _heading(fig, x0, top, "Diversification")
-    s = v.summary
+    s = card.summary
     n = s.n_regions
     fig.text(x0, top - 0.03, f"percentile among {n} EU regions (100 = most)", fontsize=13, color=_MUTED, va="top")
     cols = [("total\nvariety", "variety_pct"), ("related\nvariety", "related_pct"),
@@ -144,25 +184,25 @@ def _diversification_block(fig, v, x0, x1, top):
     _big(fig, x0, top - 0.285, "n/a" if s.eci_rank is None else f"#{s.eci_rank}", f"economic complexity rank of {n}", size=46)
     fig.text(x0, top - 0.375, "BEST OPPORTUNITIES", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     fig.text(x0, top - 0.39, "related and complex, not yet specialised", fontsize=12.5, color=_MUTED, va="top")
-    names = v.study.space.names()
-    for k, (code, row) in enumerate(v.opportunities.head(_N_OPPORTUNITIES).iterrows()):
+    for k, (code, row) in enumerate(card.opportunities.iterrows()):
         y = top - 0.44 - k * 0.043
-        fig.text(x0, y, f"{_short(names.get(code, code), 30)}", fontsize=17, color=_INK, va="baseline")
+        fig.text(x0, y, f"{_short(row['name'], 30)}", fontsize=17, color=_INK, va="baseline")
         fig.text(x1, y, code, fontsize=13, color=_MUTED, ha="right", va="baseline")
 
 
-def competences(place):
-    """The competences panel of a German NUTS3 place: ``(table, year)`` of its top occupations by LQ
-    (employees at the place of work, the latest year of the occupation data), or None elsewhere."""
-    from s3lib import data
-    from s3lib.plots.competences import competence_tables
+def competences(view):
+    """The competences panel of a district of the occupation space's country (NUTS3): ``(table, year)`` of its
+    top occupations by LQ (employees at the place of work, the latest year of the occupation data, the same
+    sample rule as the view's study), or None elsewhere."""
+    from s3lib.analyses.competences import competence_table
     from s3lib.study import Study, spaces
 
-    p = place if isinstance(place, data.Place) else data.place(place)
-    if p.country != "DE" or p.level != 3:
+    space, p = spaces.get("occupations"), view.place
+    if p.country != space.country or p.level != 3:
         return None
-    year = spaces.get("occupations").years[-1]
-    return competence_tables(Study("occupations", 3, year).at(p)), year
+    year = space.years[-1]
+    occupations = Study(space, 3, year, min_coverage=view.study.min_coverage, estimate=view.study.estimate)
+    return competence_table(occupations.at(p)), year
 
 
 def _competences_block(fig, table, year, x0, x1, top):
@@ -177,11 +217,11 @@ def _competences_block(fig, table, year, x0, x1, top):
              "Source: Statistik der Bundesagentur für Arbeit.", fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
 
 
-def _links_block(fig, v, x0, x1, top, competences=None):
+def _links_block(fig, card, x0, x1, top, competences=None):
     _heading(fig, x0, top, "Cluster links")
     fig.text(x0, top - 0.03, "cooperation candidates: related clusters both present", fontsize=13, color=_MUTED,
              va="top")
-    pairs = v.cooperation.head(_N_LINKS if competences is None else 2)
+    pairs = card.cooperation.head(_N_LINKS if competences is None else 2)
     if pairs.empty:
         fig.text(x0, top - 0.1, "none found", fontsize=18, color=_MUTED, va="baseline")
     for k, row in enumerate(pairs.itertuples()):
@@ -192,7 +232,7 @@ def _links_block(fig, v, x0, x1, top, competences=None):
     if competences is not None:
         _competences_block(fig, *competences, x0, x1, top - 0.30)
         return
-    bridge = v.bridging
+    bridge = card.bridging
     y = top - 0.45
     fig.text(x0, y, "BRIDGING CLUSTER", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     fig.text(x0, y - 0.025, "links otherwise distant clusters", fontsize=12.5, color=_MUTED, va="top")
@@ -236,65 +276,69 @@ def _ris3_block(fig, r, x0, x1, top, bottom):
         fig.text(x0 + 0.43, mid, text, fontsize=14, color=_MUTED, va="center", linespacing=1.5)
 
 
-def draw(view, fit, competences=None):
-    """Lay out the card of a place view and its RIS3 fit (:func:`card_data`); returns the matplotlib
-    Figure (1920 x 1080 px) with its metadata in ``fig._s3lib_meta``. ``competences`` (:func:`competences`,
-    German NUTS3 places) replaces the bridging cluster with the place's top occupations."""
+def draw(card: CardData):
+    """Lay out a card (:func:`card_data`); returns the matplotlib Figure (1920 x 1080 px), its metadata
+    registered for :func:`s3lib.plots.write`. A German district's competences (``card.competences``)
+    replace the bridging cluster with its top occupations."""
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    v, s = view, view.summary
+    from s3lib import plots
+
+    s, p = card.summary, card.place
     with matplotlib.rc_context({"font.family": "DejaVu Sans"}):
         fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
         # header band
         fig.patches.append(Rectangle((0, 0.855), 1, 0.145, transform=fig.transFigure, color=_BAND))
-        fig.text(0.025, 0.925, v.place.name, fontsize=50, fontweight="bold", color="white", va="center")
-        fig.text(0.025, 0.872, f"Cluster card  ·  {v.place.code} (NUTS{v.place.level})  ·  industry figures for "
-                 f"NUTS2 {v.region_name} ({v.region})  ·  {s.year}", fontsize=17, color="#D6E4F0", va="center")
+        fig.text(0.025, 0.925, p.name, fontsize=50, fontweight="bold", color="white", va="center")
+        fig.text(0.025, 0.872, f"Cluster card  ·  {p.code} (NUTS{p.level})  ·  industry figures for "
+                 f"NUTS{s.level} {card.region_name} ({card.region})  ·  {s.year}", fontsize=17, color="#D6E4F0",
+                 va="center")
         if s.leading_cluster:
             fig.text(0.975, 0.94, "leading cluster", fontsize=15, color="#D6E4F0", ha="right", va="center")
             fig.text(0.975, 0.895, f"{_short(s.leading_cluster, 36)}  {s.leading_lq:.1f}×", fontsize=24,
                      fontweight="bold", color="white", ha="right", va="center")
         # three columns
         top = 0.79
-        _clusters_block(fig, v, 0.025, 0.37, top)
-        _diversification_block(fig, v, 0.415, 0.66, top)
-        _links_block(fig, v, 0.705, 0.975, top, competences)
+        _clusters_block(fig, card, 0.025, 0.37, top)
+        _diversification_block(fig, card, 0.415, 0.66, top)
+        _links_block(fig, card, 0.705, 0.975, top, card.competences)
         for x in (0.392, 0.683):
             fig.lines.append(matplotlib.lines.Line2D([x, x], [0.26, 0.82], transform=fig.transFigure,
                                                      color=_RULE, lw=1.2))
-        _ris3_block(fig, fit, 0.025, 0.975, 0.235, 0.115)
+        _ris3_block(fig, card.fit, 0.025, 0.975, 0.235, 0.115)
         # sources, level, year; the place's own caveats
-        fig.text(0.025, 0.082, _level_line(v), fontsize=12, color=_MUTED, va="baseline")
-        fig.text(0.025, 0.057, _source_line(v), fontsize=12, color=_MUTED, va="baseline")
-        caveats = v.caveats
+        fig.text(0.025, 0.082, _level_line(card), fontsize=12, color=_MUTED, va="baseline")
+        fig.text(0.025, 0.057, _source_line(card), fontsize=12, color=_MUTED, va="baseline")
+        caveats = card.caveats
         fig.text(0.025, 0.043, textwrap.fill("Caveat: " + " ".join(caveats), 250) if caveats else
                  "s3lib cluster card · numbers recomputed from public Eurostat data; methods and caveats in the "
                  "notebooks", fontsize=10, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.25)
-    fig._s3lib_meta = _metadata(v)
+    plots.set_metadata(fig, _metadata(card))
     return fig
 
 
-def _level_line(v) -> str:
-    where = f"{v.place.name} ({v.place.code}, NUTS{v.place.level})"
-    return (f"Level: industry figures for NUTS2 {v.region_name} ({v.region}), which contains {where}; "
-            f"business statistics stop at NUTS2. Year: {v.study.year}. EU reference: {v.summary.n_regions} NUTS2 "
+def _level_line(card) -> str:
+    p, level = card.place, card.summary.level
+    where = f"{p.name} ({p.code}, NUTS{p.level})"
+    return (f"Level: industry figures for NUTS{level} {card.region_name} ({card.region}), which contains {where}; "
+            f"business statistics stop at NUTS2. Year: {card.year}. EU reference: {card.n_regions} NUTS{level} "
             "regions.")
 
 
-def _source_line(v) -> str:
-    scheme = v.summary.scheme
+def _source_line(card) -> str:
+    scheme = card.scheme
     return ("Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; no A, K, O-U; confidential cells estimated). "
             f"Clusters: {'US Cluster Mapping to NACE (derived)' if scheme == 'uscmp' else scheme}. "
             "RIS3: data/ris3_priorities.csv (NACE mapping our own).")
 
 
-def _metadata(v) -> dict:
-    p = v.place
-    title = f"Cluster card: {p.name} ({p.code}), NUTS2 {v.region}, {v.study.year}"
-    return {"Title": title, "Description": _level_line(v) + "\n" + _source_line(v), "Place": p.name,
-            "Level": f"NUTS2 ({v.region}) for NUTS{p.level} {p.code}", "Year": str(v.study.year)}
+def _metadata(card) -> dict:
+    p = card.place
+    title = f"Cluster card: {p.name} ({p.code}), NUTS{card.summary.level} {card.region}, {card.year}"
+    return {"Title": title, "Description": _level_line(card) + "\n" + _source_line(card), "Place": p.name,
+            "Level": f"NUTS{card.summary.level} ({card.region}) for NUTS{p.level} {p.code}", "Year": str(card.year)}
 
 
 # ----------------------------------------------------------------------------- writing
@@ -324,40 +368,15 @@ def card_name(key: str, year: int = DEFAULT_YEAR, scheme=DEFAULT_SCHEME, default
     return "-".join(plots.slug(part) for part in parts)
 
 
-def resolve_places(places, level: int = 2) -> list:
-    """Resolve every place of a batch before anything runs; one :class:`~s3lib.errors.UsageError`
-    (exit code 2) names all the places that are unknown or coarser than NUTS ``level`` (with the
-    NUTS ``level`` regions they contain, also in ``error.suggestions``)."""
-    from s3lib import data
-    from s3lib.errors import UsageError
-
-    resolved, problems, suggestions = [], [], []
-    for name in places:
-        try:
-            resolved.append(data.require_level(name, level))
-        except UsageError as exc:
-            problems.append(exc)
-            suggestions.extend(getattr(exc, "suggestions", None) or [])
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        error = UsageError(f"{len(problems)} places refused, nothing was run: " + " | ".join(map(str, problems)))
-        error.suggestions = suggestions
-        raise error
-    unique = {}
-    for p in resolved:
-        unique.setdefault(p.key, p)
-    return list(unique.values())
-
-
 def render(place, year: int | None = None, scheme: str = "uscmp", out_dir=None) -> tuple[Path, Path]:
     """Write the card of a place as ``<out_dir>/<name>.png`` (1920 x 1080) and ``.pdf``, atomically;
     ``<name>`` is :func:`card_name`: the place key, plus year and scheme when not the defaults.
 
     Parameters
     ----------
-    place : Place, name or code
-        Case-place key, name or NUTS 2/3 code.
+    place : PlaceView, Place, name or code
+        A view of a study (every setting of its study is used; ``year`` and ``scheme`` must then be left
+        out), or a case-place key, name or NUTS 2/3 code (drawn from ``Study("sbs", 2, year, scheme)``).
     year : int, optional
         Default: the place's latest year with persons employed and local units
         (:func:`s3lib.study.default_year`; 2014 for Bordeaux, Turin and Bucharest, 2015 for Frankfurt).
@@ -371,17 +390,25 @@ def render(place, year: int | None = None, scheme: str = "uscmp", out_dir=None) 
         The PNG and the PDF.
     """
     from s3lib import plots
-    from s3lib.study import default_year
+    from s3lib.errors import UsageError
+    from s3lib.study import Study, default_year
+    from s3lib.study.view import PlaceView
 
-    default = default_year(place)[0]
-    year = default if year is None else int(year)
-    view, fit = card_data(place, year=year, scheme=scheme)
+    if isinstance(place, PlaceView):
+        if year is not None or scheme != DEFAULT_SCHEME:
+            raise UsageError("render(view): the view's study sets the year and the scheme; leave them out")
+        view = place
+        default = default_year(view.place)[0]
+    else:
+        default = default_year(place)[0]
+        view = Study("sbs", 2, default if year is None else int(year), scheme).at(place)
+    study = view.study
     out = Path(out_dir or config.CARDS_DIR)
-    fig = draw(view, fit, competences(view.place))
-    stem = card_name(view.place.key, year, scheme, default_year=default)
+    fig = draw(card_data(view))
+    stem = card_name(view.place.key, study.year, study.scheme_arg, default_year=default)
     png, pdf = out / f"{stem}.png", out / f"{stem}.pdf"
     for target in (png, pdf):
-        plots.write(fig, target, fig._s3lib_meta, dpi=DPI, facecolor="white")
+        plots.write(fig, target, dpi=DPI, facecolor="white")
     return png, pdf
 
 
@@ -407,7 +434,7 @@ def main(args) -> int:
 
     from s3lib import data
 
-    places = resolve_places(args.places or list(data.places().index))
+    places = data.resolve_places(args.places or list(data.places().index))
     root = config.PROJECT_ROOT
     failures = []
     for p in places:

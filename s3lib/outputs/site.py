@@ -21,11 +21,10 @@ page still loads an ``http(s)`` resource (plain ``<a href>`` links are fine).
 The gallery is built in a temporary folder and swapped in at the end, so a
 failed build leaves the previous gallery intact.
 
-Example
--------
->>> from s3lib.outputs import site
->>> site.build()  # doctest: +SKIP
-PosixPath('.../site')
+Example (needs the executed suite of ``make run``; ``tests/test_site.py`` builds one)::
+
+    from s3lib.outputs import site
+    site.build()            # PosixPath('.../site')
 """
 from __future__ import annotations
 
@@ -41,8 +40,8 @@ from pathlib import Path
 
 from s3lib import config
 from s3lib.atomic import swap_dir
+from s3lib.config import SUITE_KEY
 from s3lib.errors import S3libError, UsageError
-from s3lib.runner.tasks import SUITE_KEY
 
 __all__ = ["add_parser", "browser", "build", "chromium_path", "main", "remote_loads", "screenshot", "serve"]
 

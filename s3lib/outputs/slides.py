@@ -15,11 +15,10 @@ Presenting never touches ``notebooks/``: the slides are exported from the *execu
 * a widget output (the explorer) cannot work in a static page: it is replaced by a short note
   pointing to the Voila app (``make present``); warnings (stderr) are left out of the slides.
 
-Example
--------
->>> from s3lib.outputs import slides
->>> slides.export("bordeaux")                       # doctest: +SKIP
-[PosixPath('reports/bordeaux/slides/01-cluster-structure.slides.html'), ...]
+Example (needs the place's executed notebooks in ``reports/``; ``tests/test_slides.py`` makes them)::
+
+    from s3lib.outputs import slides
+    slides.export("bordeaux")   # [PosixPath('reports/bordeaux/slides/01-cluster-structure.slides.html'), ...]
 """
 from __future__ import annotations
 

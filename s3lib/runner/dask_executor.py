@@ -13,10 +13,10 @@ Without a scheduler address a :class:`distributed.LocalCluster` is started with
 (reports and figures are written to the task's absolute paths) and have s3lib and
 the notebook environment installed.
 
-Example
--------
->>> from s3lib.runner import run
->>> results = run.run(["frankfurt", "porto"], executor="dask", jobs=2)  # doctest: +SKIP
+Example (starts a local dask cluster and runs the suite for two places; ``tests/test_dask.py`` runs it)::
+
+    from s3lib.runner import run
+    results = run.run(["frankfurt", "porto"], executor="dask", jobs=2)
 """
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from s3lib import config
-from s3lib.atomic import atomic_write
+from s3lib.atomic import atomic_write, sibling
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.runner.export import export_html
 from s3lib.runner.tasks import KERNEL, SUITE_KEY, Result, Task, progress_bar
@@ -155,12 +155,12 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
 
     if not places:
         raise UsageError("no places given; e.g. --places frankfurt bordeaux")
-    from s3lib.outputs.cards import resolve_places
+    from s3lib.data import resolve_places
 
     # unknown places and NUTS0/1 regions (with the NUTS2 regions they contain): refused before anything runs
     resolved = resolve_places(places, level=2)
     if year is not None:  # the business statistics' years bound every notebook's year
-        data.employment(level=0, year=year, countries=["DE"])
+        data.employment(level=0, year=year)
     params = _load_params(params_file)
     per_notebook = params.pop("notebooks", {}) or {}
     available = discover(notebooks_dir)
@@ -188,6 +188,7 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
         for key in targets:
             values = {**params, **overrides}
             values.update({"places": keys} if scope == "suite" else {"place": key})
+            values["figures_dir"] = str(figures_dir)  # where the notebook saves its figures (plots.saver)
             if year is not None and not countries:
                 values["year"] = year
             values = {k: v for k, v in values.items() if k in declared}
@@ -205,9 +206,8 @@ def execute_task(task: Task) -> Result:
     start = time.perf_counter()
     out = task.output
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.running.ipynb")
+    tmp = sibling(out, ".running.ipynb")  # created exclusively (mkstemp): the one atomic-write mechanism
     failed = out.with_name(f"{out.stem}.FAILED.ipynb")
-    os.environ["S3LIB_FIGURES_DIR"] = task.figures_dir
     os.environ.pop("MPLBACKEND", None)  # the kernel then uses its inline backend: figures show in reports
     try:
         options = dict(kernel_name=KERNEL, progress_bar=False, log_output=False, start_timeout=START_TIMEOUT,
@@ -236,13 +236,15 @@ def execute_task(task: Task) -> Result:
             from s3lib.runner import kernels as _kernels
 
             _kernels.discard()
-        if tmp.exists():
+        if tmp.exists() and tmp.stat().st_size:
             os.replace(tmp, failed)
         out.unlink(missing_ok=True)
         out.with_suffix(".html").unlink(missing_ok=True)
         message = _error_line(exc)
         return Result(task.name, task.place, "failed", time.perf_counter() - start,
                       str(failed if failed.exists() else ""), error=message)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _execute_notebook(task: Task, output: Path, options: dict) -> None:
@@ -250,8 +252,7 @@ def _execute_notebook(task: Task, output: Path, options: dict) -> None:
     if task.reuse_kernel:
         from s3lib.runner import kernels as _kernels
 
-        _kernels.execute(task.notebook, str(output), task.parameters, cwd,
-                         {"S3LIB_FIGURES_DIR": task.figures_dir}, **options)
+        _kernels.execute(task.notebook, str(output), task.parameters, cwd, {}, **options)
         return
     import papermill
 

@@ -9,10 +9,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from s3lib.config import (
+    SUITE_KEY,  # folder name for notebooks that cover all places at once
+)
+
 __all__ = ["KERNEL", "SUITE_KEY", "Result", "Task", "progress_bar"]
 
 KERNEL = "python3"
-SUITE_KEY = "compare"  # folder name for notebooks that cover all places at once
 
 
 @dataclass(frozen=True)
