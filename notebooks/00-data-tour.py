@@ -26,6 +26,7 @@
 # %% slideshow={"slide_type": "skip"} tags=["parameters"]
 places: list = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]  # case place keys or NUTS codes
 year: int = 2014  # reference year of the tour (2008-2015; 2014 is the best cross-section)
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 import pandas as pd
@@ -33,11 +34,13 @@ from IPython.display import Image, Markdown, display
 from matplotlib.patches import Patch
 
 from s3lib import data, plots
-from s3lib.runner.tasks import SUITE_KEY
+from s3lib.config import SUITE_KEY
+from s3lib.study import MIN_COVERAGE
 
 PLACES = [data.place(p) for p in places]
 NUTS2 = list(dict.fromkeys(p.nuts2 for p in PLACES if p.nuts2))
-MIN_SHARE = 0.8  # a region counts as well covered with at least 80 % of the 68 divisions observed
+MIN_SHARE = MIN_COVERAGE  # the sample rule of every EU-wide measure: at least half of the divisions observed
+save = plots.saver(figures_dir, SUITE_KEY, "00")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What is bundled
@@ -69,43 +72,36 @@ with pd.option_context("display.max_colwidth", 90):
 # median coverage.
 
 # %% slideshow={"slide_type": "subslide"}
-emp = data.employment(level=None, year=None, nace_level="division")
-emp = emp[~emp["region"].str.endswith("ZZ")]
-observed = emp.assign(ok=emp["value"].notna()).groupby(["level", "country", "region", "year"])["ok"].sum() / 68
-observed = observed[observed > 0].rename("coverage").reset_index()
+observed = data.coverage(level=None)  # share of the divisions observed, every region and year (extra-regio left out)
 by_level = observed.groupby(["level", "year"])["coverage"].agg(regions="size", median="median").unstack("year")
 display(by_level.style.format("{:.0f}", subset="regions").format("{:.0%}", subset="median"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The figure shows NUTS2 coverage by country and year (mean over the country's NUTS2 regions;
 # a white cell is a year without any value; colours saturate at 50 % and below) and, on the
-# right, how many NUTS2 regions reach 80 % coverage each year. Countries of the case places are
-# marked ▶.
+# right, how many NUTS2 regions reach the sample rule of the suite's EU-wide measures (at least
+# half of the divisions observed) each year. Countries of the case places are marked ▶.
 
 # %% slideshow={"slide_type": "subslide"}
 nuts2 = observed[observed["level"] == 2]
-years = sorted(emp["year"].unique())
+years = sorted(observed["year"].unique())
 heat = nuts2.pivot_table(index="country", columns="year", values="coverage", aggfunc="mean").reindex(columns=years)
 well = nuts2[nuts2["coverage"] >= MIN_SHARE].groupby("year").size().reindex(years, fill_value=0)
 fig, (ax, bx) = plots.figure(1, 2, width_ratios=[2.3, 1])
 plots.coverage_heatmap(ax, heat, highlight=[p.country for p in PLACES],
                        label="mean share of the 68 divisions observed")
-ax.set_title("NUTS2 coverage by country (mean over regions)", fontsize=14, loc="left")
-bx.bar([str(y) for y in years], well.to_numpy(), color=plots.OKABE_ITO[0])
-for i, v in enumerate(well.to_numpy()):
-    bx.text(i, v, f"{v}", ha="center", va="bottom", fontsize=12)
-bx.set_ylabel("NUTS2 regions with ≥ 80 % coverage")
-bx.set_title("Well-covered NUTS2 regions", fontsize=14, loc="left")
-bx.tick_params(axis="x", rotation=90)
+plots.count_bars(bx, well, ylabel=f"NUTS2 regions with ≥ {MIN_SHARE:.0%} coverage", title="Well-covered NUTS2 regions")
+with plots.style():
+    ax.set_title("NUTS2 coverage by country (mean over regions)", fontsize=14, loc="left")
 plots.annotate(fig, "Coverage of the business statistics", place="six case places", level="NUTS2",
                year=f"{years[0]}-{years[-1]}", source=[plots.SOURCE_SBS])
-display(Image(plots.save(fig, SUITE_KEY, "00", "coverage")))
+display(Image(save(fig, "coverage")))
 
 # %% slideshow={"slide_type": "fragment"}
 best = [str(y) for y in well.index[well == well.max()]]
 total_year = nuts2[nuts2["year"] == year]
 display(Markdown(
-    f"In {year}, {int(well[year])} of {len(total_year)} NUTS2 regions with data reach 80 % coverage; the best "
+    f"In {year}, {int(well[year])} of {len(total_year)} NUTS2 regions with data reach {MIN_SHARE:.0%} coverage; the best "
     f"{'year is' if len(best) == 1 else 'years are'} {', '.join(best)} ({int(well.max())} regions). "
     "Countries with no NUTS2 value in some year: "
     + "; ".join(f"{c} ({', '.join(str(y) for y in heat.columns[heat.loc[c].isna()])})"
@@ -125,9 +121,9 @@ case.index = [f"{c} {names.get(c, '')}" for c in case.index]
 display(case.style.format("{:.0%}", na_rep="–").background_gradient(cmap=plots.SEQUENTIAL, vmin=0, vmax=1))
 low = {r: [str(y) for y in years if not case.loc[r, y] >= MIN_SHARE] for r in case.index}
 low = {r: ys for r, ys in low.items() if ys}
-display(Markdown("Below 80 % or without data: " + "; ".join(f"{r} in {', '.join(ys)}" for r, ys in low.items())
+display(Markdown(f"Below {MIN_SHARE:.0%} or without data: " + "; ".join(f"{r} in {', '.join(ys)}" for r, ys in low.items())
                  + ". The analysis keeps the case regions whatever their coverage and says so." if low else
-                 "Every case region has at least 80 % coverage in every year."))
+                 f"Every case region has at least {MIN_SHARE:.0%} coverage in every year."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The gaps
@@ -138,11 +134,11 @@ display(Markdown("Below 80 % or without data: " + "; ".join(f"{r} in {', '.join(
 display(Markdown("\n".join(f"- {gap}" for gap in data.GAPS)))
 nuts3 = set(data.broad_sectors(level=3, year=year)["region"])
 without = [p for p in PLACES if p.level == 3 and p.code not in nuts3]
+structure = data.caveats([c for p in PLACES for c in (p.key, p.code, p.nuts2, p.nuts1)], "sbs")
 display(Markdown(
     "Case places without a NUTS3 broad-sector breakdown in " + f"{year}: "
-    + (", ".join(f"{p.name} ({p.code})" for p in without) or "none") + ". "
-    "Financial services, the core of Frankfurt's economy, are absent from the business statistics (NACE K), so "
-    "they appear only in the broad sectors of the regional accounts."))
+    + (", ".join(f"{p.name} ({p.code})" for p in without) or "none") + ". Where the gaps matter for a place "
+    "(data/caveats.csv):\n\n" + "\n".join(f"- **{r.code}**: {r.text}" for r in structure.itertuples())))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the case places are
@@ -157,14 +153,15 @@ colours = {p.nuts2: plots.OKABE_ITO[i % 7] for i, p in enumerate(PLACES)}
 extent = plots.extent_of(regions2, NUTS2, pad=0.12, aspect=1.45)
 fig, ax = plots.figure()
 plots.region_map(ax, regions2, fills=colours, points=cities, extent=extent, borders=data.geometries(0))
-ax.legend(handles=[Patch(facecolor=colours[p.nuts2], edgecolor="black", label=f"{p.nuts2} {names.get(p.nuts2, '')}")
-                   for p in PLACES], loc="upper left", bbox_to_anchor=(1.0, 1.0), title="NUTS2 region",
-          frameon=False)
+with plots.style():
+    ax.legend(handles=[Patch(facecolor=colours[p.nuts2], edgecolor="black", label=f"{p.nuts2} {names.get(p.nuts2, '')}")
+                       for p in PLACES], loc="upper left", bbox_to_anchor=(1.0, 1.0), title="NUTS2 region",
+              frameon=False)
 plots.annotate(fig, "Case places and their regions", place="six case places", level="NUTS2 and NUTS3",
                year=f"{year}", source=["Source: Eurostat GISCO NUTS 2021 regions; case places from data/places.csv.",
                                         plots.SOURCE_GISCO + " EPSG:3035."])
-display(Image(plots.save(fig, SUITE_KEY, "00", "map")))
+display(Image(save(fig, "map")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Read every industry figure of the suite as a figure for the filled region, not for the city
-# alone: Darmstadt (DE71) is much larger than Frankfurt am Main, Aquitaine (FRI1) than Bordeaux.
+# alone: the legend names the NUTS2 region that stands for each place.

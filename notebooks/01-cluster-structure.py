@@ -23,6 +23,7 @@
 place: str = "frankfurt"  # case place key, or any NUTS2/NUTS3 code or region name
 year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
 scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML mapping file
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 from IPython.display import Image, Markdown, display
@@ -33,11 +34,12 @@ from s3lib.study import Study
 
 study = Study("sbs", level=2, year=year, scheme=scheme)  # the EU-wide state, computed once
 V = study.at(place)  # this place: its NUTS2 region's clusters, structure and notes
-P, S = V.place, V.summary
+P, summary = V.place, V.summary
 LABEL = V.label  # industry figures are for the NUTS2 region
-SOURCES = [study.space.source, plots.SOURCE_USCMP if S.scheme == "uscmp" else f"Clusters: scheme {S.scheme}."]
+SOURCES = [study.space.source, plots.SOURCE_USCMP if summary.scheme == "uscmp" else f"Clusters: scheme {summary.scheme}."]
+save = plots.saver(figures_dir, place, "01")
 display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {V.region} {V.region_name}, NUTS1 {P.nuts1} "
-                 f"{V.name_of(P.nuts1)}; year {year}; cluster scheme `{S.scheme}`.\n\n"
+                 f"{V.name_of(P.nuts1)}; year {year}; cluster scheme `{summary.scheme}`.\n\n"
                  + "\n".join(f"- {note}" for note in V.notes)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -72,20 +74,20 @@ shown = pf[["cluster", "employment", "lower", "upper", "rests_on_apportioning", 
 display(shown.set_index("cluster").style.format({"employment": "{:,.0f}", "lower": "{:,.0f}", "upper": "{:,.0f}",
                                                   "estimated": "{:.0%}", "share": "{:.1%}", "lq": "{:.2f}",
                                                   "stars": "{:.0f}", "coverage": "{:.0%}"}, na_rep="unknown"))
-lead = S.leading_cluster
+lead = summary.leading_cluster
 flagged = pf[pf["rests_on_apportioning"]]
-strong_text = ("strong clusters are unknown this year (no local units published)" if S.n_strong is None
-               else f"{S.n_strong} are strong clusters")
+strong_text = ("strong clusters are unknown this year (no local units published)" if summary.n_strong is None
+               else f"{summary.n_strong} are strong clusters")
 display(Markdown(
-    f"{V.region_name} ({V.region}) has employment observed in {S.n_clusters} traded clusters in {year}; "
-    f"{S.n_starred} have two or three stars and {strong_text}. The largest is "
+    f"{V.region_name} ({V.region}) has employment observed in {summary.n_clusters} traded clusters in {year}; "
+    f"{summary.n_starred} have two or three stars and {strong_text}. The largest is "
     f"**{pf['cluster'].iloc[0]}** ({pf['employment'].iloc[0]:,.0f} persons employed, LQ {pf['lq'].iloc[0]:.2f}); "
     f"the leading cluster (most stars, then most employment, at least 0.5 % of the region's employment and not "
-    f"partial) is **{lead}** (LQ {S.leading_lq:.2f}). Rows marked partial are fragments: "
+    f"partial) is **{lead}** (LQ {summary.leading_lq:.2f}). Rows marked partial are fragments: "
     f"{', '.join(pf.loc[pf['partial'], 'cluster'].head(5)) or 'none'}. {len(flagged)} of the {len(pf)} clusters "
     f"rest mostly on apportioning, e.g. "
     + "; ".join(f"{r.cluster} {r.lower:,.0f} to {r.upper:,.0f}" for r in flagged.head(3).itertuples())
-    + f". {S.n_estimated} of the region's divisions are estimated confidential cells."))
+    + f". {summary.n_estimated} of the region's divisions are estimated confidential cells."))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### What these statistics cannot see
@@ -129,7 +131,7 @@ display(Markdown(
 fig, ax = plots.figure()
 plots.cluster_bars(ax, pf, n=12, label_width=42)
 plots.annotate(fig, "Largest traded clusters", place=LABEL, level="NUTS2", year=year, source=SOURCES)
-display(Image(plots.save(fig, place, "01", "cluster-bars")))
+display(Image(save(fig, "cluster-bars")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** how much of the region's employment the largest clusters hold.
@@ -139,7 +141,7 @@ top12 = pf.head(12)
 display(Markdown(
     f"Of the 12 largest clusters, {int((top12['lq'] >= 1).sum())} are more concentrated in {V.region_name} than in "
     f"the EU (LQ ≥ 1). Together they employ {top12['employment'].sum():,.0f} people, "
-    f"{top12['employment'].sum() / S.employment:.0%} of the region's observed business-economy employment."))
+    f"{top12['employment'].sum() / summary.employment:.0%} of the region's observed business-economy employment."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The leading cluster across Europe
@@ -156,7 +158,7 @@ plots.cluster_map(ax, data.geometries(2), lead_lq, label=f"LQ of {plots.short_na
                   highlight=[V.region], points=city)
 plots.annotate(fig, f"LQ of {plots.short_name(lead, 34)}", place=LABEL, level="NUTS2", year=year,
                source=SOURCES + [plots.SOURCE_GISCO])
-display(Image(plots.save(fig, place, "01", "leading-cluster-map")))
+display(Image(save(fig, "leading-cluster-map")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** where the region stands among all EU NUTS2 regions in its leading cluster.
@@ -178,33 +180,33 @@ display(Markdown(f"{V.region_name} ranks {rank} of {len(ranked)} NUTS2 regions b
 # coarse sectors (G-J, K-N, O-U) a second panel compares all levels on those.
 
 # %% slideshow={"slide_type": "subslide"}
-shares = sectors.sector_shares(P, year)
-panels = shares["panels"]
+shares = V.sectors()  # broad sectors of the city, its NUTS2, NUTS1 and country
+panels = sectors.panels(shares)
+regions = shares.params["regions"]
 fig, axes = plots.figure(1, len(panels), width_ratios=[len(p) for p in panels], squeeze=False)
 colours = {"NUTS3": plots.OKABE_ITO[1], "NUTS2": plots.OKABE_ITO[0], "NUTS1": plots.OKABE_ITO[2],
            "country": "#7F7F7F"}
 for ax, panel in zip(axes[0], panels):
-    pretty = panel.rename(columns=lambda c: f"{c} {plots.short_name(V.name_of(c) or '', 18)} ({shares['regions'][c]})")
-    plots.grouped_bars(ax, pretty, colours=[colours[shares["regions"][c]] for c in panel.columns],
-                       unit="% of employment" if shares["source"] == "nama" else "% of business-economy employment",
-                       label_width=22)
-    ax.legend(fontsize=11.5, loc="best")
-source = plots.SOURCE_NAMA if shares["source"] == "nama" else plots.SOURCE_SBS
-levels_shown = "NUTS" + "/".join(lvl.replace("country", "NUTS0")[-1] for lvl in dict.fromkeys(shares["regions"].values()))
-plots.annotate(fig, "Employment by broad sector", place=f"{P.name} ({next(iter(shares['regions']))})",
+    pretty = panel.rename(columns=lambda c: f"{c} {plots.short_name(V.name_of(c) or '', 18)} ({regions[c]})")
+    plots.grouped_bars(ax, pretty, colours=[colours[regions[c]] for c in panel.columns],
+                       unit="% of employment" if shares.params["source"] == "nama" else "% of business-economy employment",
+                       label_width=22, legend={"fontsize": 11.5, "loc": "best"})
+source = plots.SOURCE_NAMA if shares.params["source"] == "nama" else plots.SOURCE_SBS
+levels_shown = "NUTS" + "/".join(lvl.replace("country", "NUTS0")[-1] for lvl in dict.fromkeys(regions.values()))
+plots.annotate(fig, "Employment by broad sector", place=f"{P.name} ({next(iter(regions))})",
                level=levels_shown, year=year, source=[source])
-display(Image(plots.save(fig, place, "01", "sectors-city-region")))
+display(Image(save(fig, "sectors-city-region")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** the largest differences from the country, and what the data leave out.
 
 # %% slideshow={"slide_type": "fragment"}
-notes = [f"- {n}" for n in shares["notes"]]
+notes = [f"- {n}" for n in shares.notes]
 first = panels[0]
 own = first.columns[0]
 country = P.country if P.country in first.columns else first.columns[-1]
 gap = (first[own] - first[country]).sort_values()
-text = (f"Compared with {country}, {own} ({shares['regions'][own]}) has its largest surplus share in "
+text = (f"Compared with {country}, {own} ({regions[own]}) has its largest surplus share in "
         f"{gap.index[-1]} {plots.SECTOR_LABELS.get(gap.index[-1], '')} ({gap.iloc[-1] * 100:+.1f} points) and its largest "
         f"deficit in {gap.index[0]} {plots.SECTOR_LABELS.get(gap.index[0], '')} ({gap.iloc[0] * 100:+.1f} points).")
 if "K" in first.index:
@@ -219,13 +221,18 @@ display(Markdown(text + "\n\n" + "\n".join(notes)))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Caveats
 #
-# - Every cluster and industry figure is for the NUTS2 region: it stands for the city and its
-#   surroundings (Darmstadt for Frankfurt, Aquitaine for Bordeaux, Norte for Porto).
 # - Finance (K), agriculture (A) and public and personal services (O-U) are not in the business
 #   statistics; only the broad-sector chart shows them.
 # - Missing cells are confidential or unpublished, not zero: a cluster's employment is a lower
 #   bound when one of its industries is missing (see `coverage`).
-# - Local units are classified by their principal activity: Aquitaine's aerospace cluster is spread
-#   over C25, C26, C28, C30 and C33 and services, so the Aerospace cluster understates it.
+# - Local units are classified by their principal activity, so a cluster whose firms machine parts,
+#   make electronics or repair equipment for it is partly counted in other divisions.
 # - The NACE to cluster weights of the US Cluster Mapping scheme are derived by s3lib through
 #   NAICS 2017, not an official EU table.
+#
+# **For this place:**
+
+# %% slideshow={"slide_type": "fragment"}
+display(Markdown("\n".join([f"- Every cluster and industry figure is for {V.region_name} ({V.region}), the NUTS2 region "
+                             f"that contains {P.name}: it stands for the city and its surroundings."]
+                            + [f"- {c}" for c in V.caveats])))

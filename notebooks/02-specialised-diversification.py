@@ -32,6 +32,7 @@
 place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, bucharest, porto) or any NUTS code
 year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
 base_year: int = 2010  # base year for entries and exits (2010 is the earliest year with France)
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 import pandas as pd
@@ -40,21 +41,22 @@ from IPython.display import Image, Markdown, display
 from s3lib import plots
 from s3lib.study import Study
 
-S = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite, computed once
-V = S.at(place)  # this place's NUTS2 region
+study = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite, computed once
+V = study.at(place)  # this place's NUTS2 region
 P, region = V.place, V.region
 where = V.label  # for titles
 full = f"{P.name} ({P.code})" + (f", NUTS2 region {region} {V.region_name}" if P.code != region else "")
-nace = S.space.names()
+nace = study.space.names()
 label = {c: f"{c} {plots.short_name(n)}" for c, n in nace.items()}
 changes = V.changes(base_year)  # presence in both years over the regions observed in both
 panel = changes.panel
-notes = list(S.notes) + list(changes.notes)
-M = S.presence
+notes = list(study.notes) + list(changes.notes)
+M = study.presence
+save = plots.saver(figures_dir, place, "02")
 display(Markdown(
-    f"**{full}**, {year} (base year {base_year}). {S.describe()}. {len(panel)} regions are observed with at "
-    f"least half of the divisions in both {base_year} and {year}. {region} has {V.summary.coverage:.0%} of its divisions "
-    f"observed in {year}" + (f" ({'; '.join(notes)})." if notes else ".")
+    f"**{full}**, {year} (base year {base_year}). {study.describe()}. {len(panel)} regions are observed with at "
+    f"least {study.min_coverage:.0%} of the divisions in both {base_year} and {year}. {region} has "
+    f"{V.summary.coverage:.0%} of its divisions observed in {year}" + (f" ({'; '.join(notes)})." if notes else ".")
 ))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -72,16 +74,16 @@ display(Markdown(
 # region's observed cells: a confidential cell is left out, not counted as zero.
 
 # %% slideshow={"slide_type": "subslide"}
-VAR = S.structure.loc[S.sample, ["variety", "related", "unrelated"]]  # regions with >= 50 % of divisions observed
-pct = S.structure.loc[region, ["variety_pct", "related_pct", "unrelated_pct"]].set_axis(["variety", "related", "unrelated"])
+VAR = study.structure.loc[study.sample, ["variety", "related", "unrelated"]]  # the well-covered sample
+pct = study.structure.loc[region, ["variety_pct", "related_pct", "unrelated_pct"]].set_axis(["variety", "related", "unrelated"])
 peers = [r for r in VAR.index if r.startswith(P.country) and r != region]
 fig, ax = plots.figure()
 plots.variety_scatter(ax, VAR, region, peers, label=f"{region} {V.region_name}", group_label=f"other {P.country} regions")
 plots.annotate(fig, "Related vs unrelated variety", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
                        (f"Method: Frenken et al. (2007), NACE divisions within sections, shares of observed employment; "
-                        f"{len(VAR)} NUTS2 regions with >= 50 % of divisions observed.")])
-Image(plots.save(fig, place, "02", "variety"))
+                        f"{len(VAR)} NUTS2 regions with >= {study.min_coverage:.0%} of divisions observed.")])
+Image(save(fig, "variety"))
 
 # %% slideshow={"slide_type": "fragment"}
 v = VAR.loc[region]
@@ -123,19 +125,20 @@ display(Markdown(
 # absent in proximity and density and is never a candidate.
 
 # %% slideshow={"slide_type": "subslide"}
-eci, pci = S.eci, S.pci
-C = V.opportunities
+eci, pci = study.eci, study.pci
+opportunities = V.opportunities  # a Result: the candidates' table, notes and the quadrant medians (params)
+C = opportunities.table
 have = M.loc[region] == 1
-present = pd.DataFrame({"density": S.density.loc[region], "pci": pci})[have]
+present = pd.DataFrame({"density": study.density.loc[region], "pci": pci})[have]
 ideal = C[C["quadrant"] == "low risk, high benefit"]
 best = ideal.nlargest(8, "score")  # score: mean percentile rank of density and PCI among the candidates
 fig, ax = plots.figure()
-plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index})
+plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index}, medians=opportunities.params)
 plots.annotate(fig, "Diversification opportunities", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
-                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(S.counts)} NUTS2 regions; co-location proximity; "
-                        "PCI (Hidalgo & Hausmann 2009) on traded divisions; quadrants at the sample's medians.")])
-Image(plots.save(fig, place, "02", "opportunities"))
+                       (f"Method: Balland et al. (2019); LQ >= 1 vs {len(study.counts)} NUTS2 regions; co-location "
+                        "proximity; PCI (Hidalgo & Hausmann 2009) on traded divisions; quadrants at the sample's medians.")])
+Image(save(fig, "opportunities"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The best candidates of the ideal quadrant (high density, high complexity), ranked by the sum of
@@ -143,12 +146,12 @@ Image(plots.save(fig, place, "02", "opportunities"))
 # (how far each is from a specialisation):
 
 # %% slideshow={"slide_type": "-"}
-LQ = S.lq
+LQ = study.lq
 table = pd.DataFrame({
     "industry": [label[c] for c in best.index],
     "relatedness density": best["density"].round(3),
     "PCI": best["pci"].round(2),
-    f"employment {year}": S.counts.loc[region, best.index].round(0),
+    f"employment {year}": study.counts.loc[region, best.index].round(0),
     "LQ": LQ.loc[region, best.index].round(2),
 }, index=best.index).rename_axis("NACE")
 display(table.style.format(precision=3, thousands=",").format({f"employment {year}": "{:,.0f}", "LQ": "{:.2f}", "PCI": "{:.2f}"}))
@@ -160,7 +163,7 @@ top3 = ", ".join(label[c] for c in best.index[:3]) or "none"
 display(Markdown(
     f"{region} is specialised (LQ >= 1) in {int(have.sum())} of {int(M.loc[region].notna().sum())} observed divisions "
     f"and has {len(C)} candidates: {counts.get('low risk, high benefit', 0)} in the ideal quadrant (density >= "
-    f"{C.attrs['density_median']:.2f}, PCI >= {C.attrs['pci_median']:.2f}), led by {top3}. "
+    f"{opportunities.params['density_median']:.2f}, PCI >= {opportunities.params['pci_median']:.2f}), led by {top3}. "
     f"Its economic complexity index is **ECI = {eci[region]:.2f}**, rank **{rank} of {int(eci.notna().sum())}** "
     f"NUTS2 regions."
 ))
@@ -177,20 +180,20 @@ display(Markdown(
 # either way; read a division's position as evidence to discuss, not a verdict (the validity table below
 # reports how the ranking behaves, whatever it shows). Relatedness here is
 # co-location in Europe in one year. Local units are classified by their principal activity, so a
-# cluster that spans divisions shows up in pieces: Aquitaine's aerospace industry, for instance, is
-# spread over C25, C26, C28, C30 and C33.
+# cluster that spans divisions shows up in pieces (the place's own caveats, in the first cell, name them).
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### How far to trust the complexity ranking
 #
 # The ECI should rise with income and, by construction, with diversity. The table reports, over the
 # sample, the correlation of the ECI with log GDP per head and with the number of divisions a region
-# is specialised in, and where five telling divisions rank by PCI (1 = most complex): pharmaceuticals
-# C21, electronics C26, motor vehicles C29, other transport equipment C30 and building services N81,
-# once on the traded divisions (used in this notebook) and once on all divisions.
+# is specialised in, and where telling divisions rank by PCI (1 = most complex): knowledge-intensive
+# manufacturing (C20, C21, C26-C30) against routine services (N77-N79, N82, H50, I55) and building
+# services N81 (`data/validity_markers.csv`), once on the traded divisions (used in this notebook) and
+# once on all divisions.
 
 # %% slideshow={"slide_type": "fragment"}
-validity = S.validity()
+validity = study.validity()
 display(validity.style.format(precision=2, na_rep="not ranked (local)"))
 display(Markdown(
     f"On the {int(validity.loc['traded', 'activities'])} traded divisions the ECI correlates "
@@ -206,7 +209,7 @@ display(Markdown(
 # but they are not smart specialisation targets, so they are never listed as opportunities.
 
 # %% slideshow={"slide_type": "fragment"}
-local = S.local_services(region).head(8)
+local = study.local_services(region).head(8)
 display(local.set_index("activity").style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "density": "{:.2f}"},
                                                  na_rep="-"))
 
@@ -221,30 +224,21 @@ display(local.set_index("activity").style.format({"employment": "{:,.0f}", "lq":
 # not published) is neither an entry nor an exit: it is counted as unknown and listed below.
 
 # %% slideshow={"slide_type": "subslide"}
-XA, XB, LA, LB = changes.counts0, changes.counts1, changes.lq0, changes.lq1
-MA, MB = changes.presence0, changes.presence1
 in_base = region in panel
 if in_base:
-    T = changes.transitions(region)
-    moves = pd.DataFrame({
-        "status": T,
-        f"LQ {base_year}": LA.loc[region].round(2),
-        f"LQ {year}": LB.loc[region].round(2),
-        f"employment {base_year}": XA.loc[region],
-        f"employment {year}": XB.loc[region],
-    })
-    moves["change"] = moves[f"employment {year}"] - moves[f"employment {base_year}"]
-    changed = moves[moves["status"].isin(["entry", "exit"])].sort_values(["status", "change"], ascending=[True, False])
-    changed.index = [f"{c} {plots.short_name(nace[c], 40)}" for c in changed.index]
-    unknown = [label[c] for c in moves.index[moves["status"].isna()]]
+    moves = changes.table(region)  # every division: status, LQ and employment in both years, change
+    T = moves.table
+    changed = T[T["status"].isin(["entry", "exit"])]
+    shown = changed.rename(index=lambda c: f"{c} {plots.short_name(nace[c], 40)}")
+    unknown = [label[c] for c in moves.params["unknown"]]
     fig, ax = plots.figure()
-    plots.change_bars(ax, changed, value="change", status="status")
+    plots.change_bars(ax, shown, value="change", status="status")
     plots.annotate(fig, "Specialisation entries and exits", place=where, level="NUTS2",
                    year=f"{base_year}-{year}",
                    source=[plots.SOURCE_SBS,
                            (f"Presence LQ >= 1 against the {len(panel)} NUTS2 regions observed in both years; "
                             f"bars = change in persons employed; {len(unknown)} divisions missing in a year left out.")])
-    display(Image(plots.save(fig, place, "02", "entries-exits")))
+    display(Image(save(fig, "entries-exits")))
 else:
     changed, unknown = pd.DataFrame(), []
     display(Markdown(f"**No business statistics for {region} in {base_year}**: entries and exits cannot be "
@@ -252,17 +246,17 @@ else:
 
 # %% slideshow={"slide_type": "subslide"}
 if in_base:
-    n_in, n_out = int((changed["status"] == "entry").sum()), int((changed["status"] == "exit").sum())
-    marginal = changed[(changed[[f"LQ {base_year}", f"LQ {year}"]].sub(1).abs() < 0.1).all(axis=1)]
     display(Markdown(
-        f"Between {base_year} and {year}, {region} entered **{n_in}** and left **{n_out}** specialisations "
-        f"({int((T == 'stay').sum())} kept). {len(marginal)} of these moves are marginal (LQ within 0.1 of 1 in both "
-        f"years): threshold crossings rather than structural change. "
-        + (f"Unknown (a cell missing in either year): {', '.join(unknown)}." if unknown else
-           "No division was missing in either year.")
+        f"Between {base_year} and {year}, {region} entered **{moves.params['entries']}** and left "
+        f"**{moves.params['exits']}** specialisations ({moves.params['stays']} kept). {len(moves.params['marginal'])} "
+        "of these moves are marginal (LQ within 0.1 of 1 in both years): threshold crossings rather than structural "
+        "change. " + (f"Unknown (a cell missing in either year): {', '.join(unknown)}." if unknown else
+                      "No division was missing in either year.")
     ))
-    display(changed.style.format({c: "{:,.0f}" for c in changed.columns if c.startswith(("employment", "change"))})
-            .format({c: "{:.2f}" for c in changed.columns if c.startswith("LQ")}))
+    display(changed.rename(columns={"lq0": f"LQ {base_year}", "lq1": f"LQ {year}", "employment0": f"employment {base_year}",
+                                    "employment1": f"employment {year}"})
+            .style.format({f"employment {base_year}": "{:,.0f}", f"employment {year}": "{:,.0f}", "change": "{:+,.0f}",
+                           f"LQ {base_year}": "{:.2f}", f"LQ {year}": "{:.2f}"}))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* Employment changes mix real change with revisions and breaks in the Eurostat series
@@ -281,37 +275,34 @@ if in_base:
 # of its cells with $M = 1$ in the analysis year.
 
 # %% slideshow={"slide_type": "subslide"}
-D0, por = changes.density0, changes.principle
-overall = por.attrs["entries"] / por.attrs["at_risk"]
-# the region's own cells at risk, in the same bins (each bin holds the densities up to its density_max)
-own = pd.DataFrame({"d": D0.loc[region], "m0": MA.loc[region], "m1": MB.loc[region]}).dropna() if in_base else None
-if own is not None:
-    own = own[own["m0"] == 0].assign(bin=lambda t: por.index[por["density_max"].searchsorted(t["d"])])
-    own = own.groupby("bin").agg(at_risk=("m1", "size"), entries=("m1", "sum"))
+rates = changes.entry_rates(region=region if in_base else None)  # all regions, and this region's own cells
+por, overall = rates.table, rates.params["overall"]
 fig, ax = plots.figure()
-plots.entry_rate_bars(ax, por, overall=overall, highlight=own, highlight_label=f"{region}: entries / cells at risk")
+plots.entry_rate_bars(ax, por, overall=overall, highlight_label=f"{region}: entries / cells at risk")
 plots.annotate(fig, "Principle of relatedness, EU", place=where, level="NUTS2",
                year=f"{base_year}-{year}",
                source=[plots.SOURCE_SBS,
                        (f"{len(panel)} NUTS2 regions observed in both years; entry = LQ < 1 in {base_year} and LQ >= 1 "
-                        f"in {year}; bins = quintiles of {base_year} relatedness density.")])
-Image(plots.save(fig, place, "02", "principle-of-relatedness"))
+                        f"in {year}; bins = quantiles of {base_year} relatedness density.")])
+Image(save(fig, "principle-of-relatedness"))
 
 # %% slideshow={"slide_type": "fragment"}
 low, high = por["entry_rate"].iloc[0], por["entry_rate"].iloc[-1]
-rising = bool((por["entry_rate"].diff().dropna() > 0).all())
+n_bins = rates.params["bins"]
+top_two = por.index[-2:]
 display(Markdown(
-    f"Of {por.attrs['at_risk']:,} cells at risk, {por.attrs['entries']:,} entered ({overall:.1%}). The entry rate is "
-    f"{low:.1%} in the lowest density quintile and {high:.1%} in the highest ({high / low:.1f} times as high); it "
-    + ("rises in every step: the principle of relatedness holds in these data." if rising else
-       "does not rise in every step: the evidence for the principle of relatedness is mixed here.")
+    f"Of {rates.params['at_risk']:,} cells at risk, {rates.params['entries']:,} entered ({overall:.1%}). The entry rate "
+    f"is {low:.1%} in the lowest of the {n_bins} density bins and {high:.1%} in the highest ({high / low:.1f} times as "
+    "high); it " + ("rises in every step: the principle of relatedness holds in these data." if rates.params["rising"] else
+                    "does not rise in every step: the evidence for the principle of relatedness is mixed here.")
     + " This is a correlation across regions, not a forecast for one region."
-    + (f" In {region} itself, {int(own['entries'].sum())} of {int(own['at_risk'].sum())} cells at risk entered, "
-       f"{int(own.loc[own.index >= 4, 'entries'].sum())} of them in the two highest density quintiles."
-       if own is not None and len(own) else "")
+    + (f" In {region} itself, {int(por['own_entries'].sum())} of {int(por['own_at_risk'].sum())} cells at risk entered, "
+       f"{int(por.loc[top_two, 'own_entries'].sum())} of them in the two highest density bins."
+       if "own_at_risk" in por and por["own_at_risk"].sum() else "")
 ))
-display(por.style.format({"density_min": "{:.3f}", "density_max": "{:.3f}", "mean_density": "{:.3f}",
-                          "at_risk": "{:,}", "entries": "{:,}", "entry_rate": "{:.1%}"}))
+display(por.drop(columns=[c for c in por if c == "own_entered"]).style.format(
+    {"density_min": "{:.3f}", "density_max": "{:.3f}", "mean_density": "{:.3f}", "at_risk": "{:,}", "entries": "{:,}",
+     "entry_rate": "{:.1%}", "own_at_risk": "{:,}", "own_entries": "{:,}", "own_entry_rate": "{:.1%}"}, na_rep="-"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* Four or five years is short for structural change; threshold crossings near LQ = 1 add

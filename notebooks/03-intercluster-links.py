@@ -30,6 +30,7 @@
 place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, bucharest, porto) or any NUTS code
 year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
 scheme: str = "uscmp"  # cluster scheme: "uscmp" (US Cluster Mapping, 51 traded clusters), "colocation" or a CSV/YAML path
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 import networkx as nx
@@ -52,6 +53,7 @@ partial = portfolio.loc[portfolio["partial"], "cluster"].tolist()
 missing = sorted(set(network.nodes) - set(emp.index))
 sources = [study.space.source, plots.SOURCE_USCMP if source == "uscmp" else
            f"Clusters: scheme {scheme}; links: EU co-location of NACE divisions, {year} (s3lib)."]
+save = plots.saver(figures_dir, place, "03")
 display(Markdown(
     f"**{full}**, {year}, cluster scheme `{scheme}`: {len(emp)} of {network.number_of_nodes()} clusters observed "
     f"in {region}, {len(specialised)} specialised (LQ >= 1 against all EU NUTS2 regions). "
@@ -87,7 +89,7 @@ plots.annotate(fig, "Related clusters" + (" (US CMP)" if source == "uscmp" else 
                level="NUTS2", year=year,
                source=[*sources, ("Node area = persons employed in the cluster; colour = LQ vs all EU NUTS2 regions; "
                                   "dark links: top 10 cooperation candidates.")])
-Image(plots.save(fig, place, "03", "network"))
+Image(save(fig, "network"))
 
 # %% slideshow={"slide_type": "fragment"}
 sub = network.subgraph(specialised)
@@ -100,16 +102,20 @@ display(Markdown(
        "None of its specialised clusters are related to each other in this network. ")
     + f"Its largest cluster by employment is {emp.idxmax()} ({emp.max():,.0f} persons, LQ {lq[emp.idxmax()]:.2f})."
 ))
+unseen = V.unobserved
+display(Markdown("\n".join(
+    [f"- Barely observable here (under half of the cluster's industry weight observed): "
+     f"{', '.join(unseen['cluster'].head(6)) or 'none'}."] + [f"- {c}" for c in V.caveats])))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* The US links are US evidence carried to Europe: European value chains and skill pools
 # may differ. Cluster employment is mapped from NACE divisions through a derived NAICS-to-NACE
 # correspondence, so a division split over several clusters is shared by weights. The business
 # statistics have no finance and insurance (NACE K), agriculture (A) or public and personal services
-# (O-U): Financial Services and Insurance Services are barely observable (they matter for Frankfurt),
-# and confidential cells make some clusters lower bounds. Local units are classified by their
-# principal activity, so a cluster such as Aquitaine's aerospace industry is partly counted in
-# metalworking, electronics and machinery divisions (C25, C26, C28, C33) rather than in C30.
+# (O-U): clusters built on them are barely observable, and confidential cells make some clusters
+# lower bounds. Local units are classified by their principal activity, so a cluster can be partly
+# counted in the divisions of its suppliers (metalworking, electronics, machinery). The caveats
+# particular to this place follow the figure's reading above.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Bridging clusters: clusters of competences
@@ -128,7 +134,7 @@ plots.betweenness_bars(ax, bridges, n=12, specialised=specialised)
 plots.annotate(fig, "Bridging clusters (betweenness)", place=where, level="NUTS2", year=year,
                source=[*sources, ("Betweenness on the network of related pairs (networkx, normalised); "
                                   "top 10 % flagged as bridging; ● = LQ >= 1 in the place.")])
-Image(plots.save(fig, place, "03", "bridging"))
+Image(save(fig, "bridging"))
 
 # %% slideshow={"slide_type": "fragment"}
 flagged = bridges.loc[bridges["bridging"], "cluster"].tolist()
@@ -138,12 +144,15 @@ display(Markdown(
     + (f"{region} is specialised in {len(own)} of them ({', '.join(own)}): competences it can build on to link its "
        "other clusters." if own else
        f"{region} is specialised in none of them: its clusters are not connected through a local bridging cluster.")
+    + (f" Specialised in {region} but without any related cluster in the network (zero betweenness): "
+       f"{', '.join(isolated)}." if (isolated := [c for c in specialised if c in network and network.degree(c) == 0])
+       else "")
 ))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* Betweenness is a property of the network, not of the place: with US links it ranks the
-# US value chains and skill pools. A cluster with no related cluster in the top decile (Aerospace, for
-# instance) gets zero betweenness even where it is a regional strength, as in Aquitaine.
+# US value chains and skill pools. A cluster with no related cluster in the top decile gets zero
+# betweenness even where it is a regional strength (the reading above names such clusters of the place).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Cooperation candidates
@@ -196,7 +205,7 @@ plots.network_chart(ax, eu, emp, lq, labels={c: plots.short_name(c, 30, first_pa
 plots.annotate(fig, "Related clusters (EU co-location)", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS, (f"Links: top decile of mean EU co-location phi between the clusters' NACE "
                                           f"divisions, {year} (s3lib); node area = employment, colour = LQ.")])
-Image(plots.save(fig, place, "03", "network-eu"))
+Image(save(fig, "network-eu"))
 
 # %% slideshow={"slide_type": "fragment"}
 us_links = {frozenset(e) for e in network.edges} if source == "uscmp" else set()

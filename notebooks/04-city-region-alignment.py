@@ -28,6 +28,7 @@
 place: str = "frankfurt"  # case place key, or any NUTS code
 year: int = 2014  # employment year (2008-2015; 2014 is the best cross-section)
 period: str = "auto"  # RIS3 period: "auto" (latest sourced list for the owner), "2021-2027" or "2014-2020"
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 import pandas as pd
@@ -35,14 +36,18 @@ from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
 from s3lib.analyses import ris3
-from s3lib.measures import alignment as measures
 from s3lib.errors import DataError, UnknownChoiceError
+from s3lib.measures import alignment as measures
+from s3lib.study import Study
 
-P = data.place(place)
+study = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite
+V = study.at(place)
+P = V.place
 choice = ris3.choose(P.code, period)
 period_text = choice.period or "all periods"
 names = data.nace(level="division").set_index("code")["name"].to_dict()
 region_names = data.regions().set_index("code")["name"].to_dict()
+save = plots.saver(figures_dir, place, "04")
 
 
 def where(code: str) -> str:
@@ -56,7 +61,7 @@ levels = [lvl for lvl, code in ((1, P.nuts1), (2, P.nuts2), (3, P.nuts3))
 results, skipped = {}, {}
 for lvl in levels:
     try:
-        results[lvl] = ris3.align(P.code, year=year, level=lvl, **choice.align_kwargs())
+        results[lvl] = V.alignment(period, level=lvl)  # the same study at each level (year and settings kept)
     except DataError as exc:
         skipped[lvl] = str(exc)
 main = results.get(2) or next(iter(results.values()), None)  # NUTS2: the finest level with NACE divisions
@@ -69,7 +74,9 @@ row_word = {"national fallback": "domain", "strengths only": "strength"}.get(cho
 rows_word = {"domain": "domains", "strength": "strengths", "priority": "priorities"}[row_word]
 tag = {"regional": f"RIS3 {period_short}", "national fallback": f"{P.country} fallback {period_short}",
        "strengths only": "not an S3 list", "none": "RIS3"}[choice.kind]
-print(P, choice, {lvl: a.region for lvl, a in results.items()}, skipped, sep="\n")
+display(Markdown(f"**{P.name} ({P.code})**: RIS3 list `{choice.kind}`, period {period_text}; levels "
+                 + ", ".join(f"NUTS{lvl} {a.region}" for lvl, a in results.items())
+                 + (f"; not computed: {', '.join(f'NUTS{lvl}' for lvl in skipped)}" if skipped else "") + "."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Who owns the strategy, and which list is matched
@@ -139,7 +146,7 @@ if main is not None and len(main.match):
                    level=f"NUTS{main.level}", year=year,
                    source=[plots.SOURCE_SBS, ("Priorities: data/ris3_priorities.csv (sourced); "
                                               "NACE mapping of the priorities: our own, not the strategies'.")])
-    display(Image(plots.save(fig, place, "04", "matching-matrix")))
+    display(Image(save(fig, "matching-matrix")))
 else:
     display(Markdown("**No matching matrix**: no priority list to match (see section 1)."))
 
@@ -195,7 +202,7 @@ if main is not None and len(main.priorities):
                    level="NUTS" + "/".join(str(lvl) for lvl in results), year=year,
                    source=[plots.SOURCE_SBS + " NUTS3: " + plots.SOURCE_NAMA.replace("Source: ", ""),
                            "NACE mapping of the priorities: our own. n/m = nothing measurable."])
-    display(Image(plots.save(fig, place, "04", "coverage-fit")))
+    display(Image(save(fig, "coverage-fit")))
     shown = main.scores.drop(index="all")[["label", "coverage", "fit", "n_measured", "n_industries",
                                             "not_measurable", "missing", "partial"]]
     display(shown.set_index("label").style.format({"coverage": "{:.0%}", "fit": "{:.0%}"}, na_rep="n/m"))
@@ -252,7 +259,7 @@ if main is not None and len(main.priorities):
                        place=f"{P.name} ({main.region})", level=f"NUTS{main.level}",
                        year=year,
                        source=[plots.SOURCE_SBS, "NACE mapping of the priorities: our own."])
-        display(Image(plots.save(fig, place, "04", "uncovered-strengths")))
+        display(Image(save(fig, "uncovered-strengths")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **What the place does that no row of the list names:**
@@ -282,15 +289,14 @@ if main is not None and len(main.priorities):
 # %% slideshow={"slide_type": "subslide"}
 if main is not None and len(main.priorities) and main.level in (1, 2):
     cands = main.candidates
-    cands.attrs["priorities"] = list(main.priorities["label"])
     fig, ax = plots.figure()
-    plots.candidate_board(ax, cands, names, n=3, label_width=26)
+    plots.candidate_board(ax, cands, names, n=3, label_width=26, priorities=list(main.priorities["label"]))
     plots.annotate(fig, f"Candidates per {row_word} ({tag})",
                    place=f"{P.name} ({main.region})", level=f"NUTS{main.level}",
                    year=year,
                    source=[plots.SOURCE_SBS, ("Relatedness and complexity over all EU NUTS2 regions (Balland et al. "
                                               "2019 frame); NACE mapping of the priorities: our own.")])
-    display(Image(plots.save(fig, place, "04", "candidates")))
+    display(Image(save(fig, "candidates")))
     best = cands.sort_values("score", ascending=False).drop_duplicates("industry").head(3)
     display(Markdown("Best candidates overall (score): " + "; ".join(
         f"**{r.industry}** {plots.short_name(names.get(r.industry, ''), 36)} for *{r.label}* "
@@ -310,7 +316,8 @@ else:
 # direction**: 1 same, 0 unrelated, -1 opposite.
 
 # %% slideshow={"slide_type": "subslide"}
-sim = ris3.similarity(P.code, year=year)
+similarity = V.similarity()  # the same study at NUTS2 and NUTS1, broad sectors at NUTS3
+sim = similarity.table
 if len(sim):
     fig, ax = plots.figure()
     plots.similarity_bars(ax, sim)
@@ -319,14 +326,14 @@ if len(sim):
                                                   reverse=True)),
                    year=year, source=["Source, broad sectors: " + plots.SOURCE_NAMA.removeprefix("Source: "),
                                       "NACE divisions: " + plots.SOURCE_SBS.removeprefix("Source: ")])
-    display(Image(plots.save(fig, place, "04", "profile-similarity")))
+    display(Image(save(fig, "profile-similarity")))
     top = sim.iloc[sim["cosine_log_lq"].idxmax()]
     low = sim.iloc[sim["cosine_log_lq"].idxmin()]
     display(Markdown(f"Most alike: {top.region_a} and {top.region_b} (cosine of log LQ {top.cosine_log_lq:+.2f}, "
                      f"plain cosine {top.cosine_lq:.2f}); least alike: {low.region_a} and {low.region_b} "
                      f"({low.cosine_log_lq:+.2f}, plain {low.cosine_lq:.2f}). The plain cosine ranges only "
                      f"{sim['cosine_lq'].min():.2f}-{sim['cosine_lq'].max():.2f} here."))
-for note in sim.attrs.get("notes", []):
+for note in similarity.notes:
     display(Markdown(f"**Not computed:** {note}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -350,16 +357,12 @@ elif choice.kind == "strengths only":
                  f"{', '.join(sorted(set(main.priorities['period'])))} (n.d. = undated): see section 1.")
 if main is not None and (main.match["status"] == measures.NOT_MEASURABLE).any():
     codes = sorted(set(main.match.loc[main.match["status"] == measures.NOT_MEASURABLE, "industry"]))
-    notes.append(f"Not measurable in the business statistics: {', '.join(codes)}"
-                 + (" (Hessen's Finanzwirtschaft: finance K64-K66 is invisible in SBS; only FinTech J62/J63 and, "
-                    "at NUTS3, the broad sector K-N are measured)" if any(c.startswith("K") for c in codes) else "")
-                 + ".")
+    notes.append(f"Not measurable in the business statistics: {', '.join(codes)} (their sections are outside "
+                 "the business statistics; at NUTS3 the broad sectors of the regional accounts include them).")
 if P.level == 3 and 3 not in results:
     notes.append(f"No NUTS3 figures for {P.code}: the regional accounts publish no {P.country} NUTS3 broad sectors.")
-if P.nuts2 == "FRI1":
-    notes.append("Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33 (local units are classified by "
-                 "principal activity).")
-display(Markdown("\n".join(f"- {n}" for n in notes)))
+notes += V.caveats  # what is particular to this place (data/caveats.csv)
+display(Markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes))))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The same numbers for all six places side by side are in notebook `05`; the one-page cluster card

@@ -26,6 +26,7 @@
 places: list = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]  # place keys or NUTS codes
 year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
 scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML mapping file
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 import math
@@ -33,9 +34,8 @@ import math
 from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
+from s3lib.config import SUITE_KEY
 from s3lib.study import Study
-from s3lib.runner.tasks import SUITE_KEY
-from s3lib.study.view import LEADING_MIN_SHARE
 
 study = Study("sbs", level=2, year=year, scheme=scheme)
 VIEWS = [study.at(p) for p in places]
@@ -45,6 +45,7 @@ WHO = "six case places" if len(PLACES) == 6 else f"{len(PLACES)} places"
 SOURCES = [study.space.source, plots.SOURCE_USCMP if scheme == "uscmp" else f"Clusters: scheme {scheme}."]
 NROWS = 1 if len(PLACES) <= 3 else 2
 NCOLS = math.ceil(len(PLACES) / NROWS)
+save = plots.saver(figures_dir, SUITE_KEY, "05")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary on the three pillars
@@ -103,16 +104,12 @@ display(Markdown(
 # %% slideshow={"slide_type": "subslide"}
 fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
 for ax, v in zip(axes.flat, VIEWS):
-    pf = v.portfolio
-    eligible = pf[~pf["partial"] & (pf["share"] >= LEADING_MIN_SHARE)]
-    plots.cluster_bars(ax, eligible.sort_values("lq", ascending=False), n=5, value="lq", colorbar=False,
-                       label_width=22, fontsize=11, wrap=True)
-    ax.set_title(v.label, fontsize=14, loc="left", fontweight="bold")
-    ax.set_xlabel("LQ (EU NUTS2 = 1)", fontsize=11)
+    plots.cluster_bars(ax, v.eligible, n=5, value="lq", colorbar=False,  # clusters that can lead, by LQ
+                       label_width=22, fontsize=11, wrap=True, title=v.label, xlabel="LQ (EU NUTS2 = 1)")
 for ax in list(axes.flat)[len(PLACES):]:
     ax.set_visible(False)
 plots.annotate(fig, "Top five specialised clusters", place=WHO, level="NUTS2", year=year, source=SOURCES)
-display(Image(plots.save(fig, SUITE_KEY, "05", "top-clusters")))
+display(Image(save(fig, "top-clusters")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Reading the panels:** specialisations the places share.
@@ -120,15 +117,14 @@ display(Image(plots.save(fig, SUITE_KEY, "05", "top-clusters")))
 # %% slideshow={"slide_type": "fragment"}
 shared = {}
 for v in VIEWS:
-    key, pf = v.place.key, v.portfolio
-    for c in pf.loc[~pf["partial"] & (pf["lq"] >= 1) & (pf["share"] >= LEADING_MIN_SHARE), "cluster"]:
-        shared.setdefault(c, []).append(name[key])
-common = sorted(((c, k) for c, k in shared.items() if len(k) >= 3), key=lambda x: -len(x[1]))[:3]
+    for c in v.eligible.loc[v.eligible["lq"] >= 1, "cluster"]:
+        shared.setdefault(c, []).append(name[v.place.key])
+common = sorted(((c, k) for c, k in shared.items() if len(k) >= 3), key=lambda x: (-len(x[1]), x[0]))[:3]
 display(Markdown(
     "Specialisations (LQ ≥ 1) shared by three or more places: "
     + ("; ".join(f"{c} ({', '.join(k)})" for c, k in common) if common else "none")
-    + ". The US Cluster Mapping scheme is carried to NACE by s3lib (derived), and Aquitaine's aerospace is spread "
-      "over several divisions, so it does not appear as a cluster of its own."))
+    + ". The US Cluster Mapping scheme is carried to NACE by s3lib (derived): a cluster spread over several "
+      "divisions by the principal-activity rule appears only in part (the caveats below name such cases)."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Related and unrelated variety
@@ -142,7 +138,7 @@ display(Markdown(
 fig, ax = plots.figure()
 plots.variety_places(ax, study.structure, {v.region: v.label for v in VIEWS})
 plots.annotate(fig, "Related vs unrelated variety", place=WHO, level="NUTS2", year=year, source=[plots.SOURCE_SBS])
-display(Image(plots.save(fig, SUITE_KEY, "05", "variety")))
+display(Image(save(fig, "variety")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Reading the chart:** the places ranked by related variety.
@@ -186,7 +182,7 @@ plots.lq_colorbar(fig, axes, plots.lq_norm(4), label="LQ of the place's leading 
 plots.annotate(fig, "Leading clusters by region", place=WHO, level="NUTS2", year=year,
                source=SOURCES + [plots.SOURCE_GISCO])
 fig.get_layout_engine().set(rect=(0, 0.095, 1, 0.93))  # room for the two-line panel titles under the title
-display(Image(plots.save(fig, SUITE_KEY, "05", "leading-cluster-maps")))
+display(Image(save(fig, "leading-cluster-maps")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Reading the maps:** each region's rank in its own leading cluster within its country.
@@ -203,10 +199,13 @@ display(Markdown("; ".join(ranks) + "."))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Caveats
 #
-# - All industry figures are for NUTS2 regions, which are much larger than the cities (Darmstadt
-#   for Frankfurt, Aquitaine for Bordeaux, Norte for Porto).
 # - The business statistics have no finance (K), agriculture (A) or public and personal services
-#   (O-U): Frankfurt's financial centre is invisible here (see notebook 01's broad-sector chart).
+#   (O-U): a financial centre is invisible here (see notebook 01's broad-sector chart).
 # - Missing cells are confidential or unpublished, not zero; coverage differs between places
 #   (notebook 00).
-# - Aquitaine's aerospace is spread over C25, C26, C28, C30 and C33 by the principal-activity rule.
+
+# %% slideshow={"slide_type": "fragment"}
+display(Markdown("\n".join(
+    ["- All industry figures are for NUTS2 regions, which are larger than the cities: "
+     + "; ".join(f"{v.region_name} ({v.region}) for {v.place.name}" for v in VIEWS) + "."]
+    + [f"- {v.place.name}: {c}" for v in VIEWS for c in v.caveats])))

@@ -33,36 +33,29 @@
 place: str = "Frankfurt am Main"  # a German district (NUTS3): a name, a case place key or a code such as "DE712"
 year: int = 2025  # analysis year (2013-2025)
 base_year: int = 2013  # base year of the change and of the principle of relatedness (2013-2024)
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
-import numpy as np
-import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from s3lib import data, plots
-from s3lib.errors import UsageError
-from s3lib.measures import competences as cm
-from s3lib.measures.specialisation import location_quotient, presence
+from s3lib import plots
+from s3lib.analyses import competences as comp
 from s3lib.plots import competences as cplots
 from s3lib.study import Study
 
-P = data.place(place)
-if P.country != "DE":
-    raise UsageError(f"{P.name} ({P.code}) is in {P.country}: notebook 06 needs a German district, because the "
-                     "occupation data (Statistik der Bundesagentur für Arbeit) cover Germany only; use notebooks "
-                     "01-05 for places outside Germany")
-S = Study("occupations", level=3, year=year)  # all German districts x 140 occupational groups, computed once
-V = S.at(P)  # refuses a NUTS1/NUTS2 region with the districts it contains
-region, names = V.region, S.space.names()
+study = Study("occupations", level=3, year=year)  # all districts x 140 occupational groups, computed once
+V = study.at(place)  # refuses a place outside the data's country, or a NUTS1/NUTS2 region, naming the districts
+P, region, names = V.place, V.region, study.space.names()
 WHERE = f"{P.name} ({region})"  # figure titles
-SOURCE = [S.space.source]
-total = float(S.space.totals(3, year)[region])  # published total, including "no occupation given"
-observed = float(S.counts.loc[region].sum())
+SOURCE = [study.space.source]
+save = plots.saver(figures_dir, P.key, "06")
+total = float(study.space.totals(3, year)[region])  # published total, including "no occupation given"
+observed = float(study.counts.loc[region].sum())
 display(Markdown(
     f"**{P.name} ({P.code})**, district of {P.nuts2} {V.name_of(P.nuts2)}; year {year}, base year {base_year}. "
     f"{total:,.0f} employees subject to social insurance work in the district ({observed:,.0f} in the 140 "
     f"occupational groups; the rest have no occupation given; suppressed small cells make both lower bounds). "
-    f"{S.describe()}.\n\n" + "\n".join(f"- {note}" for note in V.notes)))
+    f"{study.describe()}.\n\n" + "\n".join(f"- {note}" for note in V.notes)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The competence portfolio
@@ -77,14 +70,15 @@ display(Markdown(
 # over all districts (Hidalgo and Hausmann 2009, Stata standardisation; sign oriented by GDP per head).
 
 # %% slideshow={"slide_type": "subslide"}
-pf = cm.portfolio(S.counts, S.lq, region, names, S.pci)
-big = pf[pf["employees"] >= cplots.MIN_EMPLOYEES].reset_index(drop=True)
-clusters = cm.competence_clusters(S.proximity)  # used in section 2; printed after each bar here
+pf = comp.occupation_portfolio(V)  # every occupational group of the district, by LQ
+big = comp.competence_table(V)  # those with at least 1,000 employees
+found = comp.competence_clusters(V)  # used in section 2; the cluster number is printed after each bar here
+clusters = found.params["clusters"]
 fig, ax = plots.figure()
 cplots.occupation_bars(ax, big, n=15, clusters=clusters)
 plots.annotate(fig, "Top occupations (KldB 3-digit) by LQ", place=WHERE, level="NUTS3", year=year,
                source=SOURCE)
-display(Image(plots.save(fig, P.key, "06", "competences-occupations")))
+display(Image(save(fig, "competences-occupations")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** the most specialised and the largest occupations.
@@ -97,15 +91,15 @@ display(by_size.head(10).set_index("occupation")[["name", "employees", "share", 
 top = big.iloc[0]
 n_present = int((pf["present"] == 1).sum())
 n_known = int(pf["present"].notna().sum())
-eci_rank = int(S.structure.loc[region, "eci_rank"])
+eci_rank = int(study.structure.loc[region, "eci_rank"])
 display(Markdown(
     f"{P.name} holds {n_present} of the {n_known} occupational groups with a value ($LQ \\ge 1$). Its most "
     f"specialised sizeable group is **{top['occupation']} {top['name']}** (LQ {top['lq']:.2f}, "
     f"{top['employees']:,.0f} employees); the largest is **{by_size.iloc[0]['occupation']} "
     f"{by_size.iloc[0]['name']}** ({by_size.iloc[0]['employees']:,.0f}, {by_size.iloc[0]['share']:.1%} of the "
     f"district's observed employees, LQ {by_size.iloc[0]['lq']:.2f}). By the complexity of the occupations it "
-    f"holds, the district ranks {eci_rank} of {int(S.eci.notna().sum())} German districts "
-    f"(ECI {S.eci[region]:.2f}; {S.orientation}). Suppressed cells of the district (missing, not zero): "
+    f"holds, the district ranks {eci_rank} of {int(study.eci.notna().sum())} German districts "
+    f"(ECI {study.eci[region]:.2f}; {study.orientation}). Suppressed cells of the district (missing, not zero): "
     f"{', '.join(pf.loc[pf['lq'].isna(), 'occupation']) or 'none'}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -123,12 +117,12 @@ display(Markdown(
 # $LQ_{rc} = (\sum_{o \in c} x_{ro}/x_{r\cdot}) / (\sum_{o \in c} x_{\cdot o}/x_{\cdot\cdot})$.
 
 # %% slideshow={"slide_type": "subslide"}
-profile = cm.cluster_profile(S.counts, clusters, region, names, top=3)
+profile = found.table  # the district in each competence cluster
 fig, ax = plots.figure()
 cplots.competence_clusters_chart(ax, profile)
 plots.annotate(fig, "Competence clusters", place=WHERE, level="NUTS3",
-               year=year, source=SOURCE + [clusters.attrs["method"] + "."])
-display(Image(plots.save(fig, P.key, "06", "competences-clusters")))
+               year=year, source=SOURCE + [found.params["method"] + "."])
+display(Image(save(fig, "competences-clusters")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** its competence clusters, their size and specialisation.
@@ -139,7 +133,7 @@ display(shown[["label", "n", "employees", "share", "lq", "largest"]].style.forma
     {"employees": "{:,.0f}", "share": "{:.1%}", "lq": "{:.2f}"}))
 strong = profile[profile["lq"] >= 1]
 display(Markdown(
-    f"{clusters.attrs['method']}. {P.name} is specialised in {len(strong)} of the {len(profile)} competence "
+    f"{found.params['method']}. {P.name} is specialised in {len(strong)} of the {len(profile)} competence "
     f"clusters: " + "; ".join(f"**C{k}** ({row['label']}: LQ {row['lq']:.2f}, {row['employees']:,.0f} employees)"
                               for k, row in strong.iterrows()) + ". "
     f"The largest cluster, C{profile.index[0]}, holds {profile['share'].iloc[0]:.0%} of the district's observed "
@@ -157,24 +151,22 @@ display(Markdown(
 # NUTS2 region together $s_{\text{rest},o}$, and of Germany $s_{DE,o}$; $LQ^{\text{rest}} = s_{ro}/s_{\text{rest},o}$.
 
 # %% slideshow={"slide_type": "subslide"}
-# a city that is its own NUTS2 region (Berlin, Hamburg) is compared with the rest of Germany instead
-parent = P.nuts2 if (S.counts.index.str.startswith(P.nuts2) & (S.counts.index != region)).any() else P.country
-rest_label = f"rest of {parent}" if parent != P.country else "rest of Germany"
-cmp = cm.compare_levels(S.counts, region, parent)
+levels = comp.city_region(V)  # a city that is its own NUTS2 region is compared with the rest of the country
+cmp, rest_label = levels.table, levels.params["rest_label"]
 finance = [o for o in cmp.index if o.startswith("72")]
-others = (cmp[(cmp["employees"] >= cplots.MIN_EMPLOYEES) & ~cmp.index.isin(finance)]
+others = (cmp[(cmp["employees"] >= comp.MIN_EMPLOYEES) & ~cmp.index.isin(finance)]
           .sort_values("lq_rest", ascending=False).head(7).index.tolist())
 rows = finance + others
 frame = cmp.loc[rows, ["share", "share_rest", "share_country"]]
 frame.index = [f"{o} {plots.short_name(names[o], 30)}" for o in rows]
-frame.columns = [f"{P.name} ({region})", f"{rest_label} ({cmp.attrs['n_rest']} districts)", "Germany"]
+frame.columns = [f"{P.name} ({region})", f"{rest_label} ({levels.params['n_rest']} districts)", P.country]
 fig, ax = plots.figure()
 plots.grouped_bars(ax, frame, colours=[plots.OKABE_ITO[1], plots.OKABE_ITO[0], "#7F7F7F"],
                    unit="% of observed employees", label_width=36)
 plots.annotate(fig, "City, rest of region, Germany", place=WHERE, level="NUTS3", year=year,
                source=[*SOURCE, ("Finance groups KldB 721-723 first, then the city's most distinct occupations "
                                  f"against the {rest_label} (at least 1,000 employees).")])
-display(Image(plots.save(fig, P.key, "06", "competences-city-region")))
+display(Image(save(fig, "competences-city-region")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** how far the city differs from the districts around it.
@@ -204,24 +196,19 @@ display(Markdown(
 # groups (at least 1,000 employees) that moved most in $\log LQ$.
 
 # %% slideshow={"slide_type": "subslide"}
-ch = V.changes(base_year)
-trans = ch.transitions(region)
-change = pd.DataFrame({"occupation": S.counts.columns, "name": [names.get(o, o) for o in S.counts.columns],
-                       "employees0": ch.counts0.loc[region].to_numpy(), "employees1": ch.counts1.loc[region].to_numpy(),
-                       "lq0": ch.lq0.loc[region].to_numpy(), "lq1": ch.lq1.loc[region].to_numpy(),
-                       "transition": trans.reindex(S.counts.columns).to_numpy()})
-change["growth"] = change["employees1"] - change["employees0"]
+moves = comp.occupation_changes(V, base_year)  # every occupation in both years, over the districts observed in both
+change = moves.table
 fig, ax = plots.figure()
 cplots.change_scatter(ax, change)
 plots.annotate(fig, "Occupations: LQ then and now", place=WHERE, level="NUTS3",
                year=f"{base_year}-{year}", source=SOURCE)
-display(Image(plots.save(fig, P.key, "06", "competences-change")))
+display(Image(save(fig, "competences-change")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** entries, exits and the largest growth.
 
 # %% slideshow={"slide_type": "fragment"}
-t0 = float(S.space.totals(3, base_year)[region])
+t0 = moves.params["total0"]
 counts_by = change["transition"].value_counts()
 grew = change.sort_values("growth", ascending=False)
 cols = ["name", "employees0", "employees1", "growth", "lq0", "lq1", "transition"]
@@ -238,7 +225,7 @@ display(Markdown(
     + ". Exits: " + (", ".join(f"{o} {n} (LQ {a:.2f} -> {b:.2f})" for o, n, a, b in
                                exits[["occupation", "name", "lq0", "lq1"]].itertuples(index=False)) or "none")
     + f". Largest growth: {grew.iloc[0]['occupation']} {grew.iloc[0]['name']} ({grew.iloc[0]['growth']:+,.0f})."
-    + (f" Panel notes: {'; '.join(ch.notes)}." if ch.notes else "")))
+    + (f" Panel notes: {'; '.join(moves.notes)}." if moves.notes else "")))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. Do districts move into related competences? The principle of relatedness
@@ -254,34 +241,32 @@ display(Markdown(
 # rates rising with density. The diamonds are the city's own cells.
 
 # %% slideshow={"slide_type": "subslide"}
-rates, own = cm.entry_rates(ch.presence0, ch.presence1, ch.density0, region=region)
+entry = V.changes(base_year).entry_rates(region=region)  # all districts, and this district's own cells
+rates = entry.table
 fig, ax = plots.figure()
-plots.entry_rate_bars(ax, rates, overall=rates.attrs["overall"], highlight=own,
-                      highlight_label=f"{region}: entries / cells at risk")
+plots.entry_rate_bars(ax, rates, overall=entry.params["overall"], highlight_label=f"{region}: entries / cells at risk")
 plots.annotate(fig, "Principle of relatedness", place=WHERE, level="NUTS3", year=f"{base_year}-{year}",
-               source=[*SOURCE, (f"Bars: all {len(ch.panel)} German districts, cells not present in {base_year}; "
-                                 f"entry = LQ >= 1 in {year}. Diamonds: {P.name} ({region}) alone.")])
-display(Image(plots.save(fig, P.key, "06", "competences-relatedness")))
+               source=[*SOURCE, (f"Bars: all {entry.params['panel']} German districts, cells not present in "
+                                 f"{base_year}; entry = LQ >= 1 in {year}. Diamonds: {P.name} ({region}) alone.")])
+display(Image(save(fig, "competences-relatedness")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place and for Germany:** the five quintiles with their counts.
 
 # %% slideshow={"slide_type": "fragment"}
-shown = rates.join(own.add_prefix(f"{region}_"))
-shown[f"{region}_occupations"] = shown[f"{region}_occupations"].map(lambda o: ", ".join(o))
+shown = rates.rename(columns=lambda c: c.replace("own_", f"{region}_"))
+shown[f"{region}_entered"] = shown[f"{region}_entered"].map(lambda o: ", ".join(o))
 display(shown.style.format({"density_min": "{:.3f}", "density_max": "{:.3f}", "mean_density": "{:.3f}",
                             "at_risk": "{:,.0f}", "entries": "{:,.0f}", "entry_rate": "{:.1%}",
                             f"{region}_entry_rate": "{:.1%}"}, na_rep="-"))
-steps = np.diff(rates["entry_rate"].to_numpy())
-verdict = ("rises from each quintile to the next: the principle of relatedness holds for German occupations"
-           if (steps > 0).all() else
-           "does not rise in every step: the evidence for the principle is mixed here")
+verdict = ("rises from each bin to the next: the principle of relatedness holds for these occupations"
+           if entry.params["rising"] else "does not rise in every step: the evidence for the principle is mixed here")
 display(Markdown(
-    f"Of {rates.attrs['at_risk']:,} district-occupation cells not held in {base_year}, {rates.attrs['entries']:,} "
-    f"({rates.attrs['overall']:.1%}) became present by {year}. The entry rate "
+    f"Of {entry.params['at_risk']:,} district-occupation cells not held in {base_year}, {entry.params['entries']:,} "
+    f"({entry.params['overall']:.1%}) became present by {year}. The entry rate "
     + ", ".join(f"Q{k} {r['entry_rate']:.1%} ({int(r['entries'])} of {int(r['at_risk'])})" for k, r in rates.iterrows())
-    + f" {verdict}. {P.name} itself had {int(own['at_risk'].sum())} occupations at risk and "
-    f"{int(own['entries'].sum())} entries: too few cells for a rate of its own, so read the diamonds as anecdotes."))
+    + f" {verdict}. {P.name} itself had {int(rates['own_at_risk'].sum())} occupations at risk and "
+    f"{int(rates['own_entries'].sum())} entries: too few cells for a rate of its own, so read the diamonds as anecdotes."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Clusters of competences: occupations that connect several industry clusters
@@ -302,35 +287,20 @@ display(Markdown(
 # employees. A candidate cluster of competences is an occupation linked to at least two of them.
 
 # %% slideshow={"slide_type": "subslide"}
-BRIDGE_YEAR = 2014
-industry = Study("sbs", level=2, year=BRIDGE_YEAR)
-occ2 = Study("occupations", level=2, year=BRIDGE_YEAR)
-V2 = industry.at(P)
-german = [r for r in industry.counts.index if r.startswith("DE") and r in occ2.counts.index]
-phi_oi = cm.cross_proximity(presence(location_quotient(occ2.counts.loc[german])),
-                            presence(location_quotient(industry.counts.loc[german])))
-links = cm.cluster_links(phi_oi, industry.scheme.weight_matrix(), industry.counts.loc[german].sum())
-held = big.loc[big["present"] == 1, "occupation"]
-present_clusters = V2.present["cluster"].tolist()
-bridges = cm.bridging_competences(links, held, present_clusters)
-bridges.insert(1, "name", bridges["occupation"].map(names))
-bridges["lq"] = bridges["occupation"].map(pf.set_index("occupation")["lq"])
-bridges["employees"] = bridges["occupation"].map(pf.set_index("occupation")["employees"])
-bridges["competence_cluster"] = bridges["occupation"].map(clusters)
+industry = Study("sbs", level=2, year=comp.BRIDGE_YEAR).at(P)  # the district's NUTS2 region in the business statistics
+bridge = comp.bridge(V, industry)  # occupations of the city linked to two or more of the region's industry clusters
+bridges, links, threshold = bridge.table, bridge.params["links"], bridge.params["threshold"]
 shown_rows = bridges["occupation"].head(14).tolist()
-shown_cols = [c for c in present_clusters if (links.loc[shown_rows, c] >= bridges.attrs["threshold"]).any()]
+shown_cols = [c for c in links.columns if (links.loc[shown_rows, c] >= threshold).any()]
 fig, ax = plots.figure()
-if shown_rows and shown_cols:
-    cplots.bridge_heatmap(ax, links.loc[shown_rows, shown_cols], bridges.attrs["threshold"], names=names)
-else:
-    ax.text(0.5, 0.5, "no occupation of the city links two of its industry clusters", ha="center", transform=ax.transAxes)
-    ax.set_axis_off()
+cplots.bridge_heatmap(ax, links.loc[shown_rows, shown_cols], threshold, names=names,
+                      empty="no occupation of the city links two of its industry clusters")
 plots.annotate(fig, "Competences linking clusters", place=WHERE,
                level="NUTS3", year=year,
                source=SOURCE + [f"Links: own estimate, co-location of occupations and NACE divisions over "
-                                f"{len(german)} German NUTS2 regions, {BRIDGE_YEAR}; top decile = ● "
-                                f"(L >= {bridges.attrs['threshold']:.2f}). " + plots.SOURCE_SBS, plots.SOURCE_USCMP])
-display(Image(plots.save(fig, P.key, "06", "competences-bridges")))
+                                f"{bridge.params['n_regions']} NUTS2 regions, {bridge.params['year']}; top decile = ● "
+                                f"(L >= {threshold:.2f}). " + plots.SOURCE_SBS, plots.SOURCE_USCMP])
+display(Image(save(fig, "competences-bridges")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **For this place:** the candidate clusters of competences.
@@ -341,8 +311,9 @@ display(bridges.head(15).assign(clusters=bridges["clusters"].map(lambda c: "; ".
         .style.format({"employees": "{:,.0f}", "lq": "{:.2f}", "mean_link": "{:.2f}"}))
 hubs = bridges[bridges["n_clusters"] >= 3]
 display(Markdown(
-    f"{len(V2.present)} industry clusters are present in {V2.region} {V2.region_name} ({BRIDGE_YEAR}); "
-    f"{len(held)} sizeable occupations are held by {P.name} in {year}. {len(bridges)} of these occupations are "
+    f"{len(bridge.params['present_clusters'])} industry clusters are present in {industry.region} "
+    f"{industry.region_name} ({bridge.params['year']}); {len(bridge.params['held'])} sizeable occupations are held by "
+    f"{P.name} in {year}. {len(bridges)} of these occupations are "
     f"linked to at least two of the clusters, {len(hubs)} to three or more: "
     + (", ".join(f"**{o} {n}** ({k} clusters)" for o, n, k in hubs[["occupation", "name", "n_clusters"]]
                  .head(8).itertuples(index=False)) or "none")

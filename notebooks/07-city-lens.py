@@ -16,9 +16,8 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # 07 The city lens: the clusters a city declares, against what the data measure
 #
-# **Question.** A city presents its economy as a short list of clusters: Bordeaux speaks of world-class
-# clusters, clusters of national scale and other sectors of excellence; Frankfurt's development agency of its
-# key sectors. Which of these clusters can the official statistics see, are they specialised, which measured
+# **Question.** A city presents its economy as a short list of clusters: world-class clusters, clusters of
+# national scale and other sectors of excellence, or the key sectors of its development agency. Which of these clusters can the official statistics see, are they specialised, which measured
 # strengths does the city not name, and how do the city's clusters line up with the region's RIS3 priorities?
 #
 # **Method in one line.** Each declared cluster is mapped to NACE codes (**our own mapping**, not the city's;
@@ -29,23 +28,27 @@
 place: str = "bordeaux"  # case city key (bordeaux, frankfurt, bilbao, turin, bucharest, porto)
 year: int = 2014  # employment year (2008-2015; 2014 is the best cross-section)
 segmentation: str = ""  # a declared list of the city (substring of its name), empty for the first
+figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
-from s3lib.analyses.citylens import emerging, lens
 from s3lib.plots import citylens as lens_plots
+from s3lib.study import Study
 
-L = lens(place, year, segmentation or None)
+V = Study("sbs", level=2, year=year).at(place)  # the city's NUTS2 region in the business statistics
+L = V.lens(segmentation or None)  # declared clusters, undeclared strengths, RIS3 rows, urban character
 P = L.place
+save = plots.saver(figures_dir, place, "07")
 D = L.declared
 where = f"{P.name} ({L.region})"
 SOURCE_SEG = ("Declared clusters: data/city_segmentations.csv (each row sourced; NACE mapping our own). "
               "Codes finer than a division are read through the whole division (upper bound).")
 pd.set_option("display.max_colwidth", 90)
-print(P, L.region, L.segmentation, L.ris3_kind, sep="\n")
+display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {L.region} {V.region_name}; {year}; declared list "
+                 f"*{L.segmentation or 'none on record'}*; RIS3 list matched: {L.ris3_kind}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. What the city declares
@@ -96,7 +99,7 @@ if len(D):
     plots.annotate(fig, "Declared clusters measured", place=where, level="NUTS2", year=year,
                    source=[plots.SOURCE_SBS + " Not visible: A, K, O-U (finance, health, culture, agriculture).",
                            SOURCE_SEG])
-    display(Image(plots.save(fig, place, "07", "city-lens-declared")))
+    display(Image(save(fig, "city-lens-declared")))
 
 # %% slideshow={"slide_type": "subslide"}
 lines = []
@@ -143,7 +146,7 @@ display(Markdown(
 # **both, not measurable** (they share only divisions outside the statistics); a declared cluster with no
 # matching row has **no RIS3 home**, a RIS3 row with no declared cluster has **no city cluster**. Which RIS3
 # list applies follows notebook 04: the region's own sourced list, else national fallback domains, else sourced
-# regional strengths that are **not** an S3 list (Nouvelle-Aquitaine: its S3 priority list was not found).
+# regional strengths that are **not** an S3 list (where no S3 priority list was found).
 
 # %% slideshow={"slide_type": "subslide"}
 T = L.three_way
@@ -165,7 +168,7 @@ if len(L.priorities) and len(D):
                    source=[plots.SOURCE_SBS, SOURCE_SEG,
                            (f"RIS3 rows: data/ris3_priorities.csv, {kind}; NACE mappings our own. Filled = shares a "
                             "measurable division (LQ of the declared cluster); open = only divisions outside SBS.")])
-    display(Image(plots.save(fig, place, "07", "city-lens-three-way")))
+    display(Image(save(fig, "city-lens-three-way")))
 
 # %% slideshow={"slide_type": "subslide"}
 counts = T["match"].value_counts()
@@ -195,7 +198,9 @@ display(Markdown(
 # shown next to each.
 
 # %% slideshow={"slide_type": "subslide"}
-EM, ET = emerging(place, year)
+emerging = V.emerging()  # every list (kind "list") and its clusters (kind "cluster"), measured like declared clusters
+ET = emerging.table[emerging.table["kind"] == "list"]
+EM = emerging.table[emerging.table["kind"] == "cluster"]
 fmt = {"outside": "{:.0%}", "employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}"}
 display(ET[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdict"]].style.format(fmt, na_rep="n/m")
         .hide(axis="index"))
@@ -212,7 +217,7 @@ plots.annotate(fig, "Emerging urban industries measured", place=where, level="NU
                                            "culture R: much of the creative economy)."),
                        ("Lists: data/emerging_industries.csv; KIS (Eurostat) and ICT (OECD) official, (ours) = our own "
                         "mapping. Classes and partial codes read through whole divisions (hatched: upper bound).")])
-display(Image(plots.save(fig, place, "07", "city-lens-emerging")))
+display(Image(save(fig, "city-lens-emerging")))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # Each list broken down into its clusters (e.g. the KIBS list's legal, consulting and R&D parts), measured
@@ -241,7 +246,7 @@ display(Markdown(
 
 # %% slideshow={"slide_type": "subslide"}
 if L.urban is None:
-    display(Markdown(f"**Not available for {P.name}:** {L.notes[3]}."))
+    display(Markdown(f"**Not available for {P.name}:** {L.urban_note}."))
 else:
     display(L.urban.style.format({"city": "{:,.0f}", "region": "{:,.0f}", "city_share": "{:.0%}",
                                   "urban_character": "{:.2f}"}).hide(axis="index"))
@@ -250,8 +255,8 @@ else:
     plots.annotate(fig, "Urban character", place=f"{P.name} ({P.nuts3})",
                    level="NUTS3", year=year,
                    source=[plots.SOURCE_NAMA + " All employment, finance and public services included.",
-                           L.notes[3]])
-    display(Image(plots.save(fig, place, "07", "city-lens-urban")))
+                           L.urban_note])
+    display(Image(save(fig, "city-lens-urban")))
     top = L.urban.sort_values("urban_character", ascending=False).iloc[0]
     display(Markdown(f"**What it shows.** {P.name} holds {top.city_share:.0%} of its region's jobs in sector "
                      f"{top.sector}, {top.urban_character:.2f} times its share of all the region's jobs."))
