@@ -33,11 +33,11 @@ def old_path(place) -> dict:
 
     from s3lib.outputs import cards
     from s3lib.outputs.explorer import figures
+    from s3lib.study import Study
 
     out = {name: d.seconds for name, d in figures(place).items()}
     start = time.perf_counter()
-    view, fit = cards.card_data(place)
-    fig = cards.draw(view, fit)
+    fig = cards.draw(cards.card_data(Study("sbs", 2, 2014).at(place)))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=cards.DPI)
     out["card"] = time.perf_counter() - start

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from s3lib.analyses import ris3
 from s3lib.errors import UsageError
 from s3lib.measures import alignment as al
+from s3lib.study import Study
 
 # ----------------------------------------------------------------------------- the hand-made place
 #
@@ -155,12 +155,12 @@ def test_to_divisions():
 
 def test_profile_similarity_known_by_hand():
     lq = pd.DataFrame({"a": [2.0, 2.0, 0.5, 1.0], "b": [0.5, 0.5, 2.0, np.nan]}, index=["x", "y", "z", "w"])
-    cos = al.profile_similarity(lq.loc[["x", "y", "z"]])
+    cos = al.profile_similarity(lq.loc[["x", "y", "z"]]).table
     # x.z = 2*0.5 + 0.5*2 = 2; |x|^2 = |z|^2 = 4.25
     assert cos.loc["x", "z"] == pytest.approx(2 / 4.25)
     assert cos.loc["x", "y"] == pytest.approx(1.0)
-    assert al.profile_similarity(lq.loc[["x", "z"]], log=True).loc["x", "z"] == pytest.approx(-1.0)
-    assert al.profile_similarity(lq).attrs["n_industries"] == 1  # b is missing for w
+    assert al.profile_similarity(lq.loc[["x", "z"]], log=True).table.loc["x", "z"] == pytest.approx(-1.0)
+    assert al.profile_similarity(lq).params["n_industries"] == 1  # b is missing for w
 
 
 @settings(max_examples=40, deadline=None)
@@ -194,7 +194,7 @@ def test_score_identities(emp, lq, member):
 
 @pytest.fixture(scope="module")
 def frankfurt():
-    return ris3.align("frankfurt", year=2014, period="2021-2027")
+    return Study(year=2014).at("frankfurt").alignment("2021-2027")
 
 
 def test_frankfurt_finance_is_not_measurable_in_sbs(frankfurt):
@@ -223,28 +223,31 @@ def test_frankfurt_coverage_recomputed_from_the_data_api(frankfurt):
 
 
 def test_bordeaux_has_no_invented_priorities():
-    res = ris3.align("bordeaux", year=2014, period="2021-2027")
-    assert res.match.empty and res.priorities.empty
+    bordeaux = Study(year=2014).at("bordeaux")
+    res = bordeaux.alignment("2021-2027")
+    assert res.choice.kind == "none" and res.match.empty and res.priorities.empty
     assert any("not found" in n for n in res.notes)
-    oriented = ris3.align("bordeaux", year=2014, period=None, include_strengths=True)
+    oriented = bordeaux.alignment()  # auto: sourced strengths, for orientation only
+    assert oriented.choice.kind == "strengths only"
     assert set(oriented.priorities["type"]) == {"strength_not_s3"}
 
 
 def test_bucharest_national_fallback():
-    res = ris3.align("bucharest", year=2014, period="2014-2020", include_fallback=True)
+    res = Study(year=2014).at("bucharest").alignment("2014-2020")
+    assert res.choice.kind == "national fallback"
     assert set(res.priorities["owner_code"]) == {"RO"}
     assert any("national" in n for n in res.notes)
 
 
 def test_nuts3_broad_sectors_measure_finance_for_frankfurt():
-    res = ris3.align("frankfurt", year=2014, period="2021-2027", level=3)
+    res = Study(year=2014).at("frankfurt").alignment("2021-2027", level=3)
     finance = res.match[res.match["label"] == "7 Financial sector"]
     assert "K-N" in set(finance["industry"]) and (finance["status"] == "measured").all()
     assert res.region == "DE712"
 
 
 def test_similarity_levels():
-    sim = ris3.similarity("frankfurt", year=2014)
+    sim = Study(year=2014).at("frankfurt").similarity().table
     pairs = set(zip(sim["region_a"], sim["region_b"]))
     assert ("DE71", "DE7") in pairs or ("DE7", "DE71") in pairs
     assert ((sim["cosine_lq"] > 0) & (sim["cosine_lq"] <= 1 + 1e-12)).all()

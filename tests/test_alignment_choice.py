@@ -18,7 +18,7 @@ def test_auto_picks_latest_sourced_list(place, kind, period):
     choice = ris3.choose(place)
     assert (choice.kind, choice.period) == (kind, period)
     assert choice.found == (kind in ("regional", "national fallback"))
-    rows = ris3.priorities(place, **choice.align_kwargs())
+    rows = ris3.priorities(place, **choice.priority_kwargs())
     assert len(rows) > 0
     expected = {"regional": {"priority", "niche"}, "national fallback": {"fallback_national"},
                 "strengths only": {"strength_not_s3"}}[kind]
@@ -28,7 +28,7 @@ def test_auto_picks_latest_sourced_list(place, kind, period):
 def test_explicit_period_without_list_matches_nothing():
     choice = ris3.choose("frankfurt", "2014-2020")  # Hessische Innovationsstrategie 2020: list not found
     assert choice.kind == "none" and not choice.found
-    assert ris3.priorities("frankfurt", **choice.align_kwargs()).empty
+    assert ris3.priorities("frankfurt", **choice.priority_kwargs()).empty
 
 
 def test_region_outside_the_table_has_no_list():

@@ -15,6 +15,7 @@ import pytest
 
 from s3lib import plots
 from s3lib.outputs import cards
+from s3lib.study import Study
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +53,29 @@ def test_card_pdf_exists_with_metadata(rendered):
 
 
 def test_bordeaux_card_says_list_not_found_and_porto_shows_fit():
-    view, fit = cards.card_data("bordeaux")
-    assert fit.found is False and fit.coverage is None
-    texts = [t.get_text() for t in cards.draw(view, fit).texts]
+    card = cards.card_data(Study(year=2014).at("bordeaux"))
+    assert card.fit.found is False and card.fit.coverage is None
+    texts = [t.get_text() for t in cards.draw(card).texts]
     assert "RIS3 list not found" in texts
     assert any("FRI12" in t and "NUTS3" in t for t in texts)  # level named
     assert any("2014" in t for t in texts)
-    _, porto = cards.card_data("porto")
+    porto = cards.card_data(Study(year=2014).at("porto")).fit
     assert porto.found and 0 < porto.coverage <= 1 and 0 < porto.fit <= 1
 
 
+def test_card_data_is_a_small_picklable_snapshot():
+    """The atlas sends it to the processes that draw: everything the card shows, nothing that computes."""
+    import pickle
+
+    card = cards.card_data(Study(year=2014).at("porto"), with_competences=False)
+    again = pickle.loads(pickle.dumps(card))
+    assert again.region == "PT11" and list(again.clusters["cluster"]) == list(card.clusters["cluster"])
+    assert len(pickle.dumps(card)) < 200_000
+    assert not hasattr(again, "study")
+
+
 def _view(**ris3):
-    """A hand-made place view and RIS3 fit (numbers invented for layout only; no data is read)."""
+    """A hand-made card (numbers invented for layout only; no data is read)."""
     from types import SimpleNamespace as NS
 
     from s3lib.analyses.ris3 import Ris3Fit
@@ -76,23 +88,22 @@ def _view(**ris3):
                              "rests_on_apportioning": [False, True, False], "estimated": [0.0, 0.0, 0.0],
                              "share": [0.1, 0.04, 0.003]})
     summary = NS(year=2014, scheme="uscmp", leading_cluster="Automotive", leading_lq=2.4, variety_pct=80.0,
-                 related_pct=70.0, unrelated_pct=20.0, eci_rank=12, n_regions=280)
-    names = pd.Series({"C27": "Manufacture of electrical equipment"})
-    view = NS(place=NS(name="Testville", code="XX123", level=3, key="testville"), region="XX12",
-              region_name="Testregion", summary=summary, clusters=clusters, caveats=[], portfolio=clusters,
-              unobserved=pd.DataFrame({"cluster": ["Financial Services"], "outside": [0.95]}),
-              study=NS(year=2014, space=NS(names=lambda: names)),
-              opportunities=pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"]},
-                                         index=["C27"]),
-              cooperation=pd.DataFrame({"cluster_a": ["Automotive"], "cluster_b": ["Metalworking Technology"]}),
-              bridging=pd.DataFrame({"cluster": ["Metalworking Technology"]}))
+                 related_pct=70.0, unrelated_pct=20.0, eci_rank=12, n_regions=280, level=2)
     fit = dict(kind="regional", found=True, period="2021-2027", region="XX12", owner="XX1", owner_level=2,
                strategy="Test S3", coverage=0.755, fit=0.31, n_priorities=5, not_found=())
-    return view, Ris3Fit(**{**fit, **ris3})
+    shown = clusters[~clusters["partial"]]
+    return cards.CardData(
+        place=NS(name="Testville", code="XX123", level=3, key="testville"), region="XX12", region_name="Testregion",
+        year=2014, n_regions=280, scheme="uscmp", summary=summary, clusters=shown,
+        split=clusters.iloc[0:0], unseen=("Financial Services",),
+        opportunities=pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"],
+                                    "name": ["Manufacture of electrical equipment"]}, index=["C27"]),
+        cooperation=pd.DataFrame({"cluster_a": ["Automotive"], "cluster_b": ["Metalworking Technology"]}),
+        bridging=pd.DataFrame({"cluster": ["Metalworking Technology"]}), caveats=(), fit=Ris3Fit(**{**fit, **ris3}))
 
 
 def test_layout_shows_big_numbers_stars_and_skips_partial_clusters():
-    texts = [t.get_text() for t in cards.draw(*_view()).texts]
+    texts = [t.get_text() for t in cards.draw(_view()).texts]
     assert "Testville" in texts
     assert "76%" in texts and "31%" in texts  # coverage and fit, rounded
     assert "★★★" in texts and "★★☆" in texts
@@ -103,9 +114,8 @@ def test_layout_shows_big_numbers_stars_and_skips_partial_clusters():
 
 
 def test_layout_without_a_list_invents_nothing():
-    view, fit = _view(kind="strengths only", found=False, coverage=None, fit=None,
-                      not_found=("Testregion 2021-2027",))
-    texts = [t.get_text() for t in cards.draw(view, fit).texts]
+    card = _view(kind="strengths only", found=False, coverage=None, fit=None, not_found=("Testregion 2021-2027",))
+    texts = [t.get_text() for t in cards.draw(card).texts]
     assert "RIS3 list not found" in texts
     assert not any(re.fullmatch(r"\d+%", t) for t in texts), "no coverage or fit without a list"
     assert any("Testregion 2021-2027" in t for t in texts)
@@ -179,11 +189,12 @@ def test_cli_nuts0_and_nuts1_places_are_refused_before_any_card(tmp_path, monkey
 def test_german_places_get_a_competences_panel():
     from s3lib import data
 
-    table, year = cards.competences("frankfurt")
+    study = Study(year=2014)
+    table, year = cards.competences(study.at("frankfurt"))
     assert year == 2025 and table.iloc[0]["lq"] >= table.iloc[-1]["lq"]
     assert "721" in set(table["occupation"].astype(str)) and (table["employees"] >= 1000).all()
-    assert cards.competences("bordeaux") is None and cards.competences("DE71") is None  # not German NUTS3
-    view, fit = cards.card_data("frankfurt")
-    texts = [t.get_text() for t in cards.draw(view, fit, (table, year)).texts]
+    assert cards.competences(study.at("bordeaux")) is None and cards.competences(study.at("DE71")) is None
+    card = cards.card_data(study.at("frankfurt"))
+    texts = [t.get_text() for t in cards.draw(card).texts]
     assert "COMPETENCES" in texts and any("Bundesagentur für Arbeit" in t for t in texts)
     assert data.place("frankfurt").country == "DE"

@@ -7,7 +7,7 @@ import pytest
 
 from s3lib.errors import UsageError
 from s3lib.measures import competences as cm
-from s3lib.measures.opportunities import principle_of_relatedness
+from s3lib.measures.opportunities import entry_rates
 from s3lib.measures.relatedness import proximity
 from s3lib.study import spaces
 
@@ -23,12 +23,13 @@ def _blocks():
 
 def test_competence_clusters_find_the_two_blocks_reproducibly():
     phi = proximity(_blocks())
-    clusters = cm.competence_clusters(phi, top=0.2)
+    found = cm.competence_clusters(phi, top=0.2)
+    clusters = found.table["cluster"]
     assert clusters.loc[["a", "b", "c"]].nunique() == 1 and clusters.loc[["d", "e", "f"]].nunique() == 1
     assert clusters["a"] != clusters["d"] and sorted(clusters.unique()) == [1, 2]
-    assert clusters.attrs["n_clusters"] == 2 and clusters.attrs["modularity"] > 0.4
-    assert "Louvain" in clusters.attrs["method"] and "seed 42" in clusters.attrs["method"]
-    pd.testing.assert_series_equal(clusters, cm.competence_clusters(phi, top=0.2))  # fixed seed
+    assert found.params["n_clusters"] == 2 and found.params["modularity"] > 0.4
+    assert "Louvain" in found.params["method"] and "seed 42" in found.params["method"]
+    pd.testing.assert_frame_equal(found.table, cm.competence_clusters(phi, top=0.2).table)  # fixed seed
 
 
 def test_backbone_keeps_a_spanning_tree_and_the_strongest_pairs():
@@ -62,21 +63,22 @@ def test_portfolio_keeps_suppressed_cells_missing():
     assert pf["share"].iloc[:2].sum() == pytest.approx(1.0)
 
 
-def test_entry_rates_match_the_principle_and_count_the_region():
+def test_entry_rates_for_all_regions_and_for_one():
     rng = np.random.default_rng(0)
     idx, cols = [f"r{i}" for i in range(40)], [f"o{j}" for j in range(25)]
     m0 = pd.DataFrame(rng.integers(0, 2, (40, 25)).astype(float), index=idx, columns=cols)
     m1 = pd.DataFrame(rng.integers(0, 2, (40, 25)).astype(float), index=idx, columns=cols)
     m0.iloc[0, 0] = np.nan  # a suppressed cell is left out, not counted as absent
     d0 = pd.DataFrame(rng.random((40, 25)), index=idx, columns=cols)
-    table, own = cm.entry_rates(m0, m1, d0, region="r3")
-    expected = principle_of_relatedness(m0, m1, d0)
-    pd.testing.assert_frame_equal(table, expected, check_names=False, check_index_type=False)
-    assert len(table) == 5 and table["at_risk"].sum() == table.attrs["at_risk"]
+    rates = entry_rates(m0, m1, d0, region="r3")
+    table = rates.table
+    all_regions = entry_rates(m0, m1, d0).table  # the region's columns add to, never change, the bins
+    pd.testing.assert_frame_equal(table[all_regions.columns], all_regions)
+    assert len(table) == 5 and table["at_risk"].sum() == rates.params["at_risk"]
     at_risk = (m0.loc["r3"] == 0)
-    assert own["at_risk"].sum() == at_risk.sum()
-    assert own["entries"].sum() == int((m1.loc["r3"][at_risk] == 1).sum())
-    assert sorted(o for lst in own["occupations"] for o in lst) == sorted(m1.loc["r3"][at_risk][lambda v: v == 1].index)
+    assert table["own_at_risk"].sum() == at_risk.sum()
+    assert table["own_entries"].sum() == int((m1.loc["r3"][at_risk] == 1).sum())
+    assert sorted(o for lst in table["own_entered"] for o in lst) == sorted(m1.loc["r3"][at_risk][lambda v: v == 1].index)
 
 
 def test_entry_rates_known_answer():
@@ -84,10 +86,11 @@ def test_entry_rates_known_answer():
     m0 = pd.DataFrame(0.0, index=idx, columns=cols)
     m1 = pd.DataFrame([[0, 0, 0, 1, 1], [0, 0, 1, 1, 1]], index=idx, columns=cols, dtype=float)
     d0 = pd.DataFrame([[.1, .2, .3, .4, .5], [.15, .25, .35, .45, .55]], index=idx, columns=cols)
-    table, own = cm.entry_rates(m0, m1, d0, region="r2")
+    rates = entry_rates(m0, m1, d0, region="r2")
+    table = rates.table
     assert table["entry_rate"].tolist() == [0.0, 0.0, 0.5, 1.0, 1.0]
-    assert own["entries"].tolist() == [0, 0, 1, 1, 1] and own["at_risk"].tolist() == [1, 1, 1, 1, 1]
-    assert table.attrs["overall"] == pytest.approx(0.5)
+    assert table["own_entries"].tolist() == [0, 0, 1, 1, 1] and table["own_at_risk"].tolist() == [1, 1, 1, 1, 1]
+    assert rates.params["overall"] == pytest.approx(0.5)
 
 
 def test_cross_proximity_links_and_bridges():
@@ -100,14 +103,15 @@ def test_cross_proximity_links_and_bridges():
     links = cm.cluster_links(phi, weights, size=pd.Series({"i1": 3.0, "i2": 1.0, "i3": 1.0}))
     assert links.loc["o1", "A"] == pytest.approx((3 * 1.0 + 1 * 0.5) / 4)
     assert links.loc["o3", "B"] == pytest.approx(0.5)
-    bridges = cm.bridging_competences(links, ["o1", "o2", "o3"], ["A", "B"], top=0.7)
+    bridges = cm.bridging_competences(links, ["o1", "o2", "o3"], ["A", "B"], top=0.7).table
     assert bridges["occupation"].tolist() == ["o3"] and bridges.loc[0, "clusters"] == ["B", "A"]  # strongest first
 
 
 def test_compare_levels_rest_of_region_and_country():
     x = pd.DataFrame({"a": [50.0, 10.0, 10.0], "b": [50.0, 90.0, 40.0]}, index=["DE711", "DE712", "DE721"])
-    out = cm.compare_levels(x, "DE712", "DE71")
-    assert out.attrs["n_rest"] == 1
+    result = cm.compare_levels(x, "DE712", "DE71")
+    out = result.table
+    assert result.params["n_rest"] == 1
     assert out.loc["a", "share"] == 0.1 and out.loc["a", "share_rest"] == 0.5
     assert out.loc["a", "lq_rest"] == pytest.approx(0.2)
     assert out.loc["a", "share_country"] == pytest.approx(70 / 250)
@@ -180,25 +184,24 @@ def test_non_german_place_refused(occ):
 
 
 def test_principle_of_relatedness_holds_for_german_occupations(occ):
-    ch = occ.changes(2013)
-    table, own = cm.entry_rates(ch.presence0, ch.presence1, ch.density0, region="DE712")
-    assert len(table) == 5 and (np.diff(table["entry_rate"]) > 0).all()
-    assert own["at_risk"].sum() > 0
+    rates = occ.changes(2013).entry_rates(region="DE712")
+    table = rates.table
+    assert len(table) == 5 and (np.diff(table["entry_rate"]) > 0).all() and rates.params["rising"]
+    assert table["own_at_risk"].sum() > 0
 
 
-def test_competence_panel_draws_for_a_view(occ):
+def test_competence_table_and_bars_draw_for_a_view(occ):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from s3lib.plots.competences import competence_panel, competence_tables
+    from s3lib.analyses.competences import competence_table
+    from s3lib.plots.competences import occupation_bars
 
+    table = competence_table(occ.at("frankfurt"))
+    assert (table["employees"] >= 1000).all() and table["lq"].is_monotonic_decreasing
     _, ax = plt.subplots()
-    competence_panel(ax, occ.at("frankfurt"), n=6)
+    occupation_bars(ax, table, n=6, colorbar=False)
     assert len(ax.patches) == 6 and ax.get_xscale() == "log"
-    table = competence_tables(occ.at("frankfurt"))
-    _, ax2 = plt.subplots()
-    competence_panel(ax2, table, n=4)
-    assert len(ax2.patches) == 4
     plt.close("all")

@@ -28,9 +28,9 @@ def _notebook(path, parameters: str, body: str):
 @pytest.fixture(scope="module")
 def notebooks(tmp_path_factory):
     nbdir = tmp_path_factory.mktemp("notebooks")
-    ok = _notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year',
+    ok = _notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year\nfigures_dir = ""',
                    "import json, os, pathlib\n"
-                   "d = pathlib.Path(os.environ['S3LIB_FIGURES_DIR']) / place\n"
+                   "d = pathlib.Path(figures_dir) / place\n"
                    "d.mkdir(parents=True, exist_ok=True)\n"
                    "(d / '01-ok-seen.json').write_text(json.dumps({'place': place, 'year': year}))\n"
                    "(d / '01-ok-figure.png').write_bytes(b'\\x89PNG fake ' + place.encode())")

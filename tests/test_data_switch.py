@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 
 from s3lib import data, study
-from s3lib.analyses import ris3
 from s3lib.config import DATA_DIR
 from s3lib.data import _store
 from s3lib.outputs import cards
@@ -54,14 +53,15 @@ def modified(tmp_path_factory):
 
 def _results():
     s = Study("sbs", 2, 2014, "uscmp")
-    view, fit = cards.card_data("frankfurt")
+    view = s.at("frankfurt")
+    card = cards.card_data(view)
     portfolio = view.portfolio.set_index("cluster")
     return {
         "c20": float(s.counts.loc["DE71", "C20"]),
         "clusters": len(schemes.uscmp().clusters),
         "chem": float(portfolio.loc[CHEM, "employment"]),
-        "priority": ris3.align("frankfurt").priorities["priority_en"].tolist()[0],
-        "fit_n": fit.n_priorities,
+        "priority": view.alignment().priorities["priority_en"].tolist()[0],
+        "fit_n": card.fit.n_priorities,
         "sha": _store.manifest_sha(),
     }
 
@@ -93,15 +93,36 @@ def test_nothing_is_recomputed_while_the_snapshot_is_unchanged(monkeypatch):
 
     monkeypatch.setattr(data, "eu_matrix", counting)
     first = Study("sbs", 2, 2014, "uscmp")
-    first.at("frankfurt").summary
+    assert first.at("frankfurt").summary.region == "DE71"
     n = len(calls)
     assert n >= 1
     again = Study("sbs", 2, 2014, "uscmp")
     assert again is first
-    again.at("Frankfurt am Main").summary
-    cards.card_data("DE71")
-    ris3.align("frankfurt")
+    assert again.at("Frankfurt am Main").summary.region == "DE71"
+    cards.card_data(again.at("DE71"))
+    again.at("frankfurt").alignment()
     assert len(calls) == n
     study.clear_cache()
-    Study("sbs", 2, 2014, "uscmp").at("frankfurt").summary
+    assert Study("sbs", 2, 2014, "uscmp").at("frankfurt").summary.region == "DE71"
     assert len(calls) > n
+
+
+def test_a_snapshot_rebuilt_while_a_process_runs_gets_new_studies(modified, monkeypatch):
+    """The manifest's sha256 is read again when the file changes: no stale study after a rebuild, even
+    without clear_cache()."""
+    monkeypatch.setenv("S3LIB_DATA_DIR", str(modified))
+    data.clear_cache()
+    old = Study("sbs", 2, 2014, "uscmp")
+    c20 = float(old.counts.loc["DE71", "C20"])
+    emp = pd.read_parquet(modified / "employment.parquet")
+    hit = (emp["region"] == "DE71") & (emp["nace"] == "C20") & (emp["indicator"] == "persons") & (emp["year"] == 2014)
+    emp.loc[hit, "value"] /= 10
+    emp.to_parquet(modified / "employment.parquet")
+    _rehash(modified, {"employment.parquet"})  # what a rebuild does: new files, a new manifest
+    new = Study("sbs", 2, 2014, "uscmp")
+    assert new is not old
+    assert float(new.counts.loc["DE71", "C20"]) == pytest.approx(c20 / 10)
+    emp.loc[hit, "value"] *= 10  # put the modified copy back for the other tests
+    emp.to_parquet(modified / "employment.parquet")
+    _rehash(modified, {"employment.parquet"})
+    data.clear_cache()

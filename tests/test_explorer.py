@@ -6,7 +6,7 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
-from s3lib import config, data
+from s3lib import config, data, plots
 from s3lib.outputs.app import FIGURES
 from s3lib.outputs.explorer import Explorer
 
@@ -29,7 +29,7 @@ def test_update_redraws_for_the_place(app, place):
     nuts2 = data.place(place).nuts2
     drawn = app.drawn
     for name in FIGURES:
-        title = drawn[name].figure._s3lib_meta["Title"]
+        title = plots.metadata(drawn[name].figure)["Title"]
         assert f"{nuts2}" in title and "NUTS2" in title and "2014" in title, title
         assert drawn[name].png.startswith(PNG) and len(drawn[name].png) > 20_000
         assert app.images[name].value == drawn[name].png  # what the Image widget shows

@@ -135,19 +135,19 @@ def test_traded_rule_pins_local_services(s14):
 def test_no_local_service_is_an_opportunity_anywhere(s14):
     local = set(s14.traded.index[~s14.traded])
     for region in s14.sample:
-        assert not local & set(s14.candidates(region).index), region
+        assert not local & set(s14.candidates(region).table.index), region
     assert s14.pci.index.isin(s14.traded.index[s14.traded]).all()
 
 
 def test_quadrants_split_at_the_sample_medians(s14):
     a, b = s14.candidates("DE71"), s14.candidates("ITC1")
-    assert a.attrs["medians"] == b.attrs["medians"] == "sample"
-    assert a.attrs["density_median"] == b.attrs["density_median"] == s14.medians["density"]
-    high = a[a["quadrant"] == "low risk, high benefit"]
+    assert a.params["medians"] == b.params["medians"] == "sample"
+    assert a.params["density_median"] == b.params["density_median"] == s14.medians["density"]
+    high = a.table[a.table["quadrant"] == "low risk, high benefit"]
     assert (high["density"] >= s14.medians["density"]).all() and (high["pci"] >= s14.medians["pci"]).all()
     own = s14.candidates("DE71", medians="own")
-    assert own.attrs["medians"] == "own"
-    assert own.attrs["density_median"] == pytest.approx(own["density"].median())
+    assert own.params["medians"] == "own"
+    assert own.params["density_median"] == pytest.approx(own.table["density"].median())
 
 
 def test_local_services_are_listed_apart(s14):

@@ -112,9 +112,9 @@ def test_curated_loader_errors_are_clear(monkeypatch):
 
 @pytest.fixture(scope="module")
 def bordeaux():
-    from s3lib.analyses.citylens import lens
+    from s3lib.study import Study
 
-    return lens("bordeaux", 2014)
+    return Study(year=2014).at("bordeaux").lens()
 
 
 def test_bordeaux_four_claims_are_measured_or_explicitly_not(bordeaux):
@@ -150,9 +150,10 @@ def test_bordeaux_three_way_uses_strengths_not_an_s3_list(bordeaux):
 
 
 def test_frankfurt_finance_is_not_measurable_and_urban_character_is_at_nuts3():
-    from s3lib.analyses.citylens import lens, urban_character
+    from s3lib.analyses.citylens import urban_character
+    from s3lib.study import Study
 
-    f = lens("frankfurt", 2014)
+    f = Study(year=2014).at("frankfurt").lens()
     d = f.declared.set_index("cluster")
     assert d.at["Finance and insurance", "verdict"] == "not measurable in these statistics"
     assert "finance and insurance K" in d.at["Finance and insurance", "reason"]
@@ -161,13 +162,13 @@ def test_frankfurt_finance_is_not_measurable_and_urban_character_is_at_nuts3():
     u = f.urban.set_index("sector")
     assert list(u.index) == ["G-J", "K-N", "O-U"]                        # German NUTS3: A*6 only
     assert u.at["K-N", "urban_character"] > 1.2
-    turin, note = urban_character("turin", 2014)
-    assert "J" in set(turin["sector"]) and "A*6" not in note
+    turin = urban_character("turin", 2014)
+    assert "J" in set(turin.table["sector"]) and "A*6" not in " ".join(turin.notes)
 
 
 def test_a_place_without_a_declared_list_gets_the_data_only():
-    from s3lib.analyses.citylens import lens
+    from s3lib.study import Study
 
-    o = lens("DE21", 2014)
+    o = Study(year=2014).at("DE21").lens()
     assert o.declared.empty and o.segmentation == "" and "nothing is invented" in o.notes[0]
     assert not o.undeclared["declared"].any()

@@ -1,8 +1,6 @@
 """Opportunity frame and the principle of relatedness (s3lib.opportunities), incl. the real snapshot."""
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -25,12 +23,14 @@ def toy():
 
 def test_candidates_are_absent_industries_split_at_stated_medians(toy):
     m, phi, pci = toy
-    c = op.candidates(m, phi, pci, "R00")
+    result = op.candidates(m, phi, pci, "R00")
+    c = result.table
     absent = m.columns[m.loc["R00"] == 0]
     assert set(c.index) == set(absent)
     assert "C00" not in c.index
     pd.testing.assert_series_equal(c["density"], rel.density(m, phi).loc["R00", c.index], check_names=False)
-    d_med, p_med = c.attrs["density_median"], c.attrs["pci_median"]
+    d_med, p_med = result.params["density_median"], result.params["pci_median"]
+    assert result.params["medians"] == "own" and not c.attrs  # nothing travels in DataFrame.attrs
     assert d_med == pytest.approx(c["density"].median()) and p_med == pytest.approx(c["pci"].median())
     ideal = c["quadrant"] == "low risk, high benefit"
     assert ((c.loc[ideal, "density"] >= d_med) & (c.loc[ideal, "pci"] >= p_med)).all()
@@ -46,14 +46,16 @@ def test_principle_counts_add_up(toy):
     rng = np.random.default_rng(8)
     m1 = m0.where(rng.random(m0.shape) < 0.8, 1.0 - m0)  # flip 20 % of the cells
     d0 = rel.density(m0, phi)
-    table = op.principle_of_relatedness(m0, m1, d0, bins=4)
+    rates = op.entry_rates(m0, m1, d0, bins=4)
+    table = rates.table
     at_risk = (m0 == 0) & m1.notna()
-    assert table["at_risk"].sum() == at_risk.to_numpy().sum() == table.attrs["at_risk"]
-    assert table["entries"].sum() == ((m0 == 0) & (m1 == 1)).to_numpy().sum() == table.attrs["entries"]
+    assert table["at_risk"].sum() == at_risk.to_numpy().sum() == rates.params["at_risk"]
+    assert table["entries"].sum() == ((m0 == 0) & (m1 == 1)).to_numpy().sum() == rates.params["entries"]
     np.testing.assert_allclose(table["entry_rate"], table["entries"] / table["at_risk"])
     assert len(table) <= 4 and table["density_min"].is_monotonic_increasing
+    assert rates.params["rising"] == bool((np.diff(table["entry_rate"]) > 0).all())
     with pytest.raises(UsageError):
-        op.principle_of_relatedness(m0, m1, d0, bins=1)
+        op.entry_rates(m0, m1, d0, bins=1)
 
 
 # --- real snapshot: all NUTS2 regions x NACE divisions (committed data/, no raw files needed) ---------
@@ -68,10 +70,10 @@ def snapshot():
 
     x10 = data.matrix(data.employment(level=2, year=2010))  # earliest year with France
     x14 = data.matrix(data.employment(level=2, year=2014))  # best cross-section
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # any case region below the threshold would fail here
-        regions = sp.covered_regions(x10, x14, min_coverage=MIN_COVERAGE, keep=CASE_REGIONS)
-        cross_section = sp.covered_regions(x14, min_coverage=MIN_COVERAGE, keep=CASE_REGIONS)
+    both = sp.covered_regions(x10, x14, min_coverage=MIN_COVERAGE, keep=CASE_REGIONS)
+    single = sp.covered_regions(x14, min_coverage=MIN_COVERAGE, keep=CASE_REGIONS)
+    assert both.notes == single.notes == ()  # no case region below the threshold
+    regions, cross_section = both.table.index, single.table.index
     m10 = sp.presence(sp.location_quotient(x10.loc[regions]))
     m14 = sp.presence(sp.location_quotient(x14.loc[regions]))
     return regions, m10, m14, x14.loc[cross_section]
@@ -91,7 +93,7 @@ def test_real_density_all_regions_2014(snapshot):
 def test_real_principle_of_relatedness_2010_2014(snapshot):
     _, m10, m14, _ = snapshot
     d10 = rel.density(m10, rel.proximity(m10))
-    table = op.principle_of_relatedness(m10, m14, d10, bins=5)
+    table = op.entry_rates(m10, m14, d10, bins=5).table
     at_risk = ((m10 == 0) & m14.notna()).to_numpy().sum()
     entries = ((m10 == 0) & (m14 == 1)).to_numpy().sum()
     assert len(table) == 5

@@ -52,8 +52,8 @@ def test_candidate_board_tiles_and_empty_rows(ax):
     cands = pd.DataFrame({"label": ["1 Health", "1 Health"], "industry": ["C26", "C32"],
                           "density": [0.4, 0.3], "pci": [1.5, -0.2], "lq": [0.5, 0.8],
                           "quadrant": ["low risk, high benefit", "high risk, low benefit"], "score": [0.9, 0.4]})
-    cands.attrs["priorities"] = ["1 Health", "2 Finance"]
-    plots.candidate_board(ax, cands, {"C26": "Manufacture of computer, electronic and optical products"}, n=3)
+    plots.candidate_board(ax, cands, {"C26": "Manufacture of computer, electronic and optical products"}, n=3,
+                          priorities=["1 Health", "2 Finance"])
     texts = [t.get_text() for t in ax.texts]
     assert any(t.startswith("C26 Computer") for t in texts) and "C32" in texts
     assert any(t.startswith("no candidate") for t in texts)  # 2 Finance has none

@@ -53,9 +53,9 @@ def test_opportunity_chart_quadrants_medians_and_labels(ax):
         "quadrant": ["low risk, high benefit", "low risk, low benefit", "high risk, high benefit",
                      "high risk, low benefit", "low risk, high benefit"],
     }, index=["C27", "G46", "C21", "N81", "C28"])
-    table.attrs.update(density_median=0.3, pci_median=0.2)
     present = pd.DataFrame({"density": [0.3, 0.35], "pci": [0.0, -2.0]}, index=["M71", "H52"])
-    plots.opportunity_chart(ax, table, present=present, labels={"C27": "C27 Electrical", "C28": "C28 Machinery"})
+    plots.opportunity_chart(ax, table, present=present, labels={"C27": "C27 Electrical", "C28": "C28 Machinery"},
+                            medians={"density_median": 0.3, "pci_median": 0.2})
     sizes = sorted(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
     assert sizes == [1, 1, 1, 2, 2]  # present crosses + four quadrants
     assert {"C27 Electrical", "C28 Machinery"} <= set(_texts(ax))
@@ -70,8 +70,8 @@ def test_opportunity_labels_do_not_overlap(ax):
     table = pd.DataFrame({"density": [0.3, 0.301, 0.302, 0.303, 0.1, 0.5], "pci": [1.0, 1.01, 1.02, 1.03, -1.0, 3.0],
                           "quadrant": ["low risk, high benefit"] * 4 + ["high risk, low benefit"] * 2},
                          index=list("abcdef"))
-    table.attrs.update(density_median=0.2, pci_median=0.0)
-    plots.opportunity_chart(ax, table, labels={k: f"label {k} long text" for k in "abcd"})
+    plots.opportunity_chart(ax, table, labels={k: f"label {k} long text" for k in "abcd"},
+                            medians={"density_median": 0.2, "pci_median": 0.0})
     renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().startswith("label")]
     assert len(boxes) == 4
@@ -100,8 +100,8 @@ def test_entry_rate_bars_one_bar_per_bin_with_region_overlay(ax):
     table = pd.DataFrame({"density_min": [0.0, 0.3], "density_max": [0.3, 0.6], "mean_density": [0.15, 0.45],
                           "at_risk": [100, 100], "entries": [5, 15], "entry_rate": [0.05, 0.15]},
                          index=pd.Index([1, 2], name="bin"))
-    own = pd.DataFrame({"at_risk": [4], "entries": [1]}, index=[2])
-    plots.entry_rate_bars(ax, table, overall=0.10, highlight=own, highlight_label="XX11")
+    table["own_at_risk"], table["own_entries"] = [0, 4], [0, 1]  # the region has cells in bin 2 only
+    plots.entry_rate_bars(ax, table, overall=0.10, highlight_label="XX11")
     assert [round(b.get_height(), 6) for b in _bars(ax)[:2]] == [5.0, 15.0]
     assert "5.0 %\n5 of 100" in _texts(ax) and "1/4" in _texts(ax)
     diamonds = [c for c in ax.collections if isinstance(c, PathCollection)]

@@ -30,10 +30,11 @@ def _notebook(path, parameters: str, body: str, scope: str | None = None):
 def suite(tmp_path):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    _notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year\nweights = [1.0]',
+    _notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year\nweights = [1.0]\n'
+              'figures_dir = ""  # the runner sets it',
               "import json, os, pathlib\n"
               "assert isinstance(year, int) and isinstance(weights, list)\n"
-              "d = pathlib.Path(os.environ['S3LIB_FIGURES_DIR']) / place\n"
+              "d = pathlib.Path(figures_dir) / place\n"
               "d.mkdir(parents=True, exist_ok=True)\n"
               "(d / '01-ok-marker.txt').write_text(json.dumps([place, year, weights]))")
     _notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom in ' + place)")
@@ -55,7 +56,8 @@ def test_plan_passes_typed_parameters_and_filters_undeclared(suite, tmp_path):
                         notebooks_dir=suite / "notebooks")
     by = {(t.name, t.place): t.parameters for t in tasks}
     # the same place under two names runs once; the suite notebook runs once for all places
-    assert by[("01-ok", "frankfurt")] == {"place": "frankfurt", "year": 2012, "weights": [0.5, 0.25]}
+    assert by[("01-ok", "frankfurt")] == {"place": "frankfurt", "year": 2012, "weights": [0.5, 0.25],
+                                          "figures_dir": str(suite / "figures")}
     assert by[("02-boom", "porto")] == {"place": "porto"}
     assert by[("05-all", runner.SUITE_KEY)] == {"places": ["frankfurt", "porto"]}
     assert len(tasks) == 5
@@ -124,7 +126,7 @@ def test_cli_failing_notebook_exits_nonzero(suite):
 
 LEAKY = """import json, os, sys, warnings, pathlib
 import matplotlib
-out = pathlib.Path(os.environ['S3LIB_FIGURES_DIR']); out.mkdir(parents=True, exist_ok=True)
+out = pathlib.Path(figures_dir); out.mkdir(parents=True, exist_ok=True)
 (out / (NAME + '.json')).write_text(json.dumps({'pid': os.getpid(), 'cwd': os.getcwd(),
     'count': get_ipython().execution_count}))
 """
@@ -134,11 +136,11 @@ out = pathlib.Path(os.environ['S3LIB_FIGURES_DIR']); out.mkdir(parents=True, exi
 def test_reused_kernel_is_reset_between_notebooks_and_replaced_after_a_failure(tmp_path, fresh):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    _notebook(nbdir / "01-dirty.ipynb", 'place = "frankfurt"', LEAKY.replace("NAME", "'01'") + (
+    _notebook(nbdir / "01-dirty.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'01'") + (
         "leak = 1\nos.environ['S3LIB_LEAK'] = '1'\nwarnings.simplefilter('ignore')\n"
         "matplotlib.rcParams['font.size'] = 3\nsys.path.append('/leak')\nos.chdir('/')\n"
         "import pandas as pd; pd.set_option('display.max_rows', 3)"))
-    _notebook(nbdir / "02-clean.ipynb", 'place = "frankfurt"', LEAKY.replace("NAME", "'02'") + (
+    _notebook(nbdir / "02-clean.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'02'") + (
         "import pandas as pd\n"
         "assert 'leak' not in globals(), 'a variable leaked'\n"
         "assert 'S3LIB_LEAK' not in os.environ, 'the environment leaked'\n"
@@ -147,7 +149,7 @@ def test_reused_kernel_is_reset_between_notebooks_and_replaced_after_a_failure(t
         "assert pd.get_option('display.max_rows') != 3, 'pandas options leaked'\n"
         "assert ('ignore', None, Warning, None, 0) not in warnings.filters, 'a warning filter leaked'\n"))
     _notebook(nbdir / "03-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom')")
-    _notebook(nbdir / "04-after.ipynb", 'place = "frankfurt"', LEAKY.replace("NAME", "'04'"))
+    _notebook(nbdir / "04-after.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'04'"))
     results = runner.run(["frankfurt"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
                          notebooks_dir=nbdir, progress=False, jobs=1, fresh_kernels=fresh)
     assert [r.status for r in results] == ["ok", "ok", "failed", "ok"], [r.error for r in results]

@@ -23,7 +23,7 @@ from s3lib.runner import run as runner
 FIGURE_CODE = """\
 import os, pathlib
 import matplotlib.pyplot as plt
-out = pathlib.Path(os.environ["S3LIB_FIGURES_DIR"]) / {folder}
+out = pathlib.Path(figures_dir) / {folder}
 out.mkdir(parents=True, exist_ok=True)
 fig, ax = plt.subplots(figsize=(4, 2.25))
 ax.bar(["C", "G", "M"], [1.4, 0.8, 1.1])
@@ -54,17 +54,18 @@ def executed(tmp_path_factory):
     nbdir.mkdir()
     md = nbformat.v4.new_markdown_cell
     code = nbformat.v4.new_code_cell
-    one = _notebook(nbdir / "01-structure.ipynb", 'place = "frankfurt"  # place key', [
+    one = _notebook(nbdir / "01-structure.ipynb", 'place = "frankfurt"  # place key\nfigures_dir = ""', [
         md("# Cluster structure\nThe location quotient $LQ_{ri} = \\frac{e_{ri}/e_r}{e_i/e}$ compares shares.\n\n"
            "$$\\sum_i e_{ri} = e_r$$\n\nSource: [Eurostat SBS](https://ec.europa.eu/eurostat)."),
         code(FIGURE_CODE.format(folder="place", name="01")),
     ])
-    five = _notebook(nbdir / "05-compare.ipynb", 'places = ["frankfurt"]  # place keys', [
+    five = _notebook(nbdir / "05-compare.ipynb", 'places = ["frankfurt"]  # place keys\nfigures_dir = ""', [
         md("# Comparison"), code(FIGURE_CODE.format(folder='"compare"', name="05")),
     ], scope="suite")
-    tasks = [runner.Task(str(one), key, {"place": key}, str(reports), str(figures)) for key in ("frankfurt", "porto")]
-    tasks.append(runner.Task(str(five), runner.SUITE_KEY, {"places": ["frankfurt", "porto"]}, str(reports),
-                             str(figures)))
+    tasks = [runner.Task(str(one), key, {"place": key, "figures_dir": str(figures)}, str(reports), str(figures))
+             for key in ("frankfurt", "porto")]
+    tasks.append(runner.Task(str(five), runner.SUITE_KEY, {"places": ["frankfurt", "porto"], "figures_dir": str(figures)},
+                             str(reports), str(figures)))
     results = [runner.execute_task(task) for task in tasks]
     assert [r.status for r in results] == ["ok"] * 3, [r.error for r in results]
 

@@ -134,9 +134,11 @@ def test_covered_regions_keeps_case_regions_loudly():
     x0 = frame([[1, np.nan, np.nan], [1, 1, 1], [np.nan, np.nan, 1]], regions=["A1", "B1", "C1"])
     x1 = frame([[1, 1, 1], [1, 1, np.nan], [1, 1, 1]], regions=["A1", "B1", "C1"])
     assert sp.coverage(x0).round(3).tolist() == [0.333, 1.0, 0.333]
-    assert sp.covered_regions(x0, x1, min_coverage=0.6).tolist() == ["B1"]
-    with pytest.warns(UserWarning, match="below 60% coverage, kept anyway: C1"):
-        kept = sp.covered_regions(x0, x1, min_coverage=0.6, keep=["C1"])
-    assert kept.tolist() == ["B1", "C1"]
-    with pytest.warns(UserWarning, match="missing from the data, NOT kept: Z9"):
-        sp.covered_regions(x0, keep=["Z9"])
+    plain = sp.covered_regions(x0, x1, min_coverage=0.6)
+    assert plain.table.index.tolist() == ["B1"] and plain.notes == ()
+    kept = sp.covered_regions(x0, x1, min_coverage=0.6, keep=["C1"])
+    assert kept.table.index.tolist() == ["B1", "C1"] and kept.table["below"].tolist() == [False, True]
+    assert kept.notes == ("case regions below 60% coverage, kept anyway: C1",)  # said, not warned
+    assert "missing from the data, NOT kept: Z9" in sp.covered_regions(x0, keep=["Z9"]).notes[0]
+    with pytest.raises(UsageError, match="min_coverage"):
+        sp.covered_regions(x0, min_coverage=0)

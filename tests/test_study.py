@@ -49,8 +49,9 @@ def test_candidates_are_the_opportunity_frame(eu):
     direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11",  # density recomputed
                                       medians=opportunities.sample_medians(eu.presence.loc[eu.sample],
                                                                           eu.density.loc[eu.sample], eu.pci))
-    pd.testing.assert_frame_equal(eu.candidates("PT11"), direct)
-    assert (eu.presence.loc["PT11", direct.index] == 0).all()
+    pd.testing.assert_frame_equal(eu.candidates("PT11").table, direct.table)
+    assert eu.candidates("PT11").params == direct.params
+    assert (eu.presence.loc["PT11", direct.table.index] == 0).all()
 
 
 def test_cached_per_year_and_level(eu):

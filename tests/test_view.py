@@ -149,14 +149,15 @@ def test_cluster_lq_matches_the_portfolio(frankfurt):
 
 
 def test_sector_shares_levels_and_fallback():
-    f = sectors.sector_shares("frankfurt", 2014)
-    assert f["source"] == "nama" and f["regions"] == {"DE712": "NUTS3", "DE71": "NUTS2", "DE7": "NUTS1", "DE": "country"}
-    fine, coarse = f["panels"]
+    f = Study(year=2014).at("frankfurt").sectors()
+    assert f.params["source"] == "nama"
+    assert f.params["regions"] == {"DE712": "NUTS3", "DE71": "NUTS2", "DE7": "NUTS1", "DE": "country"}
+    fine, coarse = sectors.panels(f)
     assert "K" in fine.index and "DE712" not in fine.columns  # the city has only the coarse sectors
     assert list(coarse.columns) == ["DE712", "DE71", "DE7", "DE"] and "K-N" in coarse.index
     x = data.matrix(data.broad_sectors(year=2014, countries=["DE"]))
     assert coarse.loc["K-N", "DE712"] == pytest.approx(x.loc["DE712", "K-N"] / x.loc["DE712", "TOTAL"])
-    b = sectors.sector_shares("bordeaux", 2014)
-    assert b["source"] == "sbs" and list(b["regions"]) == ["FRI1", "FR"]
-    np.testing.assert_allclose(b["panels"][0].sum(axis=0), 1.0)
-    assert any("FRI12 (NUTS3)" in n for n in b["notes"])
+    b = Study(year=2014).at("bordeaux").sectors()
+    assert b.params["source"] == "sbs" and list(b.params["regions"]) == ["FRI1", "FR"]
+    np.testing.assert_allclose(sectors.panels(b)[0].sum(axis=0), 1.0)
+    assert any("FRI12 (NUTS3)" in n for n in b.notes)
