@@ -275,5 +275,5 @@ def test_builder_is_deterministic(raw_full, tmp_path):
     from s3lib.data import build_ba
 
     rebuilt = build_ba.build_occupations(raw_full, d.ags_nuts())
-    build_ba._write_parquet_atomic(rebuilt, tmp_path / "occupations.parquet")
+    build_ba.write_parquet(rebuilt, tmp_path / "occupations.parquet")  # as the builder writes it
     assert _store.sha256(tmp_path / "occupations.parquet") == _store.sha256(_store.data_dir() / "occupations.parquet")

@@ -16,7 +16,7 @@ from s3lib.measures import alignment as measures_alignment
 
 COLUMNS = ["owner_code", "owner_level", "owner_name", "strategy", "period", "priority_no",
            "priority_original", "priority_en", "type", "nace_detail", "nace_divisions",
-           "mapping_note", "note", "source", "status"]
+           "mapping_note", "codes_why", "note", "source", "status"]
 STATUSES = {"sourced", "list_not_found", "fallback_national_2014_2020", "strength_not_s3"}
 
 
@@ -56,8 +56,30 @@ def test_mapped_rows_say_the_mapping_is_ours_and_status_rows_carry_nothing(table
     assert (mapped["priority_en"] != "").all()
     status_rows = table[table["type"] == "none"]
     assert (status_rows["status"] == "list_not_found").all()
-    for col in ["priority_no", "priority_original", "priority_en", "nace_detail", "nace_divisions", "mapping_note"]:
+    for col in ["priority_no", "priority_original", "priority_en", "nace_detail", "nace_divisions", "mapping_note",
+                "codes_why"]:
         assert (status_rows[col] == "").all(), col
+
+
+def test_every_mapped_code_says_why_it_is_there(table):
+    """codes_why gives one reason per code of nace_detail, in the same order, and nothing else."""
+    for row in table[table["type"] != "none"].itertuples():
+        reasons = [part.split(":", 1) for part in row.codes_why.split("; ")]
+        assert [code for code, _ in reasons] == _codes(row.nace_detail), (row.owner_code, row.priority_en)
+        assert all(len(why.strip()) > 3 for _, why in reasons), (row.owner_code, row.priority_en)
+
+
+def test_security_is_technology_not_guard_services(table):
+    """Issue 18: the Romanian 'ICT, space and security' domain was mapped to N80 (private security guards),
+    which made guards Bucharest's top LQ in the fit. Security there means security technology."""
+    security = table[table["priority_en"].str.contains("security", case=False)]
+    assert len(security) >= 1
+    for row in security.itertuples():
+        assert "N80" not in _codes(row.nace_detail) and "N80" not in _codes(row.nace_divisions)
+    mapped = table[table["type"] != "none"]
+    # no priority maps to gambling (R92) or all of mining (B) either: the same kind of slip
+    for code in ("R92", "B", "N80"):
+        assert not mapped["nace_detail"].map(lambda cell, c=code: c in _codes(cell)).any(), code
 
 
 def test_every_nace_code_exists_in_nace_rev2(table, nace):

@@ -35,6 +35,7 @@ from s3lib.data._store import table as _table
 from s3lib.data.curated import (
     caveats,
     city_segmentations,
+    cluster_roles,
     emerging_industries,
     validity_markers,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "caveats",
     "city_segmentations",
     "clear_cache",
+    "cluster_roles",
     "coverage",
     "crosswalk",
     "data_dir",

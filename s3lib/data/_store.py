@@ -171,8 +171,8 @@ def _sha_of(folder: Path, name: str) -> str | None:
 
 
 def table(name: str, folder: Path | None = None):
-    """A verified table of the snapshot, read once per process and per version of the file (callers
-    must not modify it; with pandas' copy-on-write, frames derived from it never write back).
+    """A verified table of the snapshot, read once per process and per version of the file; each call hands
+    out a shallow copy (with pandas' copy-on-write, changing it never changes what the next caller gets).
 
     Parquet files are read with pandas (GeoParquet with geopandas), ``.csv`` files as strings
     with empty cells kept as empty strings (the curated tables). The cache key holds the file's
@@ -186,7 +186,7 @@ def table(name: str, folder: Path | None = None):
             _TABLES[key] = read_csv(name, folder)
         else:
             _TABLES[key] = read_table(name, folder)
-    return _TABLES[key]
+    return _TABLES[key].copy(deep=False)
 
 
 def remember(key: tuple, compute, folder: Path | None = None):

@@ -55,6 +55,8 @@ CURATED = {
                                 "Eurostat htec annex 3; OECD 2007 ICT sector; see data/emerging_industries.README.md"),
     "caveats.csv": ("place-specific caveats kept out of the code (curated, each row sourced)",
                     "../shared/ris3-priorities-facts.md; ../shared/case-facts-workshop-2016.md"),
+    "cluster_roles.csv": ("clusters that follow deposits, coasts or a crop: never a development target (curated)",
+                          "Porter (2003); see data/cluster_roles.README.md"),
     "validity_markers.csv": (("marker activities of the complexity validity gate: knowledge-intensive "
                               "manufacturing against routine services (curated)"),
                              "Eurostat technology-intensity and KIS aggregations; see data/validity_markers.README.md"),

@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from s3lib.atomic import write_parquet
 from s3lib.data import _store
 from s3lib.errors import DataError
 
@@ -319,7 +320,7 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
     ]
     entries = []
     for name, table, source, vintage, licence, description, extra in tables:
-        _write_parquet_atomic(table.reset_index(drop=True), out_dir / name)
+        write_parquet(table.reset_index(drop=True), out_dir / name)
         entries.append(_store.entry(out_dir, name, len(table), dataset=_DATASET, vintage=vintage, source=source,
                                     licence=licence, command=_COMMAND, description=description,
                                     columns=[str(c) for c in table.columns], **extra))
@@ -544,11 +545,3 @@ def _aggregate(index: np.ndarray, n: np.ndarray, shape: tuple) -> tuple[np.ndarr
     n_missing = np.bincount(index, weights=missing, minlength=size)
     flag = np.select([n_missing == parts, n_missing > 0], [2, 1], default=0).astype("int8")
     return np.where(flag == 2, np.nan, total).reshape(shape), flag.reshape(shape)
-
-
-def _write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` (zstd) to ``path`` through a temporary sibling file, then rename it into place."""
-    from s3lib.atomic import atomic_write
-
-    with atomic_write(path) as tmp:
-        df.to_parquet(tmp, index=False, compression="zstd")

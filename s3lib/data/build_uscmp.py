@@ -60,10 +60,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from s3lib.atomic import atomic_write
+from s3lib.atomic import atomic_write, write_parquet
 from s3lib.data import _store
 
-__all__ = ["LINK_CORRECTIONS", "LINK_TYPES", "RELATED_COLUMNS", "RULES", "TYPE_CORRECTIONS", "build", "link_type"]
+__all__ = ["LINK_CORRECTIONS", "RELATED_COLUMNS", "RULES", "TYPE_CORRECTIONS", "build", "link_type"]
 
 CROSSWALK = Path("uscmp-acr1-industry-clusters") / "NAICS_crosswalks_to_Cluster_system.xlsx"
 NAICS_NACE = Path("eurostat-correspondenceTables") / "NAICS2017_NACE.csv"
@@ -139,7 +139,7 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
     entries = []
     for name, table, source, vintage, licence in tables:
         path = out_dir / name
-        _write_parquet_atomic(table.reset_index(drop=True), path)
+        write_parquet(table.reset_index(drop=True), path, compression=None)
         entries.append(_store.entry(out_dir, name, len(table), dataset=_DATASET, vintage=vintage,
                                     source=source, licence=licence, command=_COMMAND))
     _write_csv_atomic(audit, out_dir / AUDIT)
@@ -253,8 +253,7 @@ TYPE_CORRECTIONS = (
     ("488490", "52.24", "whole", "as 488119: loading and unloading trucks at terminals is the road mode of 52.24"),
 )
 
-#: Link types (see the module docstring) and the class rules.
-LINK_TYPES = ("whole", "except", "partial")
+#: The class rules (link types ``whole``, ``except``, ``partial``: see the module docstring).
 RULES = {"main": "split equally over the whole/except links; partial links ignored",
          "partial-only": "no whole/except link: split equally over the partial links",
          "none": "no link in the correspondence: unmapped"}
@@ -394,9 +393,3 @@ def _write_csv_atomic(df: pd.DataFrame, path: Path) -> None:
     """Write ``df`` as UTF-8 CSV (Unix line ends) through a temporary sibling file."""
     with atomic_write(path) as tmp:
         df.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
-
-
-def _write_parquet_atomic(df: pd.DataFrame, path: Path) -> None:
-    """Write ``df`` to ``path`` through a temporary sibling file, then rename it into place."""
-    with atomic_write(path) as tmp:
-        df.to_parquet(tmp, index=False)

@@ -9,6 +9,8 @@
   sector outside the data that defines the city), so that the code names no place or cluster.
 * :func:`validity_markers` - ``data/validity_markers.csv``: the activities a complexity ranking must rank
   sensibly before it is shown as advice (knowledge-intensive manufacturing against routine services).
+* :func:`cluster_roles` - ``data/cluster_roles.csv``: clusters that follow deposits, coasts or a crop, never
+  a development target.
 
 Both are read through the manifest (sha256) like every file of the snapshot, and checked on read:
 the columns, the closed vocabularies and every NACE code against :func:`s3lib.data.nace`. A bad
@@ -23,14 +25,15 @@ from s3lib.errors import DataError, UnknownChoiceError
 if TYPE_CHECKING:  # pandas is imported where a table is read: `import s3lib.data` stays light
     import pandas as pd
 
-__all__ = ["CAVEAT_COLUMNS", "EMERGING_COLUMNS", "MARKER_COLUMNS", "SEGMENTATION_COLUMNS", "caveats",
-           "city_segmentations", "emerging_industries", "split_codes", "validity_markers"]
+__all__ = ["CAVEAT_COLUMNS", "EMERGING_COLUMNS", "MARKER_COLUMNS", "ROLE_COLUMNS", "SEGMENTATION_COLUMNS", "caveats",
+           "city_segmentations", "cluster_roles", "emerging_industries", "split_codes", "validity_markers"]
 
 SEGMENTATION_COLUMNS = ("city", "segmentation", "cluster", "cluster_en", "tier", "nace_detail", "nace_divisions",
                         "mapping", "status", "source", "source_title", "source_year", "note")
 EMERGING_COLUMNS = ("scheme", "scheme_name", "cluster", "nace", "nace_label", "share", "partial", "source",
-                    "source_title", "source_year", "mapping", "note")
+                    "source_title", "source_year", "mapping", "total", "note")
 CAVEAT_COLUMNS = ("code", "space", "topic", "activities", "cluster", "text", "source")
+ROLE_COLUMNS = ("scheme", "cluster", "role", "why", "source")
 MARKER_COLUMNS = ("space", "activity", "role", "why", "source")
 _VOCAB = {
     "city_segmentations.csv": {"mapping": {"facts file (compiler's own)", "our own", "not mapped"},
@@ -38,6 +41,7 @@ _VOCAB = {
     "emerging_industries.csv": {"mapping": {"official", "our own"}, "partial": {"True", "False", ""}},
     "caveats.csv": {"topic": {"structure", "alignment"}},
     "validity_markers.csv": {"role": {"knowledge-intensive manufacturing", "routine service", "local service"}},
+    "cluster_roles.csv": {"role": {"location-bound"}},
 }
 
 
@@ -216,3 +220,13 @@ def validity_markers(space: str) -> pd.DataFrame:
     if space == "sbs":
         _check_codes(name, table[table["space"] == "sbs"], "activity")
     return table.loc[table["space"] == space, ["activity", "role", "why", "source"]].reset_index(drop=True)
+
+
+def cluster_roles(scheme: str) -> pd.DataFrame:
+    """Clusters of ``scheme`` with a role (``data/cluster_roles.csv``): ``cluster``, ``role``, ``why``, ``source``.
+
+    >>> sorted(cluster_roles("uscmp")["cluster"])[:2]
+    ['Coal Mining', 'Fishing and Fishing Products']
+    """
+    table = _read("cluster_roles.csv", ROLE_COLUMNS)
+    return table.loc[table["scheme"] == scheme, ["cluster", "role", "why", "source"]].reset_index(drop=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
-    "VERSIONS",
     "build_regions",
     "level_of",
     "one_row_per_cell",
@@ -24,9 +23,6 @@ __all__ = [
     "read_geometries",
     "recode_table",
 ]
-
-VERSIONS = (2006, 2010, 2013, 2016, 2021)
-
 
 def level_of(code: str) -> int:
     """NUTS level of a code from its length: ``"DE"`` 0, ``"DE7"`` 1, ``"DE71"`` 2, ``"DE712"`` 3."""
