@@ -20,7 +20,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_writes", "sibling", "swap_dir"]
+__all__ = ["atomic_write", "atomic_writes", "sibling", "swap_dir", "write_parquet"]
 
 
 def sibling(final: Path, suffix: str = "") -> Path:
@@ -45,9 +45,10 @@ def atomic_write(final: Path):
 
 @contextmanager
 def atomic_writes(finals):
-    """:func:`atomic_write` for several files at once: yield one temporary sibling per final path; when
-    the block succeeds, all of them are moved into place (none is, if the block raises), so a set of
-    files written together (a data snapshot) is never half new."""
+    """:func:`atomic_write` for several files at once: yield one temporary sibling per final path; only when
+    the block succeeds are they moved into place, one rename after the other. A failure while writing
+    leaves every final file as it was; only a crash between two renames could leave a set mixed (the data
+    manifest's checksums catch that on the next read)."""
     finals = [Path(f) for f in finals]
     temps = []
     try:
@@ -75,3 +76,9 @@ def swap_dir(new: Path, out: Path) -> None:
     os.replace(new, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_parquet(df, path: Path, compression: str | None = "zstd") -> None:
+    """Write ``df`` (no index) to ``path`` through a temporary sibling file (:func:`atomic_write`)."""
+    with atomic_write(Path(path)) as tmp:
+        df.to_parquet(tmp, index=False, compression=compression)

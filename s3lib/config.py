@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "MIN_COVERAGE",
     "SUITE_KEY",
     "CACHE_DIR",
     "CARDS_DIR",
@@ -52,3 +53,6 @@ CACHE_DIR: Path = _path(
 RAW_DIR: Path = _path("RAW_DIR", PROJECT_ROOT.parent / "shared" / "data" / "raw")
 #: Folder name of the notebooks that cover all places at once (``reports/compare``, ``figures/compare``).
 SUITE_KEY = "compare"
+#: Minimum share of the activities a region must have observed to enter the sample (and a year to be a
+#: place's default year).
+MIN_COVERAGE = 0.5

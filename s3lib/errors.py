@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["DataError", "S3libError", "UnknownChoiceError", "UsageError", "suggest"]
+__all__ = ["DataError", "S3libError", "UnknownChoiceError", "UsageError", "error_line", "suggest"]
 
 
 class S3libError(Exception):
@@ -53,3 +53,22 @@ def suggest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:
     lowered = {c.lower(): c for c in choices}
     hits = difflib.get_close_matches(value.lower(), list(lowered), n=n, cutoff=0.6)
     return [lowered[h] for h in hits]
+
+
+def error_line(exc: BaseException) -> str:
+    """One line for a failure in a batch (a card, an atlas page, a notebook): the message alone for an
+    :class:`S3libError` (it is written for people), the notebook's own exception for papermill's execution
+    error, else ``"Type: first line"``.
+
+    >>> error_line(UsageError("unknown place 'atlantis'"))
+    "unknown place 'atlantis'"
+    >>> error_line(KeyError("lq"))
+    "KeyError: 'lq'"
+    """
+    name = getattr(exc, "ename", None)
+    if name:  # papermill's PapermillExecutionError: the notebook's own exception
+        value = str(getattr(exc, "evalue", "")).splitlines()
+        return f"{name}: {value[0] if value else ''} (cell {getattr(exc, 'exec_count', '?')})"
+    text = str(exc).strip().splitlines()
+    first = text[0] if text else ""
+    return first if isinstance(exc, S3libError) else f"{type(exc).__name__}: {first}"

@@ -26,7 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-__all__ = ["Result"]
+__all__ = ["Result", "copy_out"]
+
+
+def copy_out(value):
+    """A shallow copy of a cached frame, series or index (copy-on-write: changing it never changes the cached
+    one); any other value as it is."""
+    import pandas as pd
+
+    return value.copy(deep=False) if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)) else value
 
 
 class Result:

@@ -93,18 +93,50 @@ def test_entry_rates_known_answer():
     assert rates.params["overall"] == pytest.approx(0.5)
 
 
-def test_cross_proximity_links_and_bridges():
+def test_association_links_bridges_and_significance():
     occ = pd.DataFrame({"o1": [1, 1, 0, 0], "o2": [0, 0, 1, 1], "o3": [1, 1, 1, 1]}, index=list("wxyz"))
     ind = pd.DataFrame({"i1": [1, 1, 0, 0], "i2": [0, 0, 1, 1], "i3": [1, 0, 0, 0]}, index=list("wxyz"))
-    phi = cm.cross_proximity(occ, ind)
-    assert phi.loc["o1", "i1"] == 1.0 and phi.loc["o1", "i2"] == 0.0
-    assert phi.loc["o3", "i1"] == pytest.approx(0.5) and phi.loc["o1", "i3"] == pytest.approx(0.5)
+    a = cm.cross_association(occ, ind)
+    assert a.loc["o1", "i1"] == pytest.approx(2.0) and a.loc["o1", "i2"] == 0.0   # 2x chance; never together
+    assert a.loc["o3", "i1"] == pytest.approx(1.0)        # an occupation found everywhere is related to nothing
     weights = pd.DataFrame({"A": [1.0, 0.0, 1.0], "B": [0.0, 1.0, 0.0]}, index=["i1", "i2", "i3"])
-    links = cm.cluster_links(phi, weights, size=pd.Series({"i1": 3.0, "i2": 1.0, "i3": 1.0}))
-    assert links.loc["o1", "A"] == pytest.approx((3 * 1.0 + 1 * 0.5) / 4)
-    assert links.loc["o3", "B"] == pytest.approx(0.5)
-    bridges = cm.bridging_competences(links, ["o1", "o2", "o3"], ["A", "B"], top=0.7).table
-    assert bridges["occupation"].tolist() == ["o3"] and bridges.loc[0, "clusters"] == ["B", "A"]  # strongest first
+    links = cm.cluster_links(a, weights, size=pd.Series({"i1": 3.0, "i2": 1.0, "i3": 1.0}))
+    assert links.loc["o1", "A"] == pytest.approx((3 * 2.0 + 1 * 2.0) / 4)
+    linked = links > 1.5
+    bridges = cm.bridging_competences(links, linked, ["o1", "o2", "o3"], ["A", "B"], min_clusters=1).table
+    assert bridges["occupation"].tolist() == ["o1", "o2"]
+    assert cm.bridging_competences(links, linked, ["o1", "o2", "o3"], ["A", "B"]).table.empty  # none links two
+
+
+def test_the_permutation_test_finds_a_planted_link_and_not_noise():
+    rng = np.random.default_rng(3)
+    regions = [f"r{k}" for k in range(40)]
+    ind = pd.DataFrame(rng.random((40, 4)) < 0.4, index=regions, columns=["i1", "i2", "i3", "i4"]).astype(float)
+    occ = pd.DataFrame({"planted": ind["i1"], "noise": (rng.random(40) < 0.4).astype(float)}, index=regions)
+    weights = pd.DataFrame({"A": [1.0, 0, 0, 0], "B": [0, 1.0, 1.0, 1.0]}, index=ind.columns)
+    tested = cm.association_links(occ, ind, weights, permutations=199, seed=1)
+    assert tested.params["linked"].loc["planted", "A"] and tested.params["q"].loc["planted", "A"] < 0.05
+    assert not tested.params["linked"].loc["noise"].any()
+    again = cm.association_links(occ, ind, weights, permutations=199, seed=1)
+    pd.testing.assert_frame_equal(tested.params["p"], again.params["p"])   # seeded: reproducible
+
+
+def test_no_competence_cluster_holds_more_than_a_quarter(occ):
+    from s3lib.analyses import competences as comp
+
+    found = comp.competence_clusters(occ.at("frankfurt"))
+    sizes = found.params["clusters"].value_counts()
+    assert sizes.max() <= 0.25 * len(found.params["clusters"]) and found.params["largest_share"] <= 0.25
+    assert found.params["stability"] > 0.6 and "adjusted Rand" in found.params["method"]
+    members = found.params["clusters"]
+    finance, software, airport = members["721"], members["434"], members["514"]  # KldB groups (514: cabin crew)
+    assert len({finance, software, airport}) == 3   # finance, IT and airport skills no longer in one cluster
+
+
+def test_adjusted_rand_known_answers():
+    a = pd.Series([1, 1, 2, 2, 3, 3])
+    assert cm.adjusted_rand(a, a.map({1: "x", 2: "y", 3: "z"})) == 1.0
+    assert cm.adjusted_rand(a, pd.Series([1, 2, 1, 2, 1, 2])) < 0.1
 
 
 def test_compare_levels_rest_of_region_and_country():

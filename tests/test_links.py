@@ -1,4 +1,4 @@
-"""Cluster networks, bridging clusters and cooperation candidates (s3lib.measures.links, Study.network)."""
+"""Cluster networks, bridging clusters, cooperation and development pairs (s3lib.measures.links)."""
 from __future__ import annotations
 
 import networkx as nx
@@ -37,17 +37,60 @@ def test_bridging_flags_the_node_between_two_groups():
     assert not links.bridging(nx.complete_graph(5))["bridging"].any()   # nobody bridges a clique
 
 
-def test_reason_names_the_channels_at_or_above_the_90th_percentile():
-    a = pd.Series({"lq": 1.8, "stars": 2.0})
-    b = pd.Series({"lq": 1.3, "stars": 1.0})
-    edge = {"cr_all": 1.0, "cr_occ_pc": 95.0, "cr_io_pc": 90.0, "cr_lc_pc": 60.0}
-    assert links._reason(a, b, edge) == ("both specialised (LQ 1.80, 1.30); related through occupations "
-                                         "(cr_occ pc 95) and value chain (io pc 90)")
-    weak = {"cr_all": 0.5, "cr_occ_pc": 70.0, "cr_io_pc": 80.0, "cr_lc_pc": 60.0}
-    c = pd.Series({"lq": 0.7, "stars": 1.0})
-    assert links._reason(a, c, weak) == ("both present (LQ 1.80, 0.70; stars 2, 1); "
-                                         "related through value chain (io pc 80)")
-    assert links._reason(a, b, {"phi": 0.42}).endswith("co-located in EU regions (mean phi 0.42)")
+def _portfolio(rows):
+    return pd.DataFrame(rows, columns=["cluster", "lq", "stars", "employment", "share", "partial"])
+
+
+def test_association_strength_is_observed_over_expected_co_occurrence():
+    m = pd.DataFrame({"a": [1, 1, 0, 0], "b": [1, 1, 0, 0], "c": [1, 1, 1, 1], "d": [0, 0, 1, 1]},
+                     index=list("wxyz"))
+    s = links.association_strength(m)
+    assert s.loc["a", "b"] == pytest.approx(2 * 4 / (2 * 2))   # together in both of their 2 regions: 2x chance
+    assert s.loc["a", "c"] == pytest.approx(1.0)               # c is everywhere: no information
+    assert s.loc["a", "d"] == 0.0 and np.isnan(s.loc["a", "a"])
+    assert (s.fillna(0) == s.T.fillna(0)).all().all()
+
+
+def test_a_hub_loses_its_lead_after_normalisation():
+    # h is related 0.5 to everything; a-b are related 0.9 to each other and 0.1 to the rest
+    r = pd.DataFrame([[0, .5, .5, .5], [.5, 0, .9, .1], [.5, .9, 0, .1], [.5, .1, .1, 0]],
+                     index=list("habc"), columns=list("habc"))
+    s = links.hub_normalised(r)
+    assert s.loc["a", "b"] > s.loc["h", "c"] and s.loc["a", "b"] > s.loc["h", "a"]
+    p = links.pair_percentiles(s)
+    assert p.loc["a", "b"] == p.to_numpy()[np.isfinite(p.to_numpy())].max()
+
+
+def test_pairs_judge_each_channel_on_its_own_and_cap_a_cluster_at_two():
+    pf = _portfolio([("H", 1.5, 0, 9e3, .09, False), ("A", 1.4, 0, 5e3, .05, False), ("B", 1.3, 0, 5e3, .05, False),
+                     ("C", 1.2, 0, 5e3, .05, False), ("D", 1.1, 0, 5e3, .05, False), ("E", 0.4, 1, 5e3, .05, False)])
+    names = list("HABCDE")
+    co = pd.DataFrame(50.0, index=names, columns=names)
+    for x in "ABCD":  # H is at the 95th percentile with everyone on co-location
+        co.loc["H", x] = co.loc[x, "H"] = 95.0
+    io = pd.DataFrame(10.0, index=names, columns=names)
+    io.loc["A", "B"] = io.loc["B", "A"] = 91.0   # A-B only on the value chain
+    out = links.link_pairs(pf, {"co-location": co, "value chain": io}, n=3)
+    t = out.table
+    assert (t["cluster_a"].eq("H") | t["cluster_b"].eq("H")).sum() <= 2   # the hub in at most two pairs
+    assert ("A", "B") in set(zip(t["cluster_a"], t["cluster_b"]))          # a pair related on one channel only
+    assert "E" not in set(t["cluster_a"]) | set(t["cluster_b"])              # LQ < 1: not a cooperation partner
+    assert out.params["filled"] is False and out.params["candidates"] == 5
+    dev = links.link_pairs(pf, {"co-location": co.assign(E=95.0).T.assign(E=95.0)}, development=True)
+    assert set(dev.table["cluster_b"]) == {"E"}                              # the cluster not yet held
+    assert dev.table["reason"].str.contains("E not yet").all()
+
+
+def test_the_cap_is_lifted_only_when_the_data_leave_no_other_pair():
+    pf = _portfolio([("H", 1.5, 0, 9e3, .09, False), ("A", 1.4, 0, 5e3, .05, False), ("B", 1.3, 0, 5e3, .05, False),
+                     ("C", 1.2, 0, 5e3, .05, False)])
+    names = list("HABC")
+    co = pd.DataFrame(10.0, index=names, columns=names)
+    for x in "ABC":
+        co.loc["H", x] = co.loc[x, "H"] = 95.0
+    out = links.link_pairs(pf, {"co-location": co})
+    assert len(out.table) == 3 and out.params["filled"] is True
+    assert any("filled" in n for n in out.notes)
 
 
 # ---------------------------------------------------------------- on the snapshot
@@ -74,18 +117,25 @@ def test_bridging_on_the_uscmp_network():
     assert table["betweenness"].between(0, 1).all()
 
 
-def test_cooperation_candidates_for_frankfurt_2014():
-    out = Study(year=2014).at("frankfurt").cooperation
-    assert len(out) > 0
-    assert (out["region"] == "DE71").all() and (out["level"] == "NUTS2").all()
-    g = Study(year=2014).network
-    assert all(g.has_edge(a, b) for a, b in zip(out["cluster_a"], out["cluster_b"]))
-    present = (out[["lq_a", "lq_b"]].to_numpy() >= 1) | (out[["stars_a", "stars_b"]].to_numpy() >= 1)
-    assert present.all()
-    assert out["specialised"].is_monotonic_decreasing
-    top = out[out["specialised"] == 2]
-    assert top["strength"].is_monotonic_decreasing
-    assert top["reason"].str.startswith("both specialised (LQ ").all()
+def test_cooperation_and_development_pairs_for_the_case_places_2014():
+    """Issue 18: no hub cluster in most pairs; both clusters of a cooperation pair specialised; development
+    pairs reach a cluster the place does not hold; Frankfurt's chemicals and Porto's textiles pair up."""
+    s = Study(year=2014)
+    for place in ("frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"):
+        view = s.at(place)
+        for result in (view.cooperation, view.development):
+            t = result.table
+            assert 1 <= len(t) <= 5, place
+            uses = pd.concat([t["cluster_a"], t["cluster_b"]]).value_counts()
+            assert uses.max() <= 2 or result.params["filled"], (place, uses.to_dict())
+            assert (t[["co-location", "value chain", "occupations"]].max(axis=1) >= links.CHANNEL_PERCENTILE).all()
+        coop, dev = view.cooperation.table, view.development.table
+        assert (coop[["lq_a", "lq_b"]] >= 1).all().all(), place
+        assert (dev["lq_a"] >= 1).all() and (dev["lq_b"] < 1).all(), place
+    pairs = {frozenset(p) for p in zip(*[s.at("frankfurt").cooperation.table[c] for c in ("cluster_a", "cluster_b")])}
+    assert frozenset({"Downstream Chemical Products", "Upstream Chemical Products"}) in pairs
+    porto = {frozenset(p) for p in zip(*[s.at("porto").cooperation.table[c] for c in ("cluster_a", "cluster_b")])}
+    assert frozenset({"Apparel", "Textile Manufacturing"}) in porto   # dropped by the combined score before
 
 
 def test_colocation_network_of_the_colocation_scheme():

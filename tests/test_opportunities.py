@@ -1,4 +1,4 @@
-"""Opportunity frame and the principle of relatedness (s3lib.opportunities), incl. the real snapshot."""
+"""Opportunity frame and the principle of relatedness (s3lib.measures.opportunities), incl. the real snapshot."""
 from __future__ import annotations
 
 import numpy as np
@@ -29,13 +29,13 @@ def test_candidates_are_absent_industries_split_at_stated_medians(toy):
     assert set(c.index) == set(absent)
     assert "C00" not in c.index
     pd.testing.assert_series_equal(c["density"], rel.density(m, phi).loc["R00", c.index], check_names=False)
-    d_med, p_med = result.params["density_median"], result.params["pci_median"]
+    d_med, p_med = result.params["density_median"], result.params["benefit_median"]
     assert result.params["medians"] == "own" and not c.attrs  # nothing travels in DataFrame.attrs
-    assert d_med == pytest.approx(c["density"].median()) and p_med == pytest.approx(c["pci"].median())
+    assert d_med == pytest.approx(c["density"].median()) and p_med == pytest.approx(c["benefit"].median())
     ideal = c["quadrant"] == "low risk, high benefit"
-    assert ((c.loc[ideal, "density"] >= d_med) & (c.loc[ideal, "pci"] >= p_med)).all()
+    assert ((c.loc[ideal, "density"] >= d_med) & (c.loc[ideal, "benefit"] >= p_med)).all()
     worst = c["quadrant"] == "high risk, low benefit"
-    assert ((c.loc[worst, "density"] < d_med) & (c.loc[worst, "pci"] < p_med)).all()
+    assert ((c.loc[worst, "density"] < d_med) & (c.loc[worst, "benefit"] < p_med)).all()
     assert set(c["quadrant"]) <= set(op.QUADRANTS.values())
     with pytest.raises(UnknownChoiceError, match="unknown region"):
         op.candidates(m, phi, pci, "R99")

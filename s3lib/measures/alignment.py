@@ -36,10 +36,11 @@ __all__ = [
     "BROAD_PARTITIONS",
     "MISSING",
     "NOT_MEASURABLE",
-    "candidates",
+    "NOT_TRADED",
     "matching",
     "matching_matrix",
     "partition_for",
+    "priority_candidates",
     "priority_gaps",
     "priority_industries",
     "profile_similarity",
@@ -52,6 +53,9 @@ __all__ = [
 NOT_MEASURABLE = "not measurable in SBS"
 #: Status of an industry the statistics cover but that has no value for the place (confidential, not published).
 MISSING = "missing for this place"
+#: Status of a local or mixed industry: shown, but never counted in coverage or fit (retail, restaurants,
+#: temp agencies are not what a smart-specialisation priority is about).
+NOT_TRADED = "not traded"
 #: Non-overlapping broad-sector partitions of the NUTS3 employment table, finest first:
 #: NACE A*10, and the coarser A*6 that is all German and Spanish NUTS3 regions publish.
 BROAD_PARTITIONS = (
@@ -163,7 +167,7 @@ def _check_profile(profile: pd.DataFrame) -> pd.DataFrame:
     return profile
 
 
-def matching(links: pd.DataFrame, profile: pd.DataFrame, measurable=None) -> pd.DataFrame:
+def matching(links: pd.DataFrame, profile: pd.DataFrame, measurable=None, traded=None) -> pd.DataFrame:
     """The matching table: every priority x mapped industry with the place's employment and LQ.
 
     Parameters
@@ -175,13 +179,17 @@ def matching(links: pd.DataFrame, profile: pd.DataFrame, measurable=None) -> pd.
     measurable : iterable of str, optional
         Industries the statistics cover at all (e.g. the SBS divisions with a value in
         some region). Default: ``profile.index``.
+    traded : iterable of str, optional
+        The traded industries; a measured industry outside it is :data:`NOT_TRADED` (shown, not
+        counted). Default: every industry counts.
 
     Returns
     -------
     DataFrame
         ``links`` plus ``employment``, ``lq``, ``specialised`` (``LQ >= 1``; NA unless
-        measured) and ``status``: ``"measured"``, :data:`MISSING` (covered by the statistics,
-        no value for this place) or :data:`NOT_MEASURABLE` (A, K, O-U in SBS).
+        measured) and ``status``: ``"measured"``, :data:`NOT_TRADED` (local or mixed),
+        :data:`MISSING` (covered by the statistics, no value for this place) or
+        :data:`NOT_MEASURABLE` (A, K, O-U in SBS).
 
     Examples
     --------
@@ -198,6 +206,8 @@ def matching(links: pd.DataFrame, profile: pd.DataFrame, measurable=None) -> pd.
     out["lq"] = out["industry"].map(profile["lq"]).astype(float)
     known = out["employment"].notna() & out["lq"].notna()
     out["status"] = np.where(known, "measured", np.where(out["industry"].isin(measurable), MISSING, NOT_MEASURABLE))
+    if traded is not None:
+        out.loc[(out["status"] == "measured") & ~out["industry"].isin(set(traded)), "status"] = NOT_TRADED
     out["specialised"] = pd.array(np.where(known, out["lq"] >= 1.0, pd.NA), dtype="boolean")
     return out
 
@@ -237,6 +247,7 @@ def _score_row(rows: pd.DataFrame, specialised_total: float) -> dict:
         "partial": ";".join(rows.loc[rows["partial"].astype(bool), "industry"]),
         "not_measurable": ";".join(rows.loc[rows["status"] == NOT_MEASURABLE, "industry"]),
         "missing": ";".join(rows.loc[rows["status"] == MISSING, "industry"]),
+        "not_traded": ";".join(rows.loc[rows["status"] == NOT_TRADED, "industry"]),
     }
 
 
@@ -251,8 +262,9 @@ def scores(match: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
 
     The ``all`` row uses the union of the priorities' industries, so an industry two
     priorities share counts once. Per-priority fits therefore need not add up to the
-    total fit. Industries not measured (``not_measurable``, ``missing``) are listed, not
-    counted, and ``complete`` is False: the scores then describe only the measured part
+    total fit. Industries not measured (``not_measurable``, ``missing``) and local or mixed
+    ones (``not_traded``; pass the traded industries' profile as ``profile`` so that the fit's
+    denominator is traded too) are listed, not counted, and ``complete`` is False: the scores then describe only the measured part
     (Hessen's finance priority is measured only through J62/J63 in SBS); ``partial`` lists industries the priority maps only in part (their whole
     employment is used: an upper bound).
 
@@ -268,7 +280,7 @@ def scores(match: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Index ``priority_id`` (and ``"all"``); columns ``label``, ``n_industries``,
         ``n_measured``, ``n_specialised``, ``mapped_employment``, ``specialised_employment``,
-        ``coverage``, ``fit``, ``complete``, ``partial``, ``not_measurable``, ``missing``.
+        ``coverage``, ``fit``, ``complete``, ``partial``, ``not_measurable``, ``missing``, ``not_traded``.
 
     Examples
     --------
@@ -349,50 +361,48 @@ def uncovered_strengths(match: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFr
     return out.sort_values("employment", ascending=False)
 
 
-def candidates(match: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
+def priority_candidates(match: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
     """Related-diversification candidates next to each priority.
 
     The candidates of a priority are its measured industries in which the place is not
-    specialised (``M_i = 0``), taken from the place's opportunity table
-    (:func:`s3lib.measures.opportunities.candidates`: relatedness density ``RD_i`` = feasibility,
-    ``PCI_i`` = benefit, quadrants, and ``score``: the mean of the percentile ranks of density and
-    PCI over all the place's candidates; Balland et al. 2019). Within each priority (table order)
-    candidates are sorted by ``score``, highest first, so high density *and* high complexity
-    come first.
+    specialised (``M_i = 0``), taken from the place's opportunity table (the new paths of
+    :func:`s3lib.study.paths.review`: relatedness density ``RD_i`` = feasibility, a benefit score
+    chosen by a validity gate, quadrants, and ``score``: the mean of the percentile ranks of density
+    and benefit; Balland et al. 2019). Within each priority (table order) candidates are sorted by
+    ``score``, highest first, so high density *and* high benefit come first.
 
     Parameters
     ----------
     match : DataFrame
         From :func:`matching`.
     opportunities : DataFrame
-        Index = industry, columns ``density``, ``pci``, ``quadrant``, ``density_pct``, ``pci_pct``,
-        ``score`` (the place's candidates).
+        Index = industry, columns ``density``, ``benefit``, ``quadrant``, ``score`` (the place's candidates).
 
     Returns
     -------
     DataFrame
         Columns ``priority_id``, ``label``, ``industry``, ``partial`` (the priority maps only
         part of the industry, e.g. fish processing C102 inside C10), ``employment``, ``lq``,
-        ``density``, ``pci``, ``quadrant``, ``density_pct``, ``pci_pct``, ``score``.
+        ``density``, ``benefit``, ``quadrant``, ``score``.
 
     Examples
     --------
-    >>> opp = pd.DataFrame({"density": [0.4, 0.1], "pci": [1.0, -1.0],
+    >>> opp = pd.DataFrame({"density": [0.4, 0.1], "benefit": [1.0, -1.0],
     ...                     "quadrant": ["low risk, high benefit", "high risk, low benefit"],
-    ...                     "density_pct": [1.0, 0.5], "pci_pct": [1.0, 0.5], "score": [1.0, 0.5]}, index=["a", "b"])
+    ...                     "score": [1.0, 0.5]}, index=["a", "b"])
     >>> m = pd.DataFrame({"priority_id": ["p", "p"], "label": ["1 P", "1 P"], "industry": ["a", "c"],
     ...                   "partial": [False] * 2, "employment": [5.0, 90.0], "lq": [0.5, 2.0],
     ...                   "status": ["measured"] * 2})
-    >>> candidates(m, opp)[["industry", "score", "quadrant"]].values.tolist()
+    >>> priority_candidates(m, opp)[["industry", "score", "quadrant"]].values.tolist()
     [['a', 1.0, 'low risk, high benefit']]
     """
-    pool = opportunities[["density", "pci", "quadrant", "density_pct", "pci_pct", "score"]]
+    pool = opportunities[["density", "benefit", "quadrant", "score"]]
     rows = match.loc[match["status"] == "measured", ["priority_id", "label", "industry", "partial", "employment", "lq"]]
     out = rows.merge(pool, left_on="industry", right_index=True, how="inner")
     order = {pid: k for k, pid in enumerate(dict.fromkeys(match["priority_id"]))}
     out = out.assign(_order=out["priority_id"].map(order)).sort_values(["_order", "score"], ascending=[True, False])
-    cols = ["priority_id", "label", "industry", "partial", "employment", "lq", "density", "pci", "quadrant",
-            "density_pct", "pci_pct", "score"]
+    cols = ["priority_id", "label", "industry", "partial", "employment", "lq", "density", "benefit", "quadrant",
+            "score"]
     return out[cols].reset_index(drop=True)
 
 

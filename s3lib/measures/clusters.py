@@ -107,6 +107,13 @@ class ClusterScheme:
                              f"{dup[['nace', 'cluster']].head(3).to_dict('records')}")
         object.__setattr__(self, "weights", w.reset_index(drop=True))
 
+    def __getattribute__(self, name):
+        # a scheme is shared by every study that uses it: its tables are handed out as copies
+        value = object.__getattribute__(self, name)
+        if name in ("weights", "related_pairs") and value is not None:
+            return value.copy(deep=False)
+        return dict(value) if name == "labels" else value
+
     @property
     def clusters(self) -> list[str]:
         """Cluster names, in order of first appearance."""

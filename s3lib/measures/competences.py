@@ -10,9 +10,10 @@ module adds what the competence view needs on top of :mod:`~s3lib.measures.speci
   (Louvain on the proximity backbone, fixed seed), and :func:`cluster_profile` for a place;
 * :func:`occupation_complexity`: PCI and ubiquity of occupations (:func:`~s3lib.measures.complexity.eci_pci`);
 * :func:`compare_levels`: a district against the rest of its parent region and the country;
-* :func:`cross_proximity`, :func:`cluster_links`, :func:`bridging_competences`: an occupation ->
-  industry-cluster bridge from co-location of the two presence matrices over the same regions, and
-  the occupations that link several of a place's industry clusters ("clusters of competences").
+* :func:`cross_association`, :func:`association_links`, :func:`cluster_links`, :func:`bridging_competences`:
+  an occupation -> industry-cluster bridge from co-location of the two presence matrices over the same
+  regions (association strength, with a permutation test), and the occupations that link several of a
+  place's industry clusters ("clusters of competences").
 
 Missing cells (suppressed small counts) are missing, not zero, as everywhere in ``s3lib.measures``:
 shares and LQs use the observed cells; presence is NaN there and counts as absent in co-location.
@@ -26,8 +27,8 @@ from s3lib.errors import UsageError
 from s3lib.measures._util import binary as _binary
 from s3lib.result import Result
 
-__all__ = ["LOUVAIN_SEED", "backbone", "bridging_competences", "cluster_links", "cluster_profile",
-           "compare_levels", "competence_clusters", "cross_proximity", "occupation_complexity",
+__all__ = ["LOUVAIN_SEED", "adjusted_rand", "association_links", "backbone", "bridging_competences", "cluster_links",
+           "cluster_profile", "compare_levels", "competence_clusters", "cross_association", "occupation_complexity",
            "portfolio"]
 
 #: Seed of the Louvain community detection (results depend on it; the seed makes them reproducible).
@@ -94,41 +95,100 @@ def backbone(proximity: pd.DataFrame, top: float = 0.05):
     return graph
 
 
+def _louvain(graph, resolution: float, seed: int, max_share: float) -> list[list]:
+    """Louvain communities of ``graph``; a community holding more than ``max_share`` of the nodes is split by
+    Louvain on its own subgraph, again and again, until none is larger or it no longer splits."""
+    import networkx as nx
+
+    cap = max_share * graph.number_of_nodes()
+    todo = [set(c) for c in nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)]
+    done = []
+    while todo:
+        community = todo.pop()
+        if len(community) > cap:
+            parts = nx.community.louvain_communities(graph.subgraph(community), weight="weight",
+                                                     resolution=resolution, seed=seed)
+            if len(parts) > 1:
+                todo.extend(set(p) for p in parts)
+                continue
+        done.append(community)
+    return sorted((sorted(c) for c in done), key=lambda c: (-len(c), c[0]))
+
+
+def adjusted_rand(a: pd.Series, b: pd.Series) -> float:
+    """Adjusted Rand index of two partitions of the same items (Hubert & Arabie 1985): 1 = identical,
+    about 0 = as alike as chance.
+
+    >>> adjusted_rand(pd.Series([1, 1, 2, 2]), pd.Series([5, 5, 7, 7]))
+    1.0
+    """
+    from math import comb
+
+    table = pd.crosstab(a.to_numpy(), b.to_numpy()).to_numpy()
+    pairs = sum(comb(int(x), 2) for x in table.ravel())
+    rows, cols = sum(comb(int(x), 2) for x in table.sum(axis=1)), sum(comb(int(x), 2) for x in table.sum(axis=0))
+    total = comb(int(table.sum()), 2)
+    expected = rows * cols / total if total else 0.0
+    top = (rows + cols) / 2 - expected
+    return float((pairs - expected) / top) if top else 1.0
+
+
 def competence_clusters(proximity: pd.DataFrame, top: float = 0.05, resolution: float = 1.0,
-                        seed: int = LOUVAIN_SEED) -> pd.Series:
-    """Competence clusters: Louvain communities of the proximity :func:`backbone`.
+                        seed: int = LOUVAIN_SEED, max_share: float = 0.25, stability_seeds: int = 10) -> Result:
+    """Competence clusters: Louvain communities of the proximity :func:`backbone`, none larger than
+    ``max_share`` of the activities.
 
     Louvain (Blondel et al. 2008, ``networkx.community.louvain_communities``) maximises the weighted
-    modularity ``Q = (1/2W) sum_ij [w_ij - s_i s_j / 2W] delta(c_i, c_j)`` at ``resolution`` 1 with a
-    fixed ``seed``. Clusters are numbered 1, 2, ... by size (then by their smallest code).
+    modularity ``Q = (1/2W) sum_ij [w_ij - s_i s_j / 2W] delta(c_i, c_j)`` at ``resolution`` with a fixed
+    ``seed``. On German districts a single pass leaves one community of a third of the occupations (finance,
+    IT and airport skills together), so a community larger than ``max_share`` (a quarter) is split by Louvain
+    on its own subgraph, recursively. Clusters are numbered 1, 2, ... by size (then by their smallest code).
+    **Stability**: the same procedure with ``stability_seeds`` other seeds, compared with the reported
+    partition by the adjusted Rand index (:func:`adjusted_rand`; 1 = identical).
 
     Returns
     -------
     Result
         ``table``: one row per activity with its ``cluster`` number; ``params``: ``method`` (a
-        sentence), ``modularity``, ``n_clusters``, ``seed``, ``resolution``, ``top``.
+        sentence), ``modularity``, ``n_clusters``, ``largest_share``, ``stability`` (mean adjusted Rand index
+        over the other seeds), ``stability_min``, ``seed``, ``resolution``, ``top``, ``max_share``.
 
     Examples
     --------
     >>> m = pd.DataFrame([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]],
     ...                  index=list("wxyz"), columns=list("abcd"))
     >>> from s3lib.measures.relatedness import proximity
-    >>> competence_clusters(proximity(m), top=0.2).table["cluster"].tolist()
+    >>> competence_clusters(proximity(m), top=0.2, max_share=0.5).table["cluster"].tolist()
     [1, 1, 2, 2]
     """
     import networkx as nx
 
+    if not 0 < max_share <= 1:
+        raise UsageError("max_share must be a share between 0 and 1")
     graph = backbone(proximity, top=top)
-    communities = nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)
-    communities = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
-    out = pd.Series({code: k for k, members in enumerate(communities, 1) for code in members}, name="cluster")
+    nodes = sorted(graph.nodes)
+
+    def labels(communities) -> pd.Series:
+        return pd.Series({code: k for k, members in enumerate(communities, 1) for code in members}).reindex(nodes)
+
+    communities = _louvain(graph, resolution, seed, max_share)
+    out = labels(communities).rename("cluster")
+    others = [adjusted_rand(out, labels(_louvain(graph, resolution, k, max_share)))
+              for k in range(stability_seeds) if k != seed]
     out = out.reindex(proximity.index).astype(int)
     out.index.name = proximity.index.name
     modularity = float(nx.community.modularity(graph, communities, weight="weight", resolution=resolution))
-    method = (f"Louvain communities (networkx, resolution {resolution:g}, seed {seed}) of the {graph.graph['method']}; "
-              f"{len(communities)} clusters, modularity {modularity:.2f}")
+    largest = max(len(c) for c in communities) / max(1, len(nodes))
+    stability = float(np.mean(others)) if others else float("nan")
+    method = (f"Louvain communities (networkx, resolution {resolution:g}, seed {seed}) of the {graph.graph['method']}, "
+              f"a community above {max_share:.0%} of the activities split again on its own subgraph; "
+              f"{len(communities)} clusters, the largest {largest:.0%} of the activities, modularity {modularity:.2f}; "
+              f"stability over {len(others)} other seeds: adjusted Rand index {stability:.2f} on average"
+              + (f" (lowest {min(others):.2f})" if others else ""))
     return Result(out.to_frame(), params={"n_clusters": len(communities), "modularity": modularity, "method": method,
-                                          "seed": seed, "resolution": resolution, "top": top})
+                                          "largest_share": largest, "stability": stability,
+                                          "stability_min": float(min(others)) if others else float("nan"),
+                                          "seed": seed, "resolution": resolution, "top": top, "max_share": max_share})
 
 
 def cluster_profile(counts: pd.DataFrame, clusters: pd.Series, region: str, names=None, top: int = 4) -> pd.DataFrame:
@@ -204,72 +264,125 @@ def compare_levels(counts: pd.DataFrame, region: str, parent: str) -> pd.DataFra
     return Result(out, params={"n_rest": len(rest_rows), "parent": parent})
 
 
-def cross_proximity(presence_a: pd.DataFrame, presence_b: pd.DataFrame) -> pd.DataFrame:
-    """Co-location proximity between two activity sets over the same regions.
+def cluster_links(cross: pd.DataFrame, weights: pd.DataFrame, size: pd.Series | None = None) -> pd.DataFrame:
+    """Occupation x industry-cluster link: the weighted mean of an occupation x industry matrix over the cluster's
+    industries, ``L_oc = sum_i w_ic s_i a_oi / sum_i w_ic s_i`` with ``w`` the scheme's industry x cluster weights
+    and ``s_i`` the industry's size (1 when ``size`` is None)."""
+    w = weights.reindex(index=cross.columns).fillna(0.0)
+    if size is not None:
+        w = w.mul(size.reindex(w.index).fillna(0.0), axis=0)
+    total = w.sum(axis=0)
+    w = w.loc[:, total > 0]
+    values = cross.to_numpy(dtype=float) @ w.to_numpy() / w.sum(axis=0).to_numpy()
+    return pd.DataFrame(values, index=cross.index, columns=w.columns)
 
-    ``phi_ab = C_ab / max(u_a, u_b)`` with ``C = M_A^T M_B`` over the regions both matrices have and
-    ``u`` the ubiquities (Hidalgo et al. 2007, between e.g. occupations and industries). NaN presence
-    counts as absent. Activities present nowhere get 0.
 
-    Examples
-    --------
-    >>> a = pd.DataFrame({"o1": [1, 1, 0], "o2": [0, 0, 1]}, index=["r1", "r2", "r3"])
-    >>> b = pd.DataFrame({"i1": [1, 0, 0]}, index=["r1", "r2", "r3"])
-    >>> cross_proximity(a, b)["i1"].tolist()
-    [0.5, 0.0]
+def cross_association(presence_a: pd.DataFrame, presence_b: pd.DataFrame) -> pd.DataFrame:
+    """Association strength between two activity sets over the same regions: observed over expected
+    co-presence, ``AS_ab = C_ab N / (u_a u_b)`` (van Eck & Waltman 2009), 1 = as often together as chance;
+    unlike the conditional-probability proximity it does not favour activities present everywhere.
+    NaN presence counts as absent; an activity present nowhere gets NaN.
+
+    >>> a = pd.DataFrame({"o1": [1, 1, 0, 0]}, index=list("wxyz"))
+    >>> b = pd.DataFrame({"i1": [1, 1, 0, 0], "i2": [1, 1, 1, 1]}, index=list("wxyz"))
+    >>> cross_association(a, b).loc["o1"].tolist()
+    [2.0, 1.0]
     """
     common = presence_a.index.intersection(presence_b.index, sort=False)
     if len(common) < 2:
         raise UsageError("the two presence matrices share fewer than 2 regions")
     ma, mb = _binary(presence_a.loc[common]), _binary(presence_b.loc[common])
-    co = ma.T @ mb
+    return pd.DataFrame(_association(ma, mb), index=presence_a.columns, columns=presence_b.columns)
+
+
+def _association(ma: np.ndarray, mb: np.ndarray) -> np.ndarray:
     ua, ub = ma.sum(axis=0), mb.sum(axis=0)
-    den = np.maximum.outer(ua, ub)
     with np.errstate(divide="ignore", invalid="ignore"):
-        phi = np.where(den > 0, co / np.where(den > 0, den, 1), 0.0)
-    return pd.DataFrame(phi, index=presence_a.columns, columns=presence_b.columns)
+        out = (ma.T @ mb) * ma.shape[0] / np.outer(ua, ub)
+    out[~np.isfinite(out)] = np.nan
+    return out
 
 
-def cluster_links(cross_phi: pd.DataFrame, weights: pd.DataFrame, size: pd.Series | None = None) -> pd.DataFrame:
-    """Occupation x industry-cluster proximity: the weighted mean of ``phi`` over the cluster's industries.
+def association_links(presence_o: pd.DataFrame, presence_i: pd.DataFrame, weights: pd.DataFrame,
+                      size: pd.Series | None = None, permutations: int = 999, seed: int = 0,
+                      alpha: float = 0.05) -> Result:
+    """Occupation x industry-cluster links from co-location, with a permutation test.
 
-    ``L_oc = sum_i w_ic s_i phi_oi / sum_i w_ic s_i`` with ``w`` the scheme's industry x cluster weights
-    and ``s_i`` the industry's size (1 when ``size`` is None).
+    The link is :func:`cluster_links` of the :func:`cross_association` (a normalised measure: 1 = chance).
+    Its significance: the regions of the industry matrix are shuffled ``permutations`` times (the industries
+    keep their ubiquity and their co-location with each other, only the match with the occupations is
+    broken), ``p = (1 + #{L_perm >= L}) / (1 + permutations)``; the p-values of all occupation x cluster
+    pairs are adjusted for multiple testing (Benjamini & Hochberg 1995). A pair is **linked** when its
+    link is above 1 and its adjusted p-value below ``alpha``.
+
+    Returns
+    -------
+    Result
+        ``table``: the link matrix (occupations x clusters); ``params``: ``p`` and ``q`` (raw and adjusted
+        p-values, same shape), ``linked`` (boolean, same shape), ``permutations``, ``alpha``, ``n_regions``.
     """
-    w = weights.reindex(index=cross_phi.columns).fillna(0.0)
+    common = presence_o.index.intersection(presence_i.index, sort=False)
+    if len(common) < 2:
+        raise UsageError("the two presence matrices share fewer than 2 regions")
+    mo, mi = _binary(presence_o.loc[common]), _binary(presence_i.loc[common])
+    w = weights.reindex(index=presence_i.columns).fillna(0.0)
     if size is not None:
         w = w.mul(size.reindex(w.index).fillna(0.0), axis=0)
-    total = w.sum(axis=0)
-    w = w.loc[:, total > 0]
-    values = cross_phi.to_numpy(dtype=float) @ w.to_numpy() / w.sum(axis=0).to_numpy()
-    return pd.DataFrame(values, index=cross_phi.index, columns=w.columns)
+    w = w.loc[:, w.sum(axis=0) > 0]
+    wn = (w / w.sum(axis=0)).to_numpy()
+
+    def link(mi_rows: np.ndarray) -> np.ndarray:
+        return np.nan_to_num(_association(mo, mi_rows)) @ wn
+
+    observed = link(mi)
+    rng = np.random.default_rng(seed)
+    exceed = np.zeros_like(observed)
+    for _ in range(permutations):
+        exceed += link(mi[rng.permutation(len(common))]) >= observed - 1e-12
+    p = (1 + exceed) / (1 + permutations)
+    q = _bh(p)
+    frame = pd.DataFrame(observed, index=presence_o.columns, columns=w.columns)
+
+    def like(values) -> pd.DataFrame:
+        return pd.DataFrame(values, index=frame.index, columns=frame.columns)
+
+    return Result(frame, params={"p": like(p), "q": like(q), "linked": like((q < alpha) & (observed > 1)),
+                                 "permutations": permutations, "alpha": alpha, "n_regions": len(common)})
 
 
-def bridging_competences(links: pd.DataFrame, occupations, clusters, top: float = 0.10,
-                         min_clusters: int = 2) -> pd.DataFrame:
+def _bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values of an array (any shape)."""
+    flat = p.ravel()
+    order = np.argsort(flat)
+    ranked = flat[order] * len(flat) / np.arange(1, len(flat) + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    out = np.empty_like(flat)
+    out[order] = adjusted
+    return out.reshape(p.shape)
+
+
+def bridging_competences(links: pd.DataFrame, linked: pd.DataFrame, occupations, clusters,
+                         min_clusters: int = 2) -> Result:
     """Occupations that link several of a place's industry clusters: candidate clusters of competences.
 
-    An occupation is *linked* to a cluster when its :func:`cluster_links` value is in the top ``top``
-    share of all occupation x cluster values (the threshold is over every occupation and cluster, not
-    only the place's). Among ``occupations`` (e.g. the place's present ones) and ``clusters`` (the
-    place's present clusters), those linked to at least ``min_clusters`` are returned.
+    Among ``occupations`` (e.g. the place's present ones) and ``clusters`` (the place's present clusters),
+    those ``linked`` (a boolean occupation x cluster frame, e.g. the significant links of
+    :func:`association_links`) to at least ``min_clusters`` are returned.
 
     Returns
     -------
     Result
         ``table``: ``occupation, n_clusters, clusters`` (a list, strongest link first), ``mean_link``;
-        sorted by ``n_clusters`` then ``mean_link``. ``params``: ``threshold`` (the link threshold), ``top``.
+        sorted by ``n_clusters`` then ``mean_link``.
     """
-    threshold = float(np.nanquantile(links.to_numpy(dtype=float), 1 - top))
     occ = [o for o in occupations if o in links.index]
     cl = [c for c in clusters if c in links.columns]
-    sub = links.loc[occ, cl]
     rows = []
-    for o, row in sub.iterrows():
-        linked = row[row >= threshold].sort_values(ascending=False)
-        if len(linked) >= min_clusters:
-            rows.append({"occupation": o, "n_clusters": len(linked), "clusters": list(linked.index),
-                         "mean_link": float(linked.mean())})
+    for o in occ:
+        row = links.loc[o, cl]
+        hit = row[linked.loc[o, cl].to_numpy(dtype=bool)].sort_values(ascending=False)
+        if len(hit) >= min_clusters:
+            rows.append({"occupation": o, "n_clusters": len(hit), "clusters": list(hit.index),
+                         "mean_link": float(hit.mean())})
     out = pd.DataFrame(rows, columns=["occupation", "n_clusters", "clusters", "mean_link"])
-    out = out.sort_values(["n_clusters", "mean_link"], ascending=False).reset_index(drop=True)
-    return Result(out, params={"threshold": threshold, "top": top})
+    return Result(out.sort_values(["n_clusters", "mean_link"], ascending=False).reset_index(drop=True))

@@ -21,7 +21,7 @@ from s3lib.measures._util import divide as _divide
 from s3lib.measures._util import offdiagonal as _offdiagonal
 from s3lib.measures.relatedness import density as relatedness_density
 
-__all__ = ["METHODS", "STANDARDISATIONS", "cog", "coi", "eci_pci"]
+__all__ = ["METHODS", "STANDARDISATIONS", "cog", "coi", "eci_pci", "fitness_complexity"]
 
 METHODS = ("eigh", "reflections")
 STANDARDISATIONS = ("stata", "zscore", None)
@@ -211,6 +211,67 @@ def eci_pci(
     eci, pci = np.full(rows.size, np.nan), np.full(cols.size, np.nan)
     eci[rows], pci[cols] = eci_raw, pci_raw
     return pd.Series(eci, index=presence.index, name="eci"), pd.Series(pci, index=presence.columns, name="pci")
+
+
+def fitness_complexity(presence: pd.DataFrame, iterations: int = 200, tol: float = 1e-10
+                       ) -> tuple[pd.Series, pd.Series]:
+    """Fitness of regions and complexity of industries (Tacchella et al. 2012).
+
+    The non-linear map, from ``F = Q = 1``::
+
+        F~_r = sum_i M_ri Q_i          Q~_i = 1 / sum_r M_ri / F_r
+        F = F~ / mean(F~)              Q = Q~ / mean(Q~)
+
+    A region is fit when it does many things, weighted by how complex they are; an industry is
+    complex when the regions that do it are all fit (one unfit region doing it is enough to make
+    it simple). Iterated until the largest relative change is below ``tol`` or ``iterations``
+    steps; regions with zero diversity and industries with zero ubiquity are left out (NaN).
+    Fitness correlates strongly with diversity by construction; read ``log`` values (the map
+    converges to a few very large values). No sign choice is needed, unlike the ECI.
+
+    Parameters
+    ----------
+    presence : DataFrame
+        Region x industry 0/1 (NaN counted as 0).
+
+    Returns
+    -------
+    fitness : Series
+        By region (name ``"fitness"``).
+    complexity : Series
+        By industry (name ``"complexity"``).
+
+    References
+    ----------
+    Tacchella, A., Cristelli, M., Caldarelli, G., Gabrielli, A. and Pietronero, L. (2012). A new
+    metrics for countries' fitness and products' complexity. Scientific Reports 2, 723.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame([[1, 1, 1], [1, 1, 0], [1, 0, 0]], index=["r1", "r2", "r3"], columns=list("abc"))
+    >>> fitness, complexity = fitness_complexity(m)
+    >>> fitness.idxmax(), complexity.idxmax(), complexity.idxmin()
+    ('r1', 'c', 'a')
+    """
+    full = _binary(presence)
+    rows, cols = full.sum(axis=1) > 0, full.sum(axis=0) > 0
+    m = full[np.ix_(rows, cols)]
+    if m.shape[0] < 2 or m.shape[1] < 2:
+        raise UsageError("fitness-complexity needs at least 2 regions and 2 industries with a presence")
+    f, q = np.ones(m.shape[0]), np.ones(m.shape[1])
+    for _ in range(iterations):
+        f_new = m @ q
+        q_new = 1.0 / (m.T @ (1.0 / f))
+        f_new /= f_new.mean()
+        q_new /= q_new.mean()
+        change = max(np.max(np.abs(f_new - f) / f_new), np.max(np.abs(q_new - q) / q_new))
+        f, q = f_new, q_new
+        if change < tol:
+            break
+    fitness, complexity = np.full(rows.size, np.nan), np.full(cols.size, np.nan)
+    fitness[rows], complexity[cols] = f, q
+    return (pd.Series(fitness, index=presence.index, name="fitness"),
+            pd.Series(complexity, index=presence.columns, name="complexity"))
 
 
 def coi(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,

@@ -14,10 +14,12 @@ and ``D_c`` the measurable divisions of declared cluster ``c``:
 * ``coverage_rc`` = share of ``D_c`` observed in the region; ``exact_share`` = share of ``E_rc`` in
   divisions the city's codes name whole.
 
-The verdict (:func:`verdict`): ``not measurable in these statistics`` (no measurable division),
+The verdict (:func:`verdict`): ``not measurable in these statistics`` (no measurable division, or at
+least as many divisions outside the statistics as inside: FinTech's J62-J63 are not FinTech),
 ``not measurable at this resolution`` (less than half of the measured employment is in divisions
 named whole: the figure is the divisions', an upper bound), else ``visible and specialised``
-(``LQ >= 1``) or ``visible, not specialised``.
+(``LQ >= 1``) or ``visible, not specialised``. A cluster that is not measurable gets no employment, LQ,
+stars or strong flag (NaN / False), only its reason: a division's figure is not the cluster's.
 """
 from __future__ import annotations
 
@@ -101,6 +103,11 @@ def verdict(row) -> tuple[str, str]:
     """``(verdict, reason)`` of one measured declared cluster (a row of :func:`measure`)."""
     outside = [d for d in row["not_measurable"].split(";") if d]
     out_words = sorted({OUTSIDE[d[0]] for d in outside})
+    measured = [d for d in row["measured_divisions"].split(";") if d]
+    if measured and len(outside) >= len(measured):
+        return VERDICTS[3], (f"half or more of its divisions ({', '.join(outside)}: {', '.join(out_words)}) are outside "
+                             f"the business statistics; the measurable part ({', '.join(measured)}) cannot stand for "
+                             "the cluster")
     if not row["measured_divisions"] or pd.isna(row["employment"]):
         if row["measured_divisions"]:
             return VERDICTS[3], f"no value for {row['measured_divisions']} in this region (confidential or not published)"
@@ -203,12 +210,21 @@ def measure(declared: pd.DataFrame, counts: pd.DataFrame, region: str, units: pd
     out = declared.merge(pd.DataFrame(rows), on="cluster")
     verdicts = out.apply(verdict, axis=1, result_type="expand")
     out["verdict"], out["reason"] = verdicts[0], verdicts[1]
+    # a cluster the statistics cannot measure prints no size, LQ, stars or strong flag: only why (the reason
+    # names the divisions' own figures as the upper bound they are)
+    blind = out["verdict"].isin(VERDICTS[2:])
+    out.loc[blind, ["employment", "share", "lq", "stars"]] = np.nan
+    out.loc[blind, "strong"] = False
     return out
 
 
 def undeclared(portfolio: pd.DataFrame, weights: pd.DataFrame, region_counts: pd.Series, declared_divisions,
                min_share: float = 0.5) -> pd.DataFrame:
     """Measured strong or starred clusters (US CMP) the city does not declare.
+
+    A ``partial`` cluster (a fragment: less than half of its industry weight observed) is listed with its
+    ``why`` and no employment, LQ, stars or strong flag; a cluster whose employment comes mostly (``min_share``)
+    from divisions it holds less than half of is marked an estimate in ``why``.
 
     A portfolio cluster counts as declared when at least ``min_share`` of its employment in the region lies
     in divisions some declared cluster names (``share_declared``); for a cluster whose core the statistics
@@ -241,9 +257,21 @@ def undeclared(portfolio: pd.DataFrame, weights: pd.DataFrame, region_counts: pd
                                         include_groups=False)
     by_weight = pf["cluster"].map(unseen).fillna(0.0) >= min_share
     pf["declared"] = (pf["share_declared"] >= min_share) | (by_weight & (pf["weight_declared"] >= min_share))
+    pf = pf.sort_values(["declared", "employment"], ascending=[True, False])
+    fragment = pf["partial"].astype(bool)
+    shared = w.assign(split=w["weight"] < 0.5).groupby("cluster").apply(
+        lambda g: g.loc[g["split"], "emp"].sum() / g["emp"].sum() if g["emp"].sum() > 0 else 0.0,
+        include_groups=False)
+    apportioned = pf["cluster"].map(shared).fillna(0.0) >= min_share
+    pf["why"] = np.where(fragment, "fragment: less than half of the cluster's industry weight observed in the "
+                         "region, its stars and size are not the cluster's",
+                         np.where(apportioned, "estimate: most of its employment is an apportioned share of "
+                                  "divisions it shares with other clusters", ""))
+    pf.loc[fragment, ["employment", "lq", "stars"]] = np.nan
+    pf.loc[fragment, "strong"] = False
     cols = ["cluster", "employment", "lq", "stars", "strong", "partial", "share_declared", "weight_declared",
-            "declared"]
-    return pf[cols].sort_values(["declared", "employment"], ascending=[True, False]).reset_index(drop=True)
+            "declared", "why"]
+    return pf[cols].reset_index(drop=True)
 
 
 def three_way(measured: pd.DataFrame, priorities: pd.DataFrame, measurable) -> pd.DataFrame:

@@ -2,13 +2,15 @@
 
 A region's cell is often confidential (Eurostat flag ``c``) while its parent is published: the
 NUTS1 region's value for the same industry, or the country's. The residual of the parent,
-``R = max(P - sum of the observed children, 0)``, is what the confidential children hold
-together. :func:`share_residuals` shares it among them in proportion to a weight per child
-(s3lib uses each child's unexplained employment in the same NACE section: the section total
-minus its observed divisions, see :func:`s3lib.study.spaces.sbs_estimates`), equally when no child has
-a positive weight. Properties (tested): estimates are never negative and never exceed the
-residual; where the parent and every other child are known, children plus estimates equal the
-parent (unless the observed children already exceed it, when the estimates are 0).
+``R = P - sum of the observed children``, is what the confidential children hold together.
+:func:`share_residuals` shares it among them in proportion to a weight per child (s3lib uses
+each child's unexplained employment in the same NACE section: the section total minus its
+observed divisions, see :func:`s3lib.study.spaces.sbs_estimates`), equally when no child has a
+positive weight. A residual that cannot be read is never turned into zeros: an unknown parent,
+or observed children that already exceed their parent (a break or an inconsistent series,
+``R < 0``), leave the children **missing**. Properties (tested): estimates are never negative and
+never exceed the residual; where the parent and every other child are known and ``R >= 0``,
+children plus estimates equal the parent.
 
 Examples
 --------
@@ -19,6 +21,10 @@ Examples
 >>> est = share_residuals(children, parents, pd.Series("DE7", index=children.index), weights)
 >>> est["H51"].round().tolist()
 [11188.0, 258.0, nan]
+>>> inconsistent = pd.DataFrame({"H51": [12000.0]}, index=["DE7"])   # below its observed children
+>>> share_residuals(children.assign(H51=[float("nan"), 13000.0, 16.0]), inconsistent,
+...                 pd.Series("DE7", index=children.index))["H51"].tolist()
+[nan, nan, nan]
 """
 from __future__ import annotations
 
@@ -50,7 +56,8 @@ def share_residuals(children: pd.DataFrame, parents: pd.DataFrame, parent_of: pd
         weights = pd.DataFrame(1.0, index=children.index, columns=children.columns)
     missing = children.isna()
     observed_sum = children.fillna(0.0).groupby(parent_of).sum()
-    residual = (parents.reindex(index=observed_sum.index, columns=children.columns) - observed_sum).clip(lower=0)
+    residual = parents.reindex(index=observed_sum.index, columns=children.columns) - observed_sum
+    residual = residual.where(residual >= 0)  # children above their parent: unreadable, never 0
     w = weights.reindex(index=children.index, columns=children.columns).clip(lower=0).fillna(0.0).where(missing, 0.0)
     w_sum = w.groupby(parent_of).sum()
     n_missing = missing.astype(float).groupby(parent_of).sum()

@@ -26,11 +26,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["CHANNELS", "MIN_COOPERATION_EMPLOYMENT", "MIN_COOPERATION_SHARE", "USCMP_MEASURES", "bridging", "cluster_phi", "colocation_network",
-           "cooperation_candidates", "uscmp_network"]
+__all__ = ["CHANNEL_PERCENTILE", "CHANNEL_WORDS", "MAX_PAIRS_PER_CLUSTER", "MIN_COOPERATION_EMPLOYMENT",
+           "MIN_COOPERATION_SHARE", "USCMP_MEASURES", "association_strength", "bridging", "cluster_phi",
+           "colocation_network", "hub_normalised", "link_pairs", "pair_percentiles", "uscmp_channels",
+           "uscmp_network"]
 
-#: The US CMP relatedness components and the plain-language channel each stands for.
-CHANNELS = {"cr_occ": "occupations", "cr_io": "value chain", "cr_lc": "co-location"}
 #: Edge attributes of :func:`uscmp_network`.
 USCMP_MEASURES = ["cr_all", "cr_lc", "cr_io", "cr_occ", "cr_all_pc", "cr_lc_pc", "cr_io_pc", "cr_occ_pc"]
 
@@ -159,95 +159,207 @@ def bridging(graph, top: float = 0.10) -> pd.DataFrame:
     return out.sort_values(["betweenness", "degree"], ascending=False).reset_index(drop=True)
 
 
-#: Each cluster of a cooperation candidate needs at least this many persons employed in the place ...
+#: Each cluster of a pair needs at least this many persons employed in the place ...
 MIN_COOPERATION_EMPLOYMENT = 1000
 #: ... and at least this share of the place's employment (the same floor as a leading cluster).
 MIN_COOPERATION_SHARE = 0.005
+#: A pair is related on a channel when its normalised strength is in this top percentile of all cluster pairs.
+CHANNEL_PERCENTILE = 90
+#: At most this many of a place's top pairs may share one cluster (unless the data leave no other).
+MAX_PAIRS_PER_CLUSTER = 2
+#: The channels of relatedness, in the words a reader sees.
+CHANNEL_WORDS = {"co-location": "co-located in EU regions", "value chain": "input-output links (US)",
+                 "occupations": "shared occupations (US)"}
 
 
-def cooperation_candidates(portfolio: pd.DataFrame, graph, min_stars: int = 1,
-                           min_employment: float = MIN_COOPERATION_EMPLOYMENT,
-                           min_share: float = MIN_COOPERATION_SHARE) -> pd.DataFrame:
-    """Pairs of clusters present in a place that are related: candidates for cooperation.
+def association_strength(presence: pd.DataFrame) -> pd.DataFrame:
+    """Co-location of activities (or clusters) across regions, normalised for how common each is.
 
-    A cluster qualifies when it is present (``LQ >= 1`` or at least ``min_stars`` Cluster
-    Observatory stars) **and** employs at least ``min_employment`` persons (default 1,000) and
-    ``min_share`` of the place's employment (default 0.5 %, column ``share`` when the portfolio has
-    it): a pair of clusters of a few hundred jobs each is not a cooperation a policy can build on. Pairs must be linked in ``graph``; the edge's components are kept as columns (US CMP:
-    ``cr_lc`` co-location, ``cr_io`` input-output, ``cr_occ`` occupations, with percentiles
-    ``*_pc``; co-location networks: ``phi``). Ranked first by how many of the two are specialised
-    (``LQ >= 1``: 2, 1, 0), then by ``cr_all`` (US CMP) or ``phi``.
+    ``AS_ab = C_ab N / (U_a U_b)`` with ``C = M^T M`` the number of regions where both are present,
+    ``U`` the ubiquities and ``N`` the regions: observed over expected co-occurrence (van Eck & Waltman
+    2009; EconGeo's ``relatedness(method = "association")``). 1 = as often together as chance would have
+    it; a cluster present everywhere is not related to everything. The diagonal is NaN.
+
+    >>> m = pd.DataFrame({"a": [1, 1, 0, 0], "b": [1, 1, 0, 0], "c": [1, 1, 1, 1]}, index=list("wxyz"))
+    >>> association_strength(m).round(2).loc["a"].tolist()
+    [nan, 2.0, 1.0]
+    """
+    m = presence.fillna(0).to_numpy(dtype=float)
+    co = m.T @ m
+    u = m.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = co * m.shape[0] / np.outer(u, u)
+    out[~np.isfinite(out)] = np.nan
+    np.fill_diagonal(out, np.nan)
+    return pd.DataFrame(out, index=presence.columns, columns=presence.columns)
+
+
+def hub_normalised(strength: pd.DataFrame) -> pd.DataFrame:
+    """A relatedness matrix divided by the geometric mean of the two clusters' average relatedness.
+
+    ``s_ab = r_ab / sqrt(m_a m_b)`` with ``r`` clipped at 0 and ``m_a`` the mean of ``r_a.`` over the
+    other clusters (a cosine-style normalisation): a hub related a little to everything (distribution,
+    business services) no longer outranks a pair related strongly to each other. Diagonal NaN.
+
+    >>> r = pd.DataFrame([[0, .5, .5, .5], [.5, 0, .9, .1], [.5, .9, 0, .1], [.5, .1, .1, 0]],
+    ...                  index=list("habc"), columns=list("habc"))
+    >>> s = hub_normalised(r)
+    >>> bool(s.loc["a", "b"] > s.loc["h", "a"])   # the pair beats the hub
+    True
+    """
+    r = strength.clip(lower=0).to_numpy(dtype=float).copy()
+    np.fill_diagonal(r, np.nan)
+    mean = np.nanmean(r, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = r / np.sqrt(np.outer(mean, mean))
+    out[~np.isfinite(out)] = np.nan
+    return pd.DataFrame(out, index=strength.index, columns=strength.columns)
+
+
+def pair_percentiles(strength: pd.DataFrame) -> pd.DataFrame:
+    """Percentile (0-100) of each off-diagonal value among all unordered pairs of the matrix (ties average).
+
+    >>> s = pd.DataFrame([[np.nan, 1, 2], [1, np.nan, 3], [2, 3, np.nan]], index=list("abc"), columns=list("abc"))
+    >>> pair_percentiles(s).loc["a"].round(1).tolist()
+    [nan, 33.3, 66.7]
+    """
+    values = strength.to_numpy(dtype=float)
+    iu = np.triu_indices(len(values), 1)
+    upper = pd.Series(values[iu]).rank(pct=True) * 100
+    out = np.full(values.shape, np.nan)
+    out[iu] = upper.to_numpy()
+    out.T[iu] = upper.to_numpy()
+    return pd.DataFrame(out, index=strength.index, columns=strength.columns)
+
+
+def uscmp_channels(pairs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The two US CMP relatedness channels that are not co-location, as cluster x cluster matrices by name:
+    ``value chain`` (``cr_io``, input-output links) and ``occupations`` (``cr_occ``, occupational similarity);
+    each pair's larger value where the two directions differ."""
+    out = {}
+    for channel, column in (("value chain", "cr_io"), ("occupations", "cr_occ")):
+        table = pairs.pivot_table(index="name_a", columns="name_b", values=column, aggfunc="max")
+        table = np.fmax(table, table.T)
+        out[channel] = table
+    return out
+
+
+def _select(rows: list[dict], n: int, max_shared: int) -> tuple[list[dict], bool]:
+    """The first ``n`` rows, skipping a row whose clusters already appear in ``max_shared`` chosen rows;
+    skipped rows fill the list when too few others remain (returned flag True)."""
+    chosen, skipped, uses = [], [], {}
+    for row in rows:
+        if len(chosen) == n:
+            break
+        a, b = row["cluster_a"], row["cluster_b"]
+        if uses.get(a, 0) >= max_shared or uses.get(b, 0) >= max_shared:
+            skipped.append(row)
+            continue
+        chosen.append(row)
+        uses[a], uses[b] = uses.get(a, 0) + 1, uses.get(b, 0) + 1
+    filled = False
+    while len(chosen) < n and skipped:
+        chosen.append(skipped.pop(0))
+        filled = True
+    return chosen, filled
+
+
+def link_pairs(portfolio: pd.DataFrame, channels: dict[str, pd.DataFrame], *, development: bool = False,
+               n: int = 5, threshold: float = CHANNEL_PERCENTILE, max_shared: int = MAX_PAIRS_PER_CLUSTER,
+               min_employment: float = MIN_COOPERATION_EMPLOYMENT, min_share: float = MIN_COOPERATION_SHARE,
+               targets=None):
+    """Pairs of a place's clusters related on at least one channel: cooperation pairs, or development pairs.
+
+    A cluster of the place *holds* when it is specialised (``LQ >= 1``; a size star alone only says the
+    region is big), not a fragment (``partial``), and employs at least ``min_employment`` persons and
+    ``min_share`` of the place (a cluster whose size rests on divisions shared with other clusters is sized
+    on its upper bound, the whole divisions, and a pair with such a cluster is flagged ``apportioned``).
+    **Cooperation pairs** join two such clusters; **development pairs** join one with a related cluster the
+    place does not have yet (``LQ < 1``, no star, observed: not ``partial``): the workshop's photonics with
+    aerospace. A pair is related on a channel when its value there (a percentile among all cluster pairs of
+    a hub-normalised strength, see :func:`hub_normalised` and :func:`association_strength`) is at least
+    ``threshold``; each channel is judged on its own. Pairs are ranked by the number of channels, then
+    (cooperation) by the LQ of the weaker cluster of the pair, then by their best percentile; the top ``n``
+    keep at most ``max_shared`` pairs per cluster. ``targets``
+    (a boolean Series by cluster) keeps only the development targets large enough to be a path.
 
     Parameters
     ----------
     portfolio : DataFrame
-        The place's portfolio (columns ``cluster``, ``lq``, ``stars``, ``employment``).
-    graph : networkx.Graph
-        Related clusters.
-    min_stars : int, default 1
-    min_employment : float, default :data:`MIN_COOPERATION_EMPLOYMENT`
-    min_share : float, default :data:`MIN_COOPERATION_SHARE`
+        The place's clusters: ``cluster``, ``lq``, ``stars``, ``employment``, ``share``, ``partial``.
+    channels : dict
+        Channel name -> cluster x cluster percentile matrix (0-100).
 
     Returns
     -------
-    DataFrame
-        ``cluster_a``, ``cluster_b``, ``lq_a``, ``lq_b``, ``stars_a``, ``stars_b``, ``specialised``
-        (0-2), ``strength`` (cr_all or phi), the edge's measures and ``reason`` (plain text);
-        empty when no pair qualifies.
+    Result
+        ``table``: the top ``n`` pairs: ``cluster_a`` (held), ``cluster_b``, ``lq_a``, ``lq_b``,
+        ``employment_a``, ``employment_b``, ``apportioned`` (a held cluster rests on apportioning), ``channels``
+        (names, strongest first), ``n_channels``, ``strength`` (best percentile), one ``<channel>`` column per
+        channel and ``reason``; ``params``:
+        ``candidates`` (all related pairs before the cut), ``filled`` (True when the per-cluster cap had
+        to be lifted because the data leave no other pairs), the thresholds.
 
     Examples
     --------
-    >>> import networkx as nx
-    >>> g = nx.Graph(); g.add_edge("A", "B", phi=0.5)
-    >>> pf = pd.DataFrame({"cluster": ["A", "B"], "lq": [1.5, 1.2], "stars": [0.0, 1.0], "employment": [2e3, 5e3]})
-    >>> cooperation_candidates(pf, g)["reason"].iloc[0]
-    'both specialised (LQ 1.50, 1.20); co-located in EU regions (mean phi 0.50)'
+    >>> pf = pd.DataFrame({"cluster": ["A", "B", "C"], "lq": [1.5, 1.2, 0.4], "stars": [1, 0, 0],
+    ...                    "employment": [5e3, 4e3, 900.0], "share": [.05, .04, .009], "partial": [False] * 3})
+    >>> ch = {"co-location": pd.DataFrame([[np.nan, 95, 20], [95, np.nan, 99], [20, 99, np.nan]],
+    ...                                   index=list("ABC"), columns=list("ABC"))}
+    >>> link_pairs(pf, ch).table[["cluster_a", "cluster_b"]].values.tolist()
+    [['A', 'B']]
+    >>> link_pairs(pf, ch, development=True).table[["cluster_a", "cluster_b"]].values.tolist()
+    [['B', 'C']]
     """
-    big = portfolio["employment"] >= min_employment
-    if "share" in portfolio.columns:
-        big &= portfolio["share"] >= min_share
-    present = portfolio[((portfolio["lq"] >= 1) | (portfolio["stars"] >= min_stars)) & big].set_index("cluster")
+    from s3lib.result import Result
+
+    pf = portfolio.set_index("cluster")
+    present = pf["lq"] >= 1
+    split = pf.get("rests_on_apportioning", pd.Series(False, index=pf.index)).fillna(False).astype(bool)
+    # size on the apportioned value; for a cluster resting on apportioning, on its upper bound (flagged)
+    size = pf["employment"].where(~split, pf.get("upper", pf["employment"]))
+    share = pf.get("share", pd.Series(1.0, index=pf.index)) * size / pf["employment"].where(pf["employment"] > 0)
+    big = (size >= min_employment) & (share.fillna(0.0) >= min_share)
+    whole = ~pf.get("partial", pd.Series(False, index=pf.index)).fillna(False).astype(bool)
+    held = list(pf.index[present & big & whole])
+    if development:
+        ok = pd.Series(True, index=pf.index) if targets is None else targets.reindex(pf.index).fillna(False)
+        others = list(pf.index[~present & whole & ok.astype(bool)])
     rows = []
-    names = list(present.index)
-    for i, a in enumerate(names):
-        for b in names[i + 1:]:
-            if not graph.has_edge(a, b):
+    for i, a in enumerate(held):
+        for b in (others if development else held[i + 1:]):
+            values = {c: float(m.at[a, b]) if a in m.index and b in m.columns else np.nan for c, m in channels.items()}
+            strong = sorted((c for c, v in values.items() if v >= threshold), key=lambda c: -values[c])
+            if not strong:
                 continue
-            edge = graph.edges[a, b]
-            pa, pb = present.loc[a], present.loc[b]
-            rows.append({"cluster_a": a, "cluster_b": b, "employment_a": pa["employment"],
-                         "employment_b": pb["employment"], "lq_a": pa["lq"], "lq_b": pb["lq"],
-                         "stars_a": pa["stars"], "stars_b": pb["stars"],
-                         "specialised": int(pa["lq"] >= 1) + int(pb["lq"] >= 1),
-                         "strength": edge.get("cr_all", edge.get("phi")),
-                         **{k: v for k, v in edge.items() if k != "related"},
-                         "reason": _reason(pa, pb, edge)})
-    columns = ["cluster_a", "cluster_b", "employment_a", "employment_b", "lq_a", "lq_b", "stars_a", "stars_b",
-               "specialised", "strength", "reason"]
-    out = pd.DataFrame(rows, columns=None if rows else columns)
-    if rows:
-        out = out.sort_values(["specialised", "strength"], ascending=False).reset_index(drop=True)
-    return out
+            rows.append({"cluster_a": a, "cluster_b": b, "lq_a": pf.at[a, "lq"], "lq_b": pf.at[b, "lq"],
+                         "employment_a": pf.at[a, "employment"], "employment_b": pf.at[b, "employment"],
+                         "apportioned": bool(split[a] or (not development and split[b])),
+                         "channels": ", ".join(strong), "n_channels": len(strong),
+                         "strength": max(values[c] for c in strong), **values,
+                         "reason": _pair_reason(a, b, pf, values, strong, development)})
+    # more channels first; among cooperation pairs, the pair whose weaker cluster is the more specialised
+    rows.sort(key=lambda r: (-r["n_channels"], 0.0 if development else -min(r["lq_a"], r["lq_b"]), -r["strength"],
+                             r["cluster_a"], r["cluster_b"]))
+    chosen, filled = _select(rows, n, max_shared)
+    columns = ["cluster_a", "cluster_b", "lq_a", "lq_b", "employment_a", "employment_b", "apportioned", "channels",
+               "n_channels", "strength", *channels, "reason"]
+    notes = []
+    if filled:
+        notes.append(f"Fewer than {n} pairs without repeating a cluster more than {max_shared} times: the list is "
+                     "filled with the next pairs.")
+    return Result(pd.DataFrame(chosen, columns=columns),
+                  notes, {"candidates": len(rows), "filled": filled, "threshold": threshold, "max_shared": max_shared,
+                          "kind": "development" if development else "cooperation"})
 
 
-def _presence_text(a: pd.Series, b: pd.Series) -> str:
-    if a["lq"] >= 1 and b["lq"] >= 1:
-        return f"both specialised (LQ {a['lq']:.2f}, {b['lq']:.2f})"
-    return (f"both present (LQ {a['lq']:.2f}, {b['lq']:.2f}; "
-            f"stars {int(a['stars'])}, {int(b['stars'])})")
-
-
-def _reason(a: pd.Series, b: pd.Series, edge: dict) -> str:
-    """Plain-language reason: presence of both clusters, then the channels that relate them.
-
-    US CMP: the components at or above their 90th percentile are named (else the strongest one).
-    """
-    head = _presence_text(a, b)
-    if "cr_all" not in edge:
-        return f"{head}; co-located in EU regions (mean phi {edge['phi']:.2f})"
-    pcs = {c: edge[f"{c}_pc"] for c in CHANNELS}
-    strong = [c for c in sorted(pcs, key=pcs.get, reverse=True) if pcs[c] >= 90] or [max(pcs, key=pcs.get)]
-    short = {"cr_occ": "cr_occ", "cr_io": "io", "cr_lc": "lc"}
-    parts = [f"{CHANNELS[c]} ({short[c]} pc {pcs[c]:.0f})" for c in strong]
-    channels = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"{head}; related through {channels}"
+def _pair_reason(a: str, b: str, pf: pd.DataFrame, values: dict, strong: list, development: bool) -> str:
+    head = (f"{a} present (LQ {pf.at[a, 'lq']:.2f}), {b} not yet (LQ {pf.at[b, 'lq']:.2f})" if development else
+            f"both specialised (LQ {pf.at[a, 'lq']:.2f}, {pf.at[b, 'lq']:.2f})")
+    parts = [f"{CHANNEL_WORDS.get(c, c)} (pc {values[c]:.0f})" for c in strong]
+    split = [c for c in ((a,) if development else (a, b)) if bool(pf.at[c, "rests_on_apportioning"])] \
+        if "rests_on_apportioning" in pf else []
+    tail = "".join(f"; {c} rests on apportioned divisions ({pf.at[c, 'lower']:,.0f}-{pf.at[c, 'upper']:,.0f})"
+                   for c in split)
+    return (f"{head}; related through " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
+            + tail)

@@ -8,7 +8,7 @@ from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures.relatedness import density as relatedness_density
 from s3lib.result import Result
 
-__all__ = ["QUADRANTS", "candidates", "cells_at_risk", "entry_rates", "sample_medians"]
+__all__ = ["QUADRANTS", "candidates", "cells_at_risk", "entry_rates", "quadrants", "sample_medians"]
 
 QUADRANTS = {
     (True, True): "low risk, high benefit",
@@ -18,19 +18,19 @@ QUADRANTS = {
 }
 
 
-def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, region: str,
-               density: pd.DataFrame | None = None, medians: dict | None = None) -> pd.DataFrame:
+def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, benefit: pd.Series, region: str,
+               density: pd.DataFrame | None = None, medians: dict | None = None) -> Result:
     """Candidate industries of a region in the Balland et al. (2019) frame.
 
     Candidates are the industries the region is not specialised in (``M_ri = 0``; missing
     presence is left out). Each gets its relatedness density (x: feasibility, low risk)
-    and complexity (y: benefit). Quadrants are split at ``medians`` (``{"density": d, "pci": p}``,
-    e.g. :func:`sample_medians`: the same split for every region of a study), or by default at
-    **the medians over this region's candidates**; a value equal to the median counts as high.
-    The medians used are the result's ``params`` ``density_median``, ``pci_median`` and
-    ``medians`` (``"sample"`` or ``"own"``). Only industries with a PCI are candidates: pass
-    the PCI of the traded industries to leave local services out.
-    ``"low risk, high benefit"`` (high density, high complexity) is the ideal target.
+    and a benefit score (y: in Balland et al. the product complexity PCI; s3lib chooses the axis by a
+    validity gate, :mod:`s3lib.study.benefit`). Quadrants are split at ``medians``
+    (``{"density": d, "benefit": b}``, e.g. :func:`sample_medians`: the same split for every region of a
+    study), or by default at **the medians over this region's candidates**; a value equal to the median
+    counts as high. Only industries with a benefit score are candidates: pass the scores of the traded
+    industries to leave local services out. ``"low risk, high benefit"`` (high density, high benefit) is
+    the ideal target.
 
     Parameters
     ----------
@@ -38,23 +38,25 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
         Region x industry 0/1 of all regions (the proximity's sample).
     proximity : DataFrame
         Industry x industry proximity (:func:`s3lib.measures.relatedness.proximity`).
-    pci : Series
-        Industry complexity (:func:`s3lib.measures.complexity.eci_pci`); candidates without PCI are
-        left out.
+    benefit : Series
+        Benefit score by industry (e.g. the PCI, :func:`s3lib.measures.complexity.eci_pci`); candidates
+        without one are left out.
     region : str
         Row label of ``presence``.
     density : DataFrame, optional
         :func:`s3lib.measures.relatedness.density` of ``presence`` and ``proximity``, when already
         computed (saves recomputing it for every region).
+    medians : dict, optional
+        ``density`` and ``benefit`` splits of the quadrants.
 
     Returns
     -------
     Result
-        ``table``: index = industry; columns ``density``, ``pci``, ``quadrant``, and ``density_pct``,
-        ``pci_pct`` (percentile ranks among the region's candidates, ``Series.rank(pct=True)``) and
-        ``score = (density_pct + pci_pct) / 2`` (high density *and* high complexity first); sorted
+        ``table``: index = industry; columns ``density``, ``benefit``, ``quadrant``, and ``density_pct``,
+        ``benefit_pct`` (percentile ranks among the region's candidates, ``Series.rank(pct=True)``) and
+        ``score = (density_pct + benefit_pct) / 2`` (high density *and* high benefit first); sorted
         by quadrant (ideal first) then density, descending. ``params``: ``region``, ``density_median``,
-        ``pci_median``, ``medians``.
+        ``benefit_median``, ``medians`` (``"sample"`` or ``"own"``).
 
     References
     ----------
@@ -75,43 +77,53 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series, 
         raise UnknownChoiceError("region", region, presence.index)
     rd = (relatedness_density(presence, proximity) if density is None else density).loc[region]
     row = presence.loc[region]
-    table = pd.DataFrame({"density": rd, "pci": pci.reindex(presence.columns)})
-    table = table[(row == 0) & table["density"].notna() & table["pci"].notna()]
+    table = pd.DataFrame({"density": rd, "benefit": benefit.reindex(presence.columns)})
+    table = table[(row == 0) & table["density"].notna() & table["benefit"].notna()]
     if medians is None:
-        d_med, p_med, kind = table["density"].median(), table["pci"].median(), "own"
+        d_med, b_med, kind = table["density"].median(), table["benefit"].median(), "own"
     else:
-        d_med, p_med, kind = float(medians["density"]), float(medians["pci"]), "sample"
-    high_d, high_p = (table["density"] >= d_med).to_numpy(), (table["pci"] >= p_med).to_numpy()
-    order = 2 * ~high_d + ~high_p  # position in QUADRANTS: (True, True) first
-    table["quadrant"] = np.array(list(QUADRANTS.values()), dtype=object)[order]
+        d_med, b_med, kind = float(medians["density"]), float(medians["benefit"]), "sample"
+    table["quadrant"] = quadrants(table["density"], table["benefit"], d_med, b_med)
+    order = table["quadrant"].map({q: i for i, q in enumerate(QUADRANTS.values())})
     table = table.assign(_order=order).sort_values(["_order", "density"], ascending=[True, False])
     table = table.drop(columns="_order")
     table["density_pct"] = table["density"].rank(pct=True)
-    table["pci_pct"] = table["pci"].rank(pct=True)
-    table["score"] = (table["density_pct"] + table["pci_pct"]) / 2
+    table["benefit_pct"] = table["benefit"].rank(pct=True)
+    table["score"] = (table["density_pct"] + table["benefit_pct"]) / 2
     table.index.name = presence.columns.name or "industry"
-    return Result(table, params={"region": region, "density_median": float(d_med), "pci_median": float(p_med),
+    return Result(table, params={"region": region, "density_median": float(d_med), "benefit_median": float(b_med),
                                  "medians": kind})
 
 
-def sample_medians(presence: pd.DataFrame, density: pd.DataFrame, pci: pd.Series) -> dict:
-    """Medians of relatedness density and of PCI over the candidates of every region of ``presence``.
+def quadrants(density: pd.Series, benefit: pd.Series, density_median: float, benefit_median: float) -> pd.Series:
+    """The quadrant of each candidate (:data:`QUADRANTS`); a value equal to a median counts as high.
 
-    The candidates are the (region, industry) cells with ``M = 0``, a density and a PCI; the PCI
-    median is taken over the same cells, so both split the pooled candidates in halves. Used as
+    >>> quadrants(pd.Series([0.5, 0.1]), pd.Series([1.0, 1.0]), 0.3, 0.0).tolist()
+    ['low risk, high benefit', 'high risk, high benefit']
+    """
+    high_d, high_b = (density >= density_median).to_numpy(), (benefit >= benefit_median).to_numpy()
+    order = 2 * ~high_d + ~high_b  # position in QUADRANTS: (True, True) first
+    return pd.Series(np.array(list(QUADRANTS.values()), dtype=object)[order], index=density.index)
+
+
+def sample_medians(presence: pd.DataFrame, density: pd.DataFrame, benefit: pd.Series) -> dict:
+    """Medians of relatedness density and of the benefit score over the candidates of every region of ``presence``.
+
+    The candidates are the (region, industry) cells with ``M = 0``, a density and a benefit score; the
+    benefit median is taken over the same cells, so both split the pooled candidates in halves. Used as
     :func:`candidates` ``medians`` so that a quadrant means the same thing for every region.
 
     >>> m = pd.DataFrame([[1, 0], [0, 1]], index=["r1", "r2"], columns=["a", "b"])
     >>> d = pd.DataFrame([[0.9, 0.25], [0.75, 0.8]], index=m.index, columns=m.columns)
     >>> sample_medians(m, d, pd.Series({"a": 1.0, "b": -1.0}))
-    {'density': 0.5, 'pci': 0.0}
+    {'density': 0.5, 'benefit': 0.0}
     """
-    pci = pci.reindex(presence.columns)
-    cells = (presence == 0) & density.reindex_like(presence).notna() & pci.notna().to_numpy()[None, :]
+    benefit = benefit.reindex(presence.columns)
+    cells = (presence == 0) & density.reindex_like(presence).notna() & benefit.notna().to_numpy()[None, :]
     dens = density.reindex_like(presence).to_numpy()[cells.to_numpy()]
-    pcis = pd.DataFrame(np.broadcast_to(pci.to_numpy(), presence.shape), index=presence.index,
-                        columns=presence.columns).to_numpy()[cells.to_numpy()]
-    return {"density": float(np.median(dens)), "pci": float(np.median(pcis))}
+    scores = pd.DataFrame(np.broadcast_to(benefit.to_numpy(), presence.shape), index=presence.index,
+                          columns=presence.columns).to_numpy()[cells.to_numpy()]
+    return {"density": float(np.median(dens)), "benefit": float(np.median(scores))}
 
 
 def entry_rates(m0: pd.DataFrame, m1: pd.DataFrame, density0: pd.DataFrame, region: str | None = None,
