@@ -61,10 +61,10 @@ PRIOS = pd.DataFrame({
     "nace_divisions": ["C21;C26", "J62;J63;C20;C26", "J63;K64", "K65"],
 })
 OPPORTUNITIES = pd.DataFrame(
-    {"density": [0.5, 0.3, 0.1], "pci": [1.0, 0.5, -1.0],
+    {"density": [0.5, 0.3, 0.1], "benefit": [1.0, 0.5, -1.0],
      "quadrant": ["low risk, high benefit", "low risk, high benefit", "high risk, low benefit"],
-     # percentile ranks among the three candidates and their mean, as opportunities.candidates gives them
-     "density_pct": [1.0, 2 / 3, 1 / 3], "pci_pct": [1.0, 2 / 3, 1 / 3], "score": [1.0, 2 / 3, 1 / 3]},
+     # percentile ranks among the three candidates and their mean, as opportunities.candidates gives them (the Balland et al. frame)
+     "density_pct": [1.0, 2 / 3, 1 / 3], "benefit_pct": [1.0, 2 / 3, 1 / 3], "score": [1.0, 2 / 3, 1 / 3]},
     index=["C26", "J63", "N80"],
 )
 
@@ -121,7 +121,7 @@ def test_gaps_both_ways_known_by_hand(match):
 
 
 def test_candidates_known_by_hand(match):
-    c = al.candidates(match, OPPORTUNITIES)
+    c = al.priority_candidates(match, OPPORTUNITIES)
     got = {pid: grp["industry"].tolist() for pid, grp in c.groupby("priority_id", sort=False)}
     assert got == {"X/1": ["C26"], "X/2": ["C26", "J63"], "X/3": ["J63"]}
     assert c.loc[c["priority_id"] == "X/1", "partial"].tolist() == [True]  # C266 inside C26
@@ -208,15 +208,20 @@ def test_frankfurt_finance_is_not_measurable_in_sbs(frankfurt):
 
 
 def test_frankfurt_coverage_recomputed_from_the_data_api(frankfurt):
+    """Coverage of Hessen's health priority, recomputed from the raw loaders: the 2021-2027 strategy is paired
+    with the place's latest full year, and only traded divisions count (issue 18)."""
     from s3lib import data
     from s3lib.measures.specialisation import location_quotient
 
-    x = data.matrix(data.employment(level=2, year=2014, nace_level="division"))
-    x = x.loc[~x.index.str.endswith("Z")]  # the documented reference: all NUTS2 regions, extra-regio left out
+    assert frankfurt.year == 2015  # a 2021-2027 strategy is read on the latest full year, not on 2014
+    x = data.matrix(data.employment(level=2, year=frankfurt.year, nace_level="division"))
+    x = x.loc[~data.is_extra_regio(x.index)]  # the documented reference: all NUTS2 regions, extra-regio left out
     lq = location_quotient(x).loc["DE71"]
     row = x.loc["DE71"]
+    flags = Study(year=frankfurt.year).traded
+    traded = set(flags.index[flags])
     health = ["C21", "C26", "C32", "M72", "Q86"]  # Hessen 2: Gesundheit (Q86 not in SBS)
-    measured = [i for i in health if i in row.index and not np.isnan(row[i])]
+    measured = [i for i in health if i in row.index and not np.isnan(row[i]) and i in traded]
     expected = row[measured][lq[measured] >= 1].sum() / row[measured].sum()
     got = frankfurt.scores.loc["DE7/2021-2027/2", "coverage"]
     assert got == pytest.approx(expected)

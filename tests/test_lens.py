@@ -32,9 +32,11 @@ def test_measure_known_answers_and_verdicts():
     # Software: (40/100) / (210/300) = 0.571...
     assert out.at["Software", "lq"] == pytest.approx((40 / 100) / (210 / 300))
     assert out.at["Software", "verdict"] == "visible, not specialised"
-    assert out.at["Boats", "employment"] == 50.0
     assert out.at["Boats", "verdict"] == "not measurable at this resolution"
     assert "C30" in out.at["Boats", "reason"] and "upper bound" in out.at["Boats", "reason"]
+    # not measurable: no size, LQ, stars or strong flag, only why (the division's 50 is in the reason)
+    assert out.loc["Boats", ["employment", "lq", "stars"]].isna().all() and not out.at["Boats", "strong"]
+    assert "C30: 50 employed" in out.at["Boats", "reason"]
     assert out.at["Finance", "verdict"] == "not measurable in these statistics"
     assert "finance and insurance K" in out.at["Finance", "reason"]
     assert out.at["Crafts", "reason"].startswith("no code mapped")
@@ -45,9 +47,20 @@ def test_measure_known_answers_and_verdicts():
 
 def test_overlapping_declared_clusters_each_get_the_shared_division():
     counts, _ = _toy()
-    declared = pd.DataFrame({"cluster": ["Aero", "Boats"], "codes": [["C303"], ["C3012"]]})
+    declared = pd.DataFrame({"cluster": ["Vehicles", "Vehicles and drinks"], "codes": [["C30"], ["C30", "C11"]]})
     out = m.measure(declared, counts, "r1")
-    assert out["employment"].tolist() == [50.0, 50.0]
+    assert out["employment"].tolist() == [50.0, 60.0]
+
+
+def test_half_or_more_outside_the_statistics_is_not_measurable():
+    """FinTech read as its measurable half (all of IT services) would be IT services, not FinTech."""
+    counts, _ = _toy()
+    declared = pd.DataFrame({"cluster": ["FinTech", "Software and finance"],
+                             "codes": [["J62", "K64"], ["J62", "C30", "K64"]]})
+    out = m.measure(declared, counts, "r1").set_index("cluster")
+    assert out.at["FinTech", "verdict"] == "not measurable in these statistics"
+    assert "cannot stand for the cluster" in out.at["FinTech", "reason"] and np.isnan(out.at["FinTech", "employment"])
+    assert out.at["Software and finance", "employment"] == 90.0  # one of three outside: understated, still shown
 
 
 def test_undeclared_and_three_way():
@@ -108,6 +121,14 @@ def test_curated_loader_errors_are_clear(monkeypatch):
 
 
 # ---------------------------------------------------------------- on the snapshot: Bordeaux
+def _row(declared: pd.DataFrame, name: str) -> str:
+    """The declared row whose label starts with ``name`` (a cluster named in several lists joins its names)."""
+    if name in declared.index:
+        return name
+    hits = [c for c in declared.index if c.startswith(name + " /") or c.startswith(name + " (")]
+    assert len(hits) == 1, (name, hits)
+    return hits[0]
+
 
 
 @pytest.fixture(scope="module")
@@ -120,23 +141,22 @@ def bordeaux():
 def test_bordeaux_four_claims_are_measured_or_explicitly_not(bordeaux):
     d = bordeaux.declared.set_index("cluster")
     assert bordeaux.region == "FRI1"
-    for cluster, division in [("Aerospace", "C30"), ("Laser & photonics", "C26"), ("Wine", "C11"),
-                              ("Boating-sailing", "C30")]:
-        row = d.loc[cluster]
-        assert row["verdict"] in m.VERDICTS
-        assert np.isfinite(row["employment"]) or row["verdict"].startswith("not measurable")
-        # all four are class-level claims: only an upper bound through their divisions, and the reason says so
-        assert row["verdict"] == "not measurable at this resolution"
-        assert division in row["reason"] and "upper bound" in row["reason"]
     from s3lib.study import Study
 
     counts = Study("sbs", 2, 2014).counts
-    assert d.at["Boating-sailing", "employment"] == counts.at["FRI1", "C30"]     # the whole division, 3,669 published
-    assert d.at["Aerospace", "employment"] == counts.loc["FRI1", ["C30", "C33", "C25", "H51"]].sum()
-    assert d.at["Wine", "lq"] > 1.2                                             # C11 beverages, upper bound
-    assert "A01" in d.at["Wine", "not_measurable"]
+    for cluster, division in [("Aerospace", "C30"), ("Laser & photonics", "C26"), ("Boating-sailing", "C30")]:
+        row = d.loc[_row(d, cluster)]
+        # all four are class-level claims: only an upper bound through their divisions, and the reason says so,
+        # with the division's published figure; the row itself shows no number
+        assert row["verdict"] == "not measurable at this resolution"
+        assert division in row["reason"] and "upper bound" in row["reason"]
+        assert f"{counts.at['FRI1', division]:,.0f} employed" in row["reason"]
+        assert np.isnan(row["employment"]) and np.isnan(row["stars"]) and not row["strong"]
+    wine = d.loc[_row(d, "Wine")]  # vineyards (A01) and wine-making (C11.02): half outside the statistics
+    assert wine["verdict"] == "not measurable in these statistics" and "A01" in wine["not_measurable"]
+    assert np.isnan(wine["lq"])
     assert "K64" in d.at["Financial & advanced services", "reason"]
-    assert d.at["Chemistry", "verdict"] == "visible, not specialised"
+    assert d.at[_row(d, "Chemistry"), "verdict"] == "visible, not specialised"
 
 
 def test_bordeaux_three_way_uses_strengths_not_an_s3_list(bordeaux):
@@ -155,14 +175,16 @@ def test_frankfurt_finance_is_not_measurable_and_urban_character_is_at_nuts3():
 
     f = Study(year=2014).at("frankfurt").lens()
     d = f.declared.set_index("cluster")
-    assert d.at["Finance and insurance", "verdict"] == "not measurable in these statistics"
-    assert "finance and insurance K" in d.at["Finance and insurance", "reason"]
-    pair = f.three_way[(f.three_way["cluster"] == "Finance and insurance")]
+    finance = _row(d, "Finance and insurance")
+    assert d.at[finance, "verdict"] == "not measurable in these statistics"
+    assert "finance and insurance K" in d.at[finance, "reason"]
+    assert d.at[finance, "n_lists"] == 5   # the 2014 and 2015 reports, the press text, the initiative, the House
+    pair = f.three_way[(f.three_way["cluster"] == finance)]
     assert set(pair["match"]) == {"both, not measurable"}                # Hessen's Finanzwirtschaft, K64-K66
     u = f.urban.set_index("sector")
     assert list(u.index) == ["G-J", "K-N", "O-U"]                        # German NUTS3: A*6 only
     assert u.at["K-N", "urban_character"] > 1.2
-    turin = urban_character("turin", 2014)
+    turin = urban_character(Study(year=2014).at("turin"))
     assert "J" in set(turin.table["sector"]) and "A*6" not in " ".join(turin.notes)
 
 
@@ -172,3 +194,35 @@ def test_a_place_without_a_declared_list_gets_the_data_only():
     o = Study(year=2014).at("DE21").lens()
     assert o.declared.empty and o.segmentation == "" and "nothing is invented" in o.notes[0]
     assert not o.undeclared["declared"].any()
+
+
+# ---------------------------------------------------------------- issue 18: every list, no numbers without a measure
+def test_every_declared_list_is_read_so_turin_declares_automotive():
+    from s3lib.data import city_segmentations
+    from s3lib.study import Study
+
+    lens = Study(year=2014).at("turin").lens()
+    assert lens.segmentation == f"all {city_segmentations('turin')['segmentation'].nunique()} declared lists"
+    d = lens.declared.set_index("cluster")
+    assert d.at["Automotive", "verdict"] == "visible and specialised"
+    assert "sectors of excellence" in d.at["Automotive", "lists"]
+    und = lens.undeclared.set_index("cluster")
+    assert bool(und.at["Automotive", "declared"])  # was "not declared" when only the first list was read
+    mechatronics = _row(d, "MESAP (smart products & manufacturing / mechatronics)")
+    assert d.at[mechatronics, "n_lists"] == 3      # one row, however many lists name it
+
+
+@pytest.mark.parametrize("place", ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"])
+def test_no_stars_or_totals_on_rows_that_are_not_measurable(place):
+    from s3lib.study import Study
+
+    view = Study(year=2014).at(place)
+    for table in (view.lens().declared, view.emerging().table):
+        blind = table["verdict"].str.startswith("not measurable")
+        assert table.loc[blind, ["employment", "share", "lq", "stars"]].isna().all().all(), place
+        assert not table.loc[blind, "strong"].astype(bool).any(), place
+        assert (table.loc[blind, "reason"].str.len() > 10).all()
+    und = view.lens().undeclared
+    fragments = und["partial"].astype(bool)
+    assert und.loc[fragments, ["employment", "lq", "stars"]].isna().all().all()
+    assert und.loc[fragments, "why"].str.startswith("fragment").all()

@@ -37,7 +37,7 @@ def test_relatedness_and_complexity_from_the_sample(eu):
     pd.testing.assert_frame_equal(eu.density, density(m, phi))
     assert eu.eci.loc[eu.sample].notna().all() and eu.eci.drop(eu.sample).isna().all()
     # the sign follows GDP per head; the values are the Stata-standardised eigenvector either way
-    traded = spaces.sbs_traded().reindex(m.columns).fillna(False).astype(bool)
+    traded = eu.traded.reindex(m.columns).fillna(False).astype(bool)
     plain, _ = eci_pci(m.loc[eu.sample, traded.to_numpy()])  # complexity on the traded divisions
     assert np.allclose(np.abs(plain), np.abs(eu.eci.loc[eu.sample]))
     gdp = np.log(data.gdp(unit="PPS_EU27_2020_HAB", level=2, year=2014).set_index("region")["value"])
@@ -45,13 +45,20 @@ def test_relatedness_and_complexity_from_the_sample(eu):
     assert both.corr().iloc[0, 1] > 0.3
 
 
-def test_candidates_are_the_opportunity_frame(eu):
-    direct = opportunities.candidates(eu.presence, eu.proximity, eu.pci, "PT11",  # density recomputed
-                                      medians=opportunities.sample_medians(eu.presence.loc[eu.sample],
-                                                                          eu.density.loc[eu.sample], eu.pci))
-    pd.testing.assert_frame_equal(eu.candidates("PT11").table, direct.table)
-    assert eu.candidates("PT11").params == direct.params
-    assert (eu.presence.loc["PT11", direct.table.index] == 0).all()
+def test_new_paths_are_the_opportunity_frame_on_the_chosen_axis(eu):
+    """The new paths of a region are placed by the Balland et al. frame (density recomputed) on the benefit
+    axis the validity gate chose, split at the sample's medians."""
+    axis = eu.benefit
+    paths = eu.candidates("PT11").table
+    medians = opportunities.sample_medians(eu.presence.loc[eu.sample, eu.traded[eu.traded].index],
+                                           eu.density.loc[eu.sample, eu.traded[eu.traded].index], axis.activity)
+    assert medians == eu.medians
+    direct = opportunities.candidates(eu.presence, eu.proximity, axis.activity.reindex(paths.index), "PT11",
+                                      medians=medians).table
+    pd.testing.assert_series_equal(paths["quadrant"], direct["quadrant"].reindex(paths.index), check_names=False)
+    np.testing.assert_allclose(paths["density"], direct["density"].reindex(paths.index))
+    np.testing.assert_allclose(paths["score"], direct["score"].reindex(paths.index))
+    assert (eu.presence.loc["PT11", paths.index] == 0).all() and (paths["status"] == "new path").all()
 
 
 def test_cached_per_year_and_level(eu):

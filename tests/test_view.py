@@ -63,7 +63,7 @@ def test_structure_equals_recomputation(frankfurt, eu):
         assert getattr(s, f"{k}_pct") == pytest.approx(100 * (v.loc[sample, k] <= v.loc["DE71", k]).mean())
     assert s.variety == pytest.approx(s.related + s.unrelated)
     gdp = data.gdp(unit="PPS_EU27_2020_HAB", level=2, year=2014).set_index("region")["value"]
-    traded = spaces.sbs_traded().reindex(eu.columns).fillna(False).astype(bool).to_numpy()
+    traded = Study(year=2014).traded.reindex(eu.columns).fillna(False).astype(bool).to_numpy()
     m = presence(location_quotient(eu)).loc[sample, traded]  # complexity on the traded divisions
     eci, _ = eci_pci(m, orient=np.log(gdp.reindex(sample)))
     assert s.eci == pytest.approx(eci["DE71"])
@@ -71,6 +71,10 @@ def test_structure_equals_recomputation(frankfurt, eu):
     assert s.n_regions == eci.notna().sum() == len(sample)
     # oriented by income: the ECI correlates positively with GDP per head
     assert np.corrcoef(eci.reindex(gdp.index).dropna(), np.log(gdp.reindex(eci.dropna().index).dropna()))[0, 1] > 0
+    # the benefit rank shown as advice is on the axis the validity gate chose, over the same sample
+    axis = Study(year=2014).benefit
+    assert s.benefit_axis == axis.label and s.benefit_index == pytest.approx(axis.region["DE71"])
+    assert s.benefit_rank == 1 + int((axis.region > axis.region["DE71"]).sum())
 
 
 def test_clusters_equal_portfolio(frankfurt):
@@ -102,8 +106,10 @@ def test_specialisations_are_division_lqs(frankfurt, eu):
 
 
 def test_links_equal_library(frankfurt):
-    cands = links.cooperation_candidates(frankfurt.portfolio, links.uscmp_network(schemes.related_pairs()))
-    pd.testing.assert_frame_equal(frankfurt.cooperation.drop(columns=["region", "level", "year"]), cands)
+    study = Study(year=2014)
+    pairs = links.link_pairs(frankfurt.portfolio, study.channels)
+    pd.testing.assert_frame_equal(frankfurt.cooperation.table, pairs.table)
+    assert frankfurt.cooperation.params == pairs.params
     bridge = links.bridging(links.uscmp_network(schemes.related_pairs()))
     present = frankfurt.portfolio.query("lq >= 1 or stars >= 1")["cluster"]
     expected = bridge[bridge["cluster"].isin(present)]["cluster"].tolist()

@@ -2,9 +2,9 @@
 
 :func:`lens` puts together, for one case city and year,
 
-* ``declared``: each cluster of the city's declared segmentation (``data/city_segmentations.csv``,
-  NACE mapping our own) measured at NUTS2 in the business statistics with its verdict
-  (:func:`s3lib.measures.declared.measure`);
+* ``declared``: each cluster the city declares in any of its lists (``data/city_segmentations.csv``, NACE
+  mapping our own; one row per cluster however many lists name it) measured at NUTS2 in the business
+  statistics with its verdict (:func:`s3lib.measures.declared.measure`; no numbers where not measurable);
 * ``undeclared``: the strong or starred US CMP clusters of the region the city does not declare;
 * ``three_way``: declared clusters x the RIS3 priorities that apply (:func:`s3lib.analyses.ris3.choose`: the
   region's own list, a national fallback, or sourced strengths that are *not* an S3 list) x the data;
@@ -27,18 +27,9 @@ from s3lib.errors import UnknownChoiceError
 from s3lib.measures import declared as measures
 from s3lib.result import Result
 
-__all__ = ["EMERGING_TOTALS", "URBAN_SECTORS", "CityLens", "declared", "emerging_industries", "lens",
+__all__ = ["URBAN_SECTORS", "CityLens", "declared", "emerging", "lens",
            "urban_character"]
 
-#: Aggregates of ``data/emerging_industries.csv`` shown side by side: label -> (scheme, clusters kept or None = all).
-EMERGING_TOTALS = {
-    "KIS, knowledge-intensive services (Eurostat)": ("kis", lambda c: not c.lower().startswith(("less", "other less"))),
-    "ICT sector (OECD)": ("ict_oecd", None),
-    "KIBS without FinTech (ours)": ("kibs", lambda c: not c.startswith("FinTech")),
-    "FinTech (ours)": ("kibs", lambda c: c.startswith("FinTech")),
-    "Cultural and creative industries (ours)": ("cci_own", None),
-    "Digital and smart city (ours)": ("digital_smart", None),
-}
 #: Columns (and dtypes) :func:`s3lib.measures.declared.measure` adds, for an empty declared list.
 _MEASURED = {"measured_divisions": object, "not_measurable": object, "upper_bound": object, "employment": float,
              "share": float, "lq": float, "stars": float, "strong": bool, "coverage": float, "exact_share": float,
@@ -66,10 +57,14 @@ class CityLens:
 
 
 def declared(place, segmentation=None) -> tuple[pd.DataFrame, str]:
-    """The declared clusters of a case city: one segmentation (default: the first the file lists for the city).
+    """The declared clusters of a case city: every list the file holds for it (default), or one.
 
-    Returns ``(table, segmentation)``; ``table`` has ``cluster`` (a unique English label), ``codes`` and the
-    file's columns. Rows with status ``not found`` are kept (their claim is still tested).
+    The same cluster named in several lists (Frankfurt's creative industries in six) is one row: rows are
+    merged when they have the same NACE codes and status. ``lists`` names every list that declares the row,
+    ``n_lists`` counts them; the label joins the distinct names (up to three). Returns ``(table, name)``;
+    ``table`` has ``cluster`` (a unique English label), ``codes`` and the file's columns; ``name`` is the one
+    list asked for, or ``"all N declared lists"``. Rows with status ``not found`` are kept (their claim is still
+    tested).
     """
     from s3lib import data
     from s3lib.data.curated import SEGMENTATION_COLUMNS
@@ -77,25 +72,42 @@ def declared(place, segmentation=None) -> tuple[pd.DataFrame, str]:
     try:
         table = data.city_segmentations(place)
     except UnknownChoiceError:  # a place with no declared segmentation on record: nothing is invented
-        return pd.DataFrame(columns=[*SEGMENTATION_COLUMNS, "codes", "divisions"]), ""
-    name = segmentation or table["segmentation"].iloc[0]
-    table = data.city_segmentations(place, segmentation=name)
+        return pd.DataFrame(columns=[*SEGMENTATION_COLUMNS, "codes", "divisions", "lists", "n_lists"]), ""
+    if segmentation:
+        table = data.city_segmentations(place, segmentation=segmentation)
     label = table["cluster_en"].where(table["cluster_en"] != "", table["cluster"])
-    dup = label.duplicated(keep=False)
-    table["cluster"] = label.where(~dup, label + " (" + table["cluster"] + ")")
-    return table, table["segmentation"].iloc[0]
+    table = table.assign(label=label, key=table["codes"].map(lambda c: ";".join(sorted(c))) + "|" + table["status"])
+    rows = []
+    for _, g in table.groupby("key", sort=False):
+        first = g.iloc[0].to_dict()
+        names = list(dict.fromkeys(g["label"]))
+        first["label"] = " / ".join(names) if len(names) <= 3 else f"{names[0]} / {names[1]} and {len(names) - 2} more"
+        first["tier"] = "; ".join(dict.fromkeys(t for t in g["tier"] if t))
+        first["lists"] = "; ".join(dict.fromkeys(g["segmentation"]))
+        first["n_lists"] = g["segmentation"].nunique()
+        first["note"] = " | ".join(dict.fromkeys(n for n in g["note"] if n))
+        first["source"] = " | ".join(dict.fromkeys(u for cell in g["source"] for u in cell.split(" | ") if u))
+        rows.append(first)
+    out = pd.DataFrame(rows)
+    dup = out["label"].duplicated(keep=False)
+    out["cluster"] = out["label"].where(~dup, out["label"] + " (" + out["nace_detail"] + ")")
+    out = out.drop(columns=["label", "key"]).reset_index(drop=True)
+    lists = table["segmentation"].unique()
+    name = lists[0] if len(lists) == 1 else f"all {len(lists)} declared lists"
+    return out, name
 
 
-def urban_character(place, year: int = 2014) -> tuple[pd.DataFrame | None, str]:
-    """Urban character of the broad sectors of a place's NUTS3 region within its NUTS2 region.
+def urban_character(view) -> Result:
+    """Urban character of the broad sectors of the view's place's NUTS3 region within its NUTS2 region, in the
+    study's year.
 
     ``(city NUTS3 share of the NUTS2 region's employment in the sector) / (its share of all the region's
-    employment)`` (:func:`s3lib.measures.declared.urban_character`). Returns ``(table, note)``; ``table`` is
-    None when the regional accounts have no NUTS3 rows for the place (France).
+    employment)`` (:func:`s3lib.measures.declared.urban_character`). Returns a :class:`~s3lib.result.Result`
+    whose table is empty, with a note saying why, where the regional accounts have no NUTS3 row for the place.
     """
     from s3lib import data
 
-    p = data.place(place)
+    p, year = view.place, view.study.year
     if not p.nuts3 or not p.nuts2:
         return Result(pd.DataFrame(), [f"{p.name} has no NUTS3 region"], {"year": year})
     b = data.broad_sectors(level=[2, 3], year=year)
@@ -142,8 +154,8 @@ def lens(view, segmentation=None) -> CityLens:
     else:
         prios = ris3.priorities(p.code, **choice.priority_kwargs())
     three = measures.three_way(measured, prios, measurable)
-    urban = urban_character(p, study.year)
-    notes = [f"Declared segmentation: {name} (data/city_segmentations.csv; NACE mapping our own, not the city's)."
+    urban = urban_character(view)
+    notes = [f"Declared: {name} (data/city_segmentations.csv; NACE mapping our own, not the city's)."
              if name else f"No declared segmentation on record for {p.name}: data/city_segmentations.csv holds the "
              "six case cities; nothing is invented.",
              (f"Measured at NUTS{study.level} ({view.region}, {view.region_name}) in the business statistics "
@@ -158,14 +170,14 @@ def lens(view, segmentation=None) -> CityLens:
                     notes=tuple(dict.fromkeys(n for n in notes if n)))
 
 
-def emerging_industries(view) -> Result:
+def emerging(view) -> Result:
     """Emerging urban industries (``data/emerging_industries.csv``) measured like declared clusters, in the
     view's study.
 
     Every coded cluster of ``kis``, ``ict_oecd``, ``kibs``, ``cci_own`` and ``digital_smart`` (``kind`` =
-    ``"cluster"``) and the aggregates of :data:`EMERGING_TOTALS` (``kind`` = ``"list"``), with ``scheme``,
+    ``"cluster"``) and the totals the file's ``total`` column names (``kind`` = ``"list"``), with ``scheme``,
     ``mapping``, ``outside`` (share of the codes in A, K, O-U, which the business statistics cannot see) and
-    the columns of :func:`s3lib.measures.declared.measure`. Codes flagged ``partial`` in the file count as
+    the columns of :func:`s3lib.measures.declared.measure`; the lists' totals are the file's ``total`` column. Codes flagged ``partial`` in the file count as
     upper bounds.
     """
     from s3lib import data
@@ -181,13 +193,7 @@ def emerging_industries(view) -> Result:
                 "outside": sum(measures.outside(c[:3]) for c in codes) / len(codes)}
 
     parts = [entry(f"{s}: {c}", g) for (s, c), g in rows.groupby(["scheme", "cluster"], sort=False)]
-    totals = []
-    for label, (scheme, keep) in EMERGING_TOTALS.items():
-        g = rows[rows["scheme"] == scheme]
-        if keep is not None:
-            g = g[g["cluster"].map(keep)]
-        if len(g):
-            totals.append(entry(label, g))
+    totals = [entry(label, g) for label, g in rows[rows["total"] != ""].groupby("total", sort=False)]
     kwargs = {"divisions": data.nace(level="division")["code"], "estimated": study.estimated}
     counts = study.counts
     table = pd.concat([measures.measure(pd.DataFrame(totals), counts, view.region, **kwargs).assign(kind="list"),

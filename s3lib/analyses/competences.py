@@ -94,18 +94,19 @@ def occupation_changes(view, base_year: int) -> Result:
     return Result(out, changes.notes, {**changes.params, **totals})
 
 
-def bridge(view, industry_view, top: float = 0.10, min_employees: int = MIN_EMPLOYEES) -> Result:
+def bridge(view, industry_view, min_employees: int = MIN_EMPLOYEES, permutations: int = 999) -> Result:
     """Occupations of the place that link several of its industry clusters: candidate clusters of competences.
 
-    The snapshot has no occupation x industry table, so the link is our own estimate from co-location:
-    over the NUTS2 regions both studies share (the occupation study at NUTS2 in the industry study's year),
-    an occupation and an industry are related by ``phi_oi = C_oi / max(u_o, u_i)``
-    (:func:`s3lib.measures.competences.cross_proximity`, both LQs against the shared regions); an
-    occupation's link to an industry cluster is the employment- and scheme-weighted mean of ``phi_oi``
-    over the cluster's industries (:func:`s3lib.measures.competences.cluster_links`), and it is *linked*
-    when that is in the top ``top`` share of all occupation x cluster pairs. Industry clusters are those
-    present in ``industry_view`` (``LQ >= 1`` or a star); occupations are the place's present ones with at
-    least ``min_employees`` employees.
+    The snapshot has no occupation x industry table, and industries only down to NUTS2: the bridge cannot be
+    measured on the 400 districts, only on the NUTS2 regions both studies share (the occupation study at
+    NUTS2 in the industry study's year). It is our own estimate from co-location: an occupation and an
+    industry are related by their association strength ``AS_oi = C_oi N / (u_o u_i)`` (observed over expected
+    co-presence, both LQs against the shared regions; :func:`s3lib.measures.competences.cross_association`); an
+    occupation's link to an industry cluster is the employment- and scheme-weighted mean over the cluster's
+    industries, tested by permuting the regions ``permutations`` times (Benjamini-Hochberg adjusted, 5 %;
+    :func:`s3lib.measures.competences.association_links`). Industry clusters are those present in
+    ``industry_view`` (``LQ >= 1`` or a star); occupations are the place's present ones with at least
+    ``min_employees`` employees.
 
     Parameters
     ----------
@@ -119,8 +120,8 @@ def bridge(view, industry_view, top: float = 0.10, min_employees: int = MIN_EMPL
     -------
     Result
         ``table``: ``occupation, name, employees, lq, competence_cluster, n_clusters, clusters, mean_link``;
-        ``params``: ``threshold``, ``links`` (occupation x present-cluster link matrix), ``n_regions``,
-        ``year``, ``present_clusters``, ``held`` (the occupations considered).
+        ``params``: ``links`` (occupation x present-cluster association), ``linked`` (significant, same shape),
+        ``n_regions``, ``year``, ``present_clusters``, ``held`` (the occupations considered), ``permutations``.
     """
     from s3lib.measures.specialisation import location_quotient, presence
 
@@ -130,23 +131,28 @@ def bridge(view, industry_view, top: float = 0.10, min_employees: int = MIN_EMPL
     shared = [r for r in industry.counts.index if r in occupations.counts.index]
     if len(shared) < 2:
         raise UsageError("the occupation and industry studies share fewer than 2 regions: no bridge")
-    phi = cm.cross_proximity(presence(location_quotient(occupations.counts.loc[shared])),
-                             presence(location_quotient(industry.counts.loc[shared])))
-    links = cm.cluster_links(phi, industry.scheme.weight_matrix(), industry.counts.loc[shared].sum())
+    tested = cm.association_links(presence(location_quotient(occupations.counts.loc[shared])),
+                                  presence(location_quotient(industry.counts.loc[shared])),
+                                  industry.scheme.weight_matrix(), industry.counts.loc[shared].sum(),
+                                  permutations=permutations)
+    links, linked = tested.table, tested.params["linked"]
     pf = occupation_portfolio(view).set_index("occupation")
     held = pf.index[(pf["present"] == 1) & (pf["employees"] >= min_employees)].tolist()
     present = industry_view.present_clusters["cluster"].tolist()
-    found = cm.bridging_competences(links, held, present, top=top)
-    table = found.table
+    table = cm.bridging_competences(links, linked, held, present).table
     table.insert(1, "name", table["occupation"].map(view.study.space.names()))
     table.insert(2, "employees", table["occupation"].map(pf["employees"]))
     table.insert(3, "lq", table["occupation"].map(pf["lq"]))
     table.insert(4, "competence_cluster", table["occupation"].map(competence_clusters(view).params["clusters"]))
-    notes = [f"Our own estimate: co-location of occupations and {industry.space.activities} over {len(shared)} "
-             f"NUTS{industry.level} regions in {industry.year}, not an employment table of occupations by industry; "
-             "a link says that regions specialised in the occupation tend to be specialised in the cluster's "
-             "industries, not that the occupation works in them."]
-    return Result(table, notes, {"threshold": found.params["threshold"],
-                                 "links": links.reindex(columns=[c for c in present if c in links.columns]),
+    columns = [c for c in present if c in links.columns]
+    notes = [f"Estimate, not a count: co-location of occupations and {industry.space.activities} over the {len(shared)} "
+             f"NUTS{industry.level} regions of {view.place.country} in {industry.year} (association strength, "
+             f"{permutations} permutations of the regions, Benjamini-Hochberg 5 %); not an employment table of "
+             "occupations by industry. A link says that regions specialised in the occupation tend to be specialised "
+             "in the cluster's industries more often than chance, not that the occupation works in them.",
+             f"Not measured on the {len(occupations.replace(level=3).counts)} districts: the bundled industry "
+             "statistics stop at NUTS2, and the districts' own broad sectors (regional accounts) are too coarse "
+             "for clusters."]
+    return Result(table, notes, {"links": links.reindex(columns=columns), "linked": linked.reindex(columns=columns),
                                  "n_regions": len(shared), "year": industry.year, "present_clusters": present,
-                                 "held": held})
+                                 "held": held, "permutations": permutations})

@@ -268,7 +268,7 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
     Levels: the study's own (``None``), or ``1`` / ``2``: the business statistics by NACE division for
     the place's NUTS1 / NUTS2 region, from the same study at that level (:meth:`s3lib.study.Study.replace`:
     year, scheme, sample rule and estimated cells kept; LQ against all regions of the level; candidates
-    from its relatedness density and PCI, the same as notebook 02 and the card). ``3`` uses broad-sector
+    are the new paths of notebook 02 and the card, with their density and benefit). ``3`` uses broad-sector
     employment of the place's NUTS3 region (where it exists: not in France) on the finest complete
     partition of :data:`s3lib.measures.alignment.BROAD_PARTITIONS`, LQ against the country
     (:func:`s3lib.analyses.sectors.nuts3_profile`); no candidates at that level (complexity needs all
@@ -303,9 +303,9 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
     except UnknownChoiceError:  # a region outside the curated table: no strategy on record
         status = strategies().iloc[0:0]
     prios = priorities(p.code, **choice.priority_kwargs()) if choice.kind != "none" else priorities().iloc[0:0]
-    notes = ["NACE mappings of the priorities are our own, not taken from the strategies.",
-             f"Employment {year} against RIS3 period {choice.period or 'all periods'}: the strategy may postdate "
-             "the data."]
+    notes = ["NACE mappings of the priorities are our own, not taken from the strategies (each code's reason: "
+             "data/ris3_priorities.csv, column codes_why).",
+             f"Employment {year} against RIS3 period {choice.period or 'all periods'}."]
     for row in status[status["status"] == "list_not_found"].itertuples():
         notes.append(f"{row.owner_name} {row.period}: priority list not found ({row.strategy}); no priorities invented.")
     if (prios["type"] == "fallback_national").any():
@@ -313,11 +313,11 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
     if (prios["type"] == "strength_not_s3").any():
         notes.append("strength_not_s3 rows are sourced regional strengths, not an S3 priority list.")
     if level == 3:
-        profile, partition = sectors.nuts3_profile(p, year)
+        profile, partition = sectors.nuts3_profile(view)
         links = measures.priority_industries(prios, partition)
         match = measures.matching(links, profile)
-        cands = measures.candidates(match, pd.DataFrame(
-            columns=["density", "pci", "quadrant", "density_pct", "pci_pct", "score"], dtype=float))
+        cands = measures.priority_candidates(match, pd.DataFrame(
+            columns=["density", "benefit", "quadrant", "density_pct", "benefit_pct", "score"], dtype=float))
         notes.append(f"NUTS3 broad sectors {', '.join(partition)}; LQ against {p.country}; sectors are coarse, "
                      "so a priority usually covers only part of a sector (partial).")
     else:
@@ -327,13 +327,17 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
         except UsageError as exc:  # the place's region is not in the statistics: say so, as a data gap
             raise DataError(str(exc)) from None
         counts, lq = at.counts, at.lq
+        traded = counts.columns[at.traded.to_numpy()]
         profile = pd.DataFrame({"employment": counts.loc[region], "lq": lq.loc[region]})
         measurable = counts.columns[counts.notna().any(axis=0)]
         links = measures.priority_industries(prios)
-        match = measures.matching(links, profile, measurable)
-        cands = measures.candidates(match, at.candidates(region).table)
+        match = measures.matching(links, profile, measurable, traded=traded)
+        profile = profile.loc[traded]  # coverage, fit and the uncovered strengths count traded industries only
+        cands = measures.priority_candidates(match, at.candidates(region).table)
         notes.append(f"NACE divisions at NUTS{level} ({region}); LQ against all NUTS{level} regions in SBS. "
-                     "SBS has no A, K, O-U: such codes are reported as not measurable.")
+                     "SBS has no A, K, O-U: such codes are reported as not measurable. Coverage and fit count the "
+                     f"{len(traded)} traded divisions only: local and mixed ones (retail, restaurants, temp agencies) "
+                     "are shown, never counted.")
         if region_note:
             notes.append(region_note)
     notes += view.curated_caveats("alignment")
@@ -378,7 +382,7 @@ def similarity(view) -> Result:
                 rows.append((classification, a, b, cos.params["n_industries"], cos.table.loc[a, b],
                              logcos.table.loc[a, b], reference))
 
-    broad = sectors.level_lq(p, study.year)
+    broad = sectors.level_lq(view)
     if len(broad):
         pairs(broad.table, "broad sectors " + "/".join(broad.params["partition"]), p.country)
     else:
@@ -435,10 +439,10 @@ def fit(view) -> Ris3Fit:
         record = None
     not_found = () if record is None else tuple(
         f"{r.owner_name} {r.period}" for r in record[record["status"] == "list_not_found"].itertuples())
-    region = {1: p.nuts1, 2: p.nuts2, 3: p.nuts3}.get(view.study.level)
+    region = view.region  # the row of the statistics that stands for the place (another code where the data use one)
     if not choice.found:
         return Ris3Fit(choice.kind, False, choice.period, region, p.ris3_owner, p.ris3_level, not_found=not_found)
-    a = align(view)
+    a = view.alignment()  # the strategy read with data of its own period
     used = record[(record["period"] == choice.period) & record["status"].isin(["sourced", "fallback_national_2014_2020"])]
     return Ris3Fit(choice.kind, True, choice.period, a.region, used["owner_code"].iloc[0],
                    int(used["owner_level"].iloc[0]), strategy="; ".join(used["strategy"]),

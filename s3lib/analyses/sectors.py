@@ -30,36 +30,37 @@ def broad_matrix(year: int) -> pd.DataFrame:
     return data.matrix(data.broad_sectors(year=year))
 
 
-def nuts3_profile(place, year: int) -> tuple[pd.DataFrame, tuple]:
-    """Employment and LQ (against the country) of a place's NUTS3 region by broad sector.
+def nuts3_profile(view) -> tuple[pd.DataFrame, tuple]:
+    """Employment and LQ (against the country) of the view's place's NUTS3 region by broad sector, in the study's
+    year.
 
     Returns ``(profile, partition)``: ``profile`` indexed by sector with ``employment`` and ``lq``.
-    Raises :class:`~s3lib.errors.DataError` where the accounts have no NUTS3 row (France).
+    Raises :class:`~s3lib.errors.DataError` where the accounts have no NUTS3 row for the place's country.
     """
-    from s3lib import data
     from s3lib.measures.specialisation import location_quotient
 
-    p = data.place(place)
+    p, year = view.place, view.study.year
     matrix = broad_matrix(year)
     if p.nuts3 not in matrix.index:
-        raise DataError(f"no broad-sector employment for {p.nuts3} in {year} (NUTS3 exists only outside France here)")
+        raise DataError(f"no broad-sector employment for {p.nuts3} in {year}: the regional accounts have no "
+                        f"{p.country} NUTS3 rows in the snapshot")
     partition = partition_for(matrix, [p.nuts3, p.country])
     sub = matrix.loc[[p.nuts3, p.country], list(partition)]
     lq = location_quotient(sub, reference=p.country)
     return pd.DataFrame({"employment": sub.loc[p.nuts3], "lq": lq.loc[p.nuts3]}), partition
 
 
-def level_lq(place, year: int) -> Result:
-    """LQ (against the country) of the place's NUTS3, NUTS2 and NUTS1 regions by broad sector.
+def level_lq(view) -> Result:
+    """LQ (against the country) of the view's place's NUTS3, NUTS2 and NUTS1 regions by broad sector, in the
+    study's year.
 
     Returns a :class:`~s3lib.result.Result`: ``table`` = region x sector LQ with ``params["partition"]``,
     or an empty table with a note saying why, when fewer than two of the levels are published or no
     partition is complete for all of them.
     """
-    from s3lib import data
     from s3lib.measures.specialisation import location_quotient
 
-    p = data.place(place)
+    p, year = view.place, view.study.year
     levels = [c for c in (p.nuts3, p.nuts2, p.nuts1) if c]
     broad = broad_matrix(year)
     have = [c for c in levels if c in broad.index]

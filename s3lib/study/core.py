@@ -63,15 +63,16 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from s3lib.config import MIN_COVERAGE
 from s3lib.data import _store
 from s3lib.errors import UsageError
 from s3lib.result import Result
+from s3lib.result import copy_out as _frame
 from s3lib.study import spaces
+from s3lib.study.advice import Advice
 
 __all__ = ["MIN_COVERAGE", "Study", "case_regions", "clear_cache"]
 
-#: Minimum share of the activities a region must have observed to enter the sample.
-MIN_COVERAGE = 0.5
 
 _CACHE: dict = {}
 
@@ -88,11 +89,6 @@ def _remember(key, build):
     if key not in _CACHE:
         _CACHE[key] = build()
     return _CACHE[key]
-
-
-def _frame(value):
-    """A shallow copy of a cached frame (copy-on-write: changing it never changes the cached one)."""
-    return value.copy(deep=False) if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)) else value
 
 
 def case_regions(level: int = 2) -> list[str]:
@@ -217,7 +213,7 @@ def _check_arguments(level, year, min_coverage) -> tuple[int, int, float]:
     return int(level), int(year), float(min_coverage)
 
 
-class Study:
+class Study(Advice):
     """An activity space at one NUTS level and year, with one cluster scheme and one sample rule.
 
     Parameters
@@ -283,11 +279,16 @@ class Study:
             self.space, self.level, self.year, self.min_coverage = space, level, year, min_coverage
             self.scheme_arg, self.key, self.estimate = scheme, key, estimate
             self._base = _remember(base_key, lambda: _Base(space, level, year, min_coverage, estimate))
-            self._views = {}
-            self._changes = {}
+            self._views, self._changes, self._reviews, self._breaks = {}, {}, {}, {}
+            self._sealed = True
             return self
 
         return _remember(key, build)
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_sealed", False):  # a study is shared by every caller with the same settings
+            raise AttributeError(f"a Study cannot be changed ({name}); use study.replace({name}=...)")
+        object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
         return (f"Study(space={self.space.key!r}, level={self.level}, year={self.year}, scheme={self.scheme.name!r}, "
@@ -377,72 +378,6 @@ class Study:
         """True for the traded activities (:meth:`s3lib.study.spaces.ActivitySpace.traded`)."""
         return _frame(self._base.traded)
 
-    @cached_property
-    def _medians(self) -> dict:
-        from s3lib.measures.opportunities import sample_medians
-
-        sample = self.sample
-        return sample_medians(self._base.presence.loc[sample], self._base.density.loc[sample],
-                              self._base.complexity(traded=True)[1])
-
-    @property
-    def medians(self) -> dict:
-        """Density and PCI medians over the candidates of every region of the sample (quadrant split)."""
-        return dict(self._medians)
-
-    def candidates(self, region: str, medians: str = "sample") -> Result:
-        """A region's diversification candidates (:func:`s3lib.measures.opportunities.candidates`).
-
-        Only traded activities are candidates (the PCI is computed on them; local services such as
-        retail or cleaning are never S3 targets: :meth:`local_services` lists them apart).
-        Quadrants split at the sample's medians (:attr:`medians`), or at the region's own
-        candidates' medians with ``medians="own"``.
-        """
-        from s3lib.measures.opportunities import candidates
-
-        if medians not in ("sample", "own"):
-            raise UsageError(f"medians must be 'sample' or 'own', not {medians!r}")
-        return candidates(self._base.presence, self._base.proximity, self._base.complexity(traded=True)[1], region,
-                          density=self._base.density, medians=self.medians if medians == "sample" else None)
-
-    def local_services(self, region: str) -> pd.DataFrame:
-        """The region's local (non-traded) activities: ``activity, name, employment, lq, density`` (never candidates)."""
-        base = self._base
-        local = base.counts.columns[~base.traded.to_numpy()]
-        names = self.space.names()
-        out = pd.DataFrame({"activity": local, "name": local.map(names),
-                            "employment": base.counts.loc[region, local].to_numpy(),
-                            "lq": base.lq.loc[region, local].to_numpy(),
-                            "density": base.density.loc[region, local].to_numpy()})
-        return out.sort_values("employment", ascending=False).reset_index(drop=True)
-
-    def validity(self) -> pd.DataFrame:
-        """How the complexity ranking behaves, on traded activities and on all of them.
-
-        Rows ``traded`` and ``all``; columns: ``activities``, ``corr_gdp`` (Pearson correlation of the
-        ECI with log GDP per head over the sample, where the space has it), ``corr_diversity`` (with
-        the number of activities present), and ``rank_<code>``: the PCI rank (1 = most complex) of
-        each marker activity of the space (:meth:`s3lib.study.spaces.ActivitySpace.markers`: for the
-        business statistics, knowledge-intensive manufacturing and routine services; NaN where the
-        activity is not ranked).
-        """
-        sample = self.sample
-        orient, _ = self.space.orientation(self.level, self.year, sample)
-        diversity = self._base.presence.loc[sample].sum(axis=1)
-        markers = self.space.markers()
-        rows = {}
-        for key, traded in (("traded", True), ("all", False)):
-            eci, pci, _ = self._base.complexity(traded=traded)
-            e = eci.reindex(sample)
-            row = {"activities": int(pci.notna().sum()),
-                   "corr_gdp": float(e.corr(orient)) if orient is not None else np.nan,
-                   "corr_diversity": float(e.corr(diversity))}
-            ranks = pci.rank(ascending=False, method="min")
-            for code in markers["activity"]:
-                row[f"rank_{code}"] = float(ranks.get(code, np.nan))
-            rows[key] = row
-        return pd.DataFrame.from_dict(rows, orient="index")
-
     # ------------------------------------------------------------------ clusters
     @cached_property
     def scheme(self):
@@ -477,6 +412,17 @@ class Study:
     def cluster_lq(self) -> pd.DataFrame:
         """Region x cluster LQ."""
         return _frame(self._cluster_lq)
+
+    @cached_property
+    def _cluster_totals(self) -> pd.Series:
+        from s3lib.measures.clusters import cluster_matrix
+
+        return cluster_matrix(self._base.counts, self.scheme).sum(axis=0)
+
+    @property
+    def cluster_totals(self) -> pd.Series:
+        """Employment of each cluster in all regions of the level (the reference economy)."""
+        return _frame(self._cluster_totals)
 
     @cached_property
     def colocation_network(self):

@@ -55,14 +55,21 @@ class ActivitySpace:
     notes : sentences every view of a place in this space repeats (what the counts are and are not).
     estimator : ``(level, year, indicator) -> DataFrame`` of estimates for confidential cells (NaN where
         not estimated), or None when the source has no parent totals to estimate them from.
-    trader : ``() -> Series`` of bool by activity (True = traded), or None when the space has no such
-        split (every activity is then a candidate for diversification).
+    trader : ``() -> Series`` of ``"traded"``, ``"local"``, ``"mixed"`` or ``"unmapped"`` by activity, or
+        None when the space has no such split (every activity is then traded: a candidate for
+        diversification).
     figures : what a figure of the space shows, in words (``"Industry"``, ``"Occupation"``): "Industry
         figures are for the NUTS2 region ...".
     finest : the sentence that says why a finer place is represented by its region, with ``{level}``
         (``"the business statistics stop at NUTS{level}"``).
     kind : what the activities are: ``"industries"`` (what employers sell) or ``"occupations"`` (what people
         do; the competence analyses of :mod:`s3lib.analyses.competences` need such a space).
+    corer : ``(activities) -> list`` of the core activities where the classic complexity is meant to
+        work (for the business statistics: traded manufacturing and knowledge-intensive business
+        services), or None; ``core_label`` says what they are.
+    wager : ``(year) -> Series`` of the EU wage level per person by activity, or None (no wage data).
+    flagger : ``(level, year) -> DataFrame`` of the statistical office's flag strings per cell (Eurostat:
+        ``c`` confidential, ``b`` break in series, ...), or None.
     """
 
     key: str
@@ -86,6 +93,10 @@ class ActivitySpace:
     figures: str = "Activity"
     finest: str = "the data are used at NUTS{level}"
     kind: str = "industries"
+    corer: Callable | None = None
+    core_label: str = ""
+    wager: Callable | None = None
+    flagger: Callable | None = None
 
     @property
     def activities(self) -> str:
@@ -114,14 +125,19 @@ class ActivitySpace:
         self.check(level, year)
         return None if self.estimator is None else self.estimator(level, year, indicator)
 
-    def traded(self, activities):
-        """True for the traded activities (all True when the space has no traded/local split)."""
+    def trade_status(self, activities):
+        """``traded``, ``local``, ``mixed`` or ``unmapped`` per activity (all ``traded`` when the space has
+        no traded/local split)."""
         import pandas as pd
 
         activities = pd.Index(activities)
         if self.trader is None:
-            return pd.Series(True, index=activities)
-        return self.trader().reindex(activities).fillna(False).astype(bool)
+            return pd.Series("traded", index=activities)
+        return self.trader().reindex(activities).fillna("unmapped")
+
+    def traded(self, activities):
+        """True for the traded activities (:meth:`trade_status`; mixed and local ones are not)."""
+        return self.trade_status(activities) == "traded"
 
     def totals(self, level: int, year: int):
         """Published region totals (a Series), or the row sums of :meth:`counts` when the source has none."""
@@ -129,6 +145,19 @@ class ActivitySpace:
         if self.totals_loader is None:
             return self.loader(level, year).sum(axis=1, min_count=1)
         return self.totals_loader(level, year)
+
+    def core(self, activities) -> list:
+        """The core activities among ``activities`` (empty when the space has none; see :attr:`corer`)."""
+        return [] if self.corer is None else list(self.corer(activities))
+
+    def flags(self, level: int, year: int):
+        """Region x activity flag strings of the source (empty strings where none), or None (see :attr:`flagger`)."""
+        self.check(level, year)
+        return None if self.flagger is None else self.flagger(level, year)
+
+    def wage_levels(self, year: int):
+        """Wage level per person by activity in the whole reference economy, or None (see :attr:`wager`)."""
+        return None if self.wager is None else self.wager(year)
 
     def markers(self):
         """The space's marker activities for the validity of a complexity ranking (``data/validity_markers.csv``:
@@ -159,6 +188,15 @@ def _sbs_counts(level: int, year: int):
     return data.eu_matrix(level, year)
 
 
+def _sbs_flags(level: int, year: int):
+    from s3lib import data
+
+    tidy = data.employment(level=level, year=year, nace_level="division")
+    out = tidy.pivot_table(index="region", columns="nace", values="flag", aggfunc="first", observed=True)
+    out.index, out.columns = out.index.astype(str), out.columns.astype(str)
+    return out.reindex(index=data.eu_matrix(level, year).index).fillna("")
+
+
 def _sbs_units(level: int, year: int):
     from s3lib import data
 
@@ -176,6 +214,7 @@ def sbs_estimates(level: int, year: int, indicator: str = "persons"):
     divisions of that section), or equally when no missing child has a positive one. Returns a
     region x division matrix aligned with :func:`s3lib.data.eu_matrix` (NaN where not estimated).
     """
+    import numpy as np
     import pandas as pd
 
     from s3lib import data
@@ -183,7 +222,8 @@ def sbs_estimates(level: int, year: int, indicator: str = "persons"):
     from s3lib.measures.variety import section_of
 
     tidy = data.employment(level=list(range(level + 1)), year=year, indicator=indicator, nace_level=None)
-    tidy = tidy[tidy["nace_level"].isin(["division", "section"]) & (tidy["region_orig"].astype(str).str[2:3] != "Z")]
+    extra = np.asarray(data.is_extra_regio(tidy["region_orig"].astype(str)), dtype=bool)
+    tidy = tidy[tidy["nace_level"].isin(["division", "section"]).to_numpy() & ~extra]
     wide = tidy.pivot_table(index="region_orig", columns="nace", values="value", aggfunc="first",
                             observed=True, dropna=False)
     wide.index = wide.index.astype(str)
@@ -214,25 +254,91 @@ def sbs_estimates(level: int, year: int, indicator: str = "persons"):
     return out.reindex(index=data.eu_matrix(level, year, indicator).index)
 
 
-def sbs_traded():
-    """Traded NACE divisions: most of the division's US CMP weight goes to traded clusters.
+#: A division with more than this share of its mapped weight on the other side (traded or local) is *mixed*.
+MIXED_TOLERANCE = 0.10
 
-    From the carry-over of the US Cluster Mapping definitions to NACE (``cluster_scheme_uscmp``:
-    each division's weight split over traded clusters, local clusters and unmapped codes): a
-    division is traded when its traded weight exceeds its local weight. Local by this rule in the
-    business statistics: retail (G47), food service (I56), real estate (L68), security (N80),
-    building services (N81), repair of household goods (S95), construction (F41-F43), utilities
-    (D35), legal and accounting (M69) among others; accommodation (I55) is traded through
-    Hospitality and Tourism.
+
+def sbs_trade_split():
+    """Traded, local or mixed NACE divisions, by employment where the data can weigh the classes.
+
+    From the carry-over of the US Cluster Mapping definitions to NACE classes
+    (``uscmp_nace_classes``: each class's weight on traded clusters, local clusters or unmapped
+    codes). Within a division the classes are weighted **by employment** where the business
+    statistics publish the division's groups (EU total of persons employed by NACE group, all
+    years: the trade divisions G45-G47); elsewhere no employment by class is bundled, and each
+    class counts equally. A division is ``traded`` when its local share of the mapped weight is at
+    most :data:`MIXED_TOLERANCE` (10 %), ``local`` when its traded share is, and ``mixed`` otherwise:
+    with more than a tenth on the other side, class counts cannot say where its employment lies (a
+    temp-agency class can hold most of N78), so a mixed division is shown apart and never offered as
+    a smart-specialisation target. ``unmapped`` divisions have no US CMP class at all.
+
+    Returns
+    -------
+    DataFrame
+        Index = division: ``traded``, ``local`` (shares of the division's weight), ``basis``
+        (``"employment (groups)"`` or ``"classes"``), ``status``.
     """
+    import pandas as pd
+
+    from s3lib import data
     from s3lib.data import _store
 
-    t = _store.table("cluster_scheme_uscmp.parquet")
-    weights = t.pivot_table(index="nace", columns="kind", values="weight", aggfunc="sum", observed=True)
-    weights = weights.reindex(columns=["traded", "local"]).fillna(0.0)
-    out = weights["traded"] > weights["local"]
-    out.index = out.index.astype(str)
+    classes = _store.table("uscmp_nace_classes.parquet")
+    by_class = classes.pivot_table(index=["division", "nace_class"], columns="kind", values="weight", aggfunc="sum",
+                                   observed=True).reindex(columns=["traded", "local"]).fillna(0.0).reset_index()
+    by_class["group"] = by_class["nace_class"].astype(str).str[:4]
+    by_class["division"] = by_class["division"].astype(str)
+    groups = by_class.groupby(["division", "group"])[["traded", "local"]].mean().reset_index()
+    emp = data.employment(level=0, year=None, nace_level="group")
+    emp = emp.groupby(emp["nace"].astype(str), observed=True)["value"].sum(min_count=1)
+    groups["employment"] = groups["group"].map(emp)
+    rows = {}
+    for division, g in groups.groupby("division"):
+        weighted = g["employment"].notna().all() and g["employment"].sum() > 0
+        w = g["employment"] if weighted else pd.Series(1.0, index=g.index)
+        per_class = by_class[by_class["division"] == division]
+        share = (g[["traded", "local"]].mul(w, axis=0).sum() / w.sum()) if weighted else per_class[["traded", "local"]].mean()
+        rows[division] = {"traded": float(share["traded"]), "local": float(share["local"]),
+                          "basis": "employment (groups)" if weighted else "classes"}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    mapped = out["traded"] + out["local"]
+    out["status"] = "mixed"
+    out.loc[out["local"] <= MIXED_TOLERANCE * mapped, "status"] = "traded"
+    out.loc[out["traded"] <= MIXED_TOLERANCE * mapped, "status"] = "local"
+    out.loc[mapped <= 0, "status"] = "unmapped"
+    out.index.name = "nace"
     return out
+
+
+def sbs_trade_status():
+    """``traded``, ``local``, ``mixed`` or ``unmapped`` by NACE division (:func:`sbs_trade_split`)."""
+    return sbs_trade_split()["status"]
+
+
+def sbs_core(activities) -> list:
+    """Traded manufacturing (section C) and knowledge-intensive business services (the divisions of the
+    ``kibs`` list of ``data/emerging_industries.csv``) among ``activities``."""
+    from s3lib import data
+
+    kibs = set(data.emerging_industries("kibs", coded_only=True)["nace"].str[:3])
+    return [a for a in activities if str(a).startswith("C") or a in kibs]
+
+
+def sbs_wage_levels(year: int):
+    """Wages and salaries per person employed by NACE division in the whole EU in ``year`` (euro): Eurostat SBS
+    ``V13320`` (million euro) over ``V16110``, summed over the countries (NUTS0) that publish both."""
+    from s3lib import data
+
+    def wide(indicator):
+        t = data.employment(level=0, year=year, indicator=indicator, nace_level="division")
+        out = t.pivot_table(index="region", columns="nace", values="value", aggfunc="first", observed=True)
+        out.columns = out.columns.astype(str)
+        return out
+
+    wages, persons = wide("wages"), wide("persons")
+    wages, persons = wages.align(persons, join="inner")
+    both = wages.notna() & persons.notna() & (persons > 0)
+    return 1e6 * wages.where(both).sum() / persons.where(both).sum()
 
 
 def _nace_names():
@@ -272,9 +378,13 @@ SBS = ActivitySpace(
     namer=_nace_names,
     orienter=_gdp_per_head,
     estimator=sbs_estimates,
-    trader=sbs_traded,
+    trader=sbs_trade_status,
     figures="Industry",
     finest="the business statistics stop at NUTS{level}",
+    corer=sbs_core,
+    core_label="traded manufacturing and knowledge-intensive business services",
+    wager=sbs_wage_levels,
+    flagger=_sbs_flags,
     notes=("No agriculture (A), finance and insurance (K) or public and personal services (O-U) in the business "
            "statistics: totals cover the business economy only, and clusters built on those sections (finance, "
            "health, culture) are fragments.",),

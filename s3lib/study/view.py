@@ -31,11 +31,12 @@ from functools import cached_property
 
 import pandas as pd
 
-__all__ = ["CLUSTER_COLUMNS", "LEADING_MIN_SHARE", "MIN_EMPLOYMENT", "TOP_BRIDGING", "TOP_CANDIDATES",
-           "TOP_CLUSTERS", "PlaceView", "Summary"]
+from s3lib.result import Result
 
-#: Rows of the ``clusters``, ``opportunities`` and ``bridging`` tables of a view.
-TOP_CLUSTERS, TOP_CANDIDATES, TOP_BRIDGING = 10, 5, 3
+__all__ = ["CLUSTER_COLUMNS", "LEADING_MIN_SHARE", "MIN_EMPLOYMENT", "TOP_CLUSTERS", "PlaceView", "Summary"]
+
+#: Rows of the ``clusters`` table of a view.
+TOP_CLUSTERS = 10
 #: A leading cluster must hold at least this share of the region's observed employment.
 LEADING_MIN_SHARE = 0.005
 #: Activities listed as top specialisations need at least this many persons employed in the region.
@@ -90,7 +91,11 @@ class Summary:
         percentiles (100 x share of the sample's regions with a value <= the place's).
     eci, eci_rank, n_regions : Economic Complexity Index (Hidalgo & Hausmann 2009, Stata standardisation,
         sign oriented as the study says), its rank (1 = most complex) among ``n_regions``; NaN and None for a
-        region outside the sample (too few published cells, e.g. IE01 and IE02).
+        region outside the sample (too few published cells, e.g. IE01 and IE02). Shown as measured; it is advice
+        only when it passes the validity gate (see ``benefit_axis``).
+    benefit_axis, benefit_index, benefit_rank : the benefit axis that passed the validity gate
+        (:meth:`s3lib.study.Study.validity`; its label, None when no axis passes), the region's index on it and
+        its rank (1 = highest) among the sample's regions (None without an axis).
     n_bridging, top_bridging : how many of the network's bridging clusters the place has present
         (``LQ >= 1`` or a star), and the most central of them.
     """
@@ -123,6 +128,9 @@ class Summary:
     eci: float
     eci_rank: int | None
     n_regions: int
+    benefit_axis: str | None
+    benefit_index: float
+    benefit_rank: int | None
     n_bridging: int
     top_bridging: str | None
 
@@ -149,6 +157,12 @@ class PlaceView:
 
     def __init__(self, study, place, region: str, note: str | None = None):
         self.study, self.place, self.region, self.region_note = study, place, region, note
+        self._sealed = True
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_sealed", False):
+            raise AttributeError(f"a place view cannot be changed ({name}); ask its study for another view")
+        object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
         return f"PlaceView({self.place.name!r} {self.place.code}, region {self.region}, {self.study!r})"
@@ -230,13 +244,30 @@ class PlaceView:
         table = self.study.bridging.merge(pf[["cluster", "lq", "stars"]], on="cluster")
         return table[table["cluster"].isin(self.present_clusters["cluster"])].reset_index(drop=True)
 
-    @_frame_property
-    def cooperation(self) -> pd.DataFrame:
-        """Cooperation candidates (:func:`s3lib.measures.links.cooperation_candidates` on the study's network)."""
-        from s3lib.measures.links import cooperation_candidates
+    @cached_property
+    def cooperation(self):
+        """The top five pairs of the place's clusters to bring together (:func:`s3lib.measures.links.link_pairs`:
+        both present, related on a channel judged on its own, hub-normalised, at most two pairs per cluster);
+        a :class:`~s3lib.result.Result`."""
+        from s3lib.measures.links import link_pairs
 
-        out = cooperation_candidates(self.portfolio, self.study.network)
-        return out.assign(region=self.region, level=f"NUTS{len(self.region) - 2}", year=self.study.year)
+        return link_pairs(self.portfolio, self.study.channels)
+
+    @cached_property
+    def development(self):
+        """The top five development pairs: a cluster the place holds with a related cluster it does not have yet
+        (:func:`s3lib.measures.links.link_pairs` with ``development=True``), large enough to be a path (the size
+        rules of new paths, :mod:`s3lib.study.paths`) and not location-bound (``data/cluster_roles.csv``:
+        mining, fishing, forestry...); a :class:`~s3lib.result.Result`."""
+        from s3lib import data
+        from s3lib.measures.links import link_pairs
+        from s3lib.study.paths import MIN_EU_SHARE, MIN_PATH_SIZE
+
+        clusters = self.study.cluster_totals
+        at_lq1 = self.study.counts.loc[self.region].sum() * clusters / clusters.sum()
+        bound = set(data.cluster_roles(self.study.scheme.name)["cluster"])  # deposits, coasts, a crop
+        targets = (clusters / clusters.sum() >= MIN_EU_SHARE) & (at_lq1 >= MIN_PATH_SIZE) & ~clusters.index.isin(bound)
+        return link_pairs(self.portfolio, self.study.channels, development=True, targets=targets)
 
     # ------------------------------------------------------------------ activities
     @_frame_property
@@ -252,21 +283,48 @@ class PlaceView:
 
     @cached_property
     def opportunities(self):
-        """Diversification candidates (:meth:`s3lib.study.Study.candidates`, a :class:`~s3lib.result.Result`):
-        not yet specialised, ideal quadrant first."""
+        """The place's new paths (:meth:`s3lib.study.Study.candidates`, a :class:`~s3lib.result.Result`): traded,
+        not specialised now or in the previous years, no break, large enough; ideal quadrant first."""
         return self.study.candidates(self.region)
+
+    @cached_property
+    def candidate_review(self):
+        """Every activity the place is not specialised in, with the rule that decides its status (new path,
+        latent strength, not traded, data break, too small: :meth:`s3lib.study.Study.review`)."""
+        return self.study.review(self.region)
 
     def changes(self, base_year: int):
         """Entries and exits since ``base_year`` (:meth:`s3lib.study.Study.changes`, the region kept in the panel)."""
         return self.study.changes(base_year, keep=(self.region,))
 
     # ------------------------------------------------------------------ analyses with other tables
-    def alignment(self, period="auto", level: int | None = None):
+    def alignment(self, period="auto", level: int | None = None, year="paired"):
         """The RIS3 priorities that apply to the place against its specialisations
-        (:func:`s3lib.analyses.ris3.align`; ``level`` None = the study's, 3 = the NUTS3 broad sectors)."""
+        (:func:`s3lib.analyses.ris3.align`; ``level`` None = the study's, 3 = the NUTS3 broad sectors).
+
+        ``year="paired"`` (default) reads each strategy against data of its own period: a 2014-2020 list
+        against 2014, a later list against the place's latest full year (:func:`s3lib.study.default_year`),
+        in the same study otherwise; ``year=None`` keeps the study's year; an integer chooses one."""
         from s3lib.analyses import ris3
 
-        return ris3.align(self, period=period, level=level)
+        view = self
+        if year is not None:
+            if year == "paired":
+                choice = ris3.choose(self.place.code, period)
+                year = self.paired_year(choice.period)
+            if int(year) != self.study.year:
+                view = self.study.replace(year=int(year)).at(self.place)
+        return ris3.align(view, period=period, level=level)
+
+    def paired_year(self, period) -> int:
+        """The data year a RIS3 period is read against: the first year of a period the data reach (2014 for
+        2014-2020), else the place's latest full year (:func:`s3lib.study.default_year`)."""
+        from s3lib.study.years import default_year
+
+        start = int(str(period)[:4]) if period and str(period)[:4].isdigit() else None
+        if start is not None and start in self.study.space.years:
+            return start
+        return default_year(self.place, self.study.level)[0]
 
     def ris3_fit(self):
         """The headline coverage and fit of the RIS3 list that applies (:func:`s3lib.analyses.ris3.fit`)."""
@@ -289,10 +347,10 @@ class PlaceView:
         return citylens.lens(self, segmentation)
 
     def emerging(self):
-        """Emerging urban industries measured like declared clusters (:func:`s3lib.analyses.citylens.emerging_industries`)."""
+        """Emerging urban industries measured like declared clusters (:func:`s3lib.analyses.citylens.emerging`)."""
         from s3lib.analyses import citylens
 
-        return citylens.emerging_industries(self)
+        return citylens.emerging(self)
 
     def sectors(self):
         """Broad-sector shares of the place's NUTS3, NUTS2, NUTS1 regions and country
@@ -321,9 +379,19 @@ class PlaceView:
             **{k: float(row[k]) for k in ("krugman", "herfindahl", "variety", "related", "unrelated",
                                           "variety_pct", "related_pct", "unrelated_pct", "eci")},
             eci_rank=None if pd.isna(row["eci_rank"]) else int(row["eci_rank"]), n_regions=int(s.structure["eci"].notna().sum()),
+            **self._benefit(),
             n_bridging=int(bridge["bridging"].sum()),
             top_bridging=bridge["cluster"].iloc[0] if len(bridge) else None,
         )
+
+    def _benefit(self) -> dict:
+        axis = self.study.benefit
+        if axis is None or self.region not in axis.region.index or pd.isna(axis.region.get(self.region)):
+            return {"benefit_axis": None if axis is None else axis.label, "benefit_index": float("nan"),
+                    "benefit_rank": None}
+        ranks = axis.region.rank(ascending=False, method="min")
+        return {"benefit_axis": axis.label, "benefit_index": float(axis.region[self.region]),
+                "benefit_rank": int(ranks[self.region])}
 
     @cached_property
     def notes(self) -> tuple[str, ...]:
@@ -351,6 +419,37 @@ class PlaceView:
                          "'apportioned'; their value lies between the apportioned and the whole-division bound).")
         notes.extend(space.notes)
         return tuple(notes) + self.caveats
+
+    @cached_property
+    def data_checks(self):
+        """The checks run on the place's region before any advice (a :class:`~s3lib.result.Result`): cells
+        estimated in the study year, and cell and series breaks (:meth:`s3lib.study.Study.breaks`) over the study
+        year and the years new paths look back on. ``table``: ``activity``, ``year``, ``check`` (``estimated``,
+        ``cell break``, ``series break``), ``detail``; ``notes[0]``: the one line the card prints."""
+        from s3lib.study.paths import LOOKBACK
+
+        s = self.study
+        first = max(min(s.space.years), s.year - LOOKBACK)
+        estimated = s.estimated.loc[self.region]
+        rows = [(a, s.year, "estimated", "confidential, estimated from its NUTS1 or national total")
+                for a in estimated.index[estimated.to_numpy()]]
+        found = s.breaks(first).table
+        for r in found[found["region"] == self.region].itertuples():
+            rows.append((r.activity, r.year, r.kind, "flagged by the statistical office" if pd.isna(r.cell_ratio) else
+                         f"x{r.cell_ratio:.2f} with its parent x{r.parent_ratio:.2f} in one year"))
+        table = pd.DataFrame(rows, columns=["activity", "year", "check", "detail"])
+        parts = []
+        for check, group in table.groupby("check", sort=False):
+            years = sorted(set(group["year"]))
+            if check == "series break" and group["activity"].nunique() >= 0.9 * s.counts.shape[1]:
+                parts.append(f"series break in {', '.join(map(str, years))} (all {s.space.activities}; "
+                             "comparisons across it are not like for like)")
+                continue
+            cells = ", ".join(f"{a} {y}" if check != "estimated" else a for a, y in zip(group["activity"], group["year"]))
+            parts.append(f"{check}: {cells}")
+        line = (f"Data checks {first}-{s.year}: " + "; ".join(parts) + ". Entries and exits skip every break; new paths skip cell breaks."
+                if parts else f"Data checks {first}-{s.year}: no estimated cell and no break.")
+        return Result(table, [line], {"region": self.region, "first_year": first, "year": s.year})
 
     @cached_property
     def strong_unknown(self) -> bool:
