@@ -30,9 +30,10 @@ def test_layout_and_record(built):
     for code in REGIONS:
         assert (out / "cards" / f"{code}.png").stat().st_size > 20_000
         page = (out / "regions" / f"{code}.html").read_text(encoding="utf-8")
-        for heading in ("Top clusters", "Variety and complexity", "Diversification opportunities", "RIS3 fit",
-                        "Data gaps and notes"):
+        for heading in ("Top clusters", "Variety and benefit", "New paths", "Cooperation pairs", "RIS3 fit",
+                        "Data gaps and notes", "Data checks"):
             assert heading in page, (code, heading)
+        assert "complexity rank" not in page   # the classic ECI fails the validity gate: it ranks nothing
     assert "coverage" in (out / "regions" / "ES21.html").read_text()  # a sourced RIS3 list: coverage and fit
     assert "Aerospace" in (out / "regions" / "FRI1.html").read_text()  # the place's caveat among the notes
     for path in out.rglob("*.html"):
@@ -53,7 +54,7 @@ def test_a_failing_region_is_listed_and_the_others_built(tmp_path, monkeypatch, 
     real, page = atlas.render_card, atlas._region_page
 
     def render(task):
-        return real(task) if task.place != "ES21" else atlas.Result("card", "ES21", "failed", 0.0, "", error="boom")
+        return real(task) if task.place != "ES21" else atlas.Outcome("card", "ES21", "failed", 0.0, "", error="boom")
 
     def region_page(view, fit, cities):
         if view.region == "ITC1":
@@ -88,7 +89,7 @@ def test_nuts1_and_unknown_regions_are_refused_before_anything_runs(tmp_path, mo
 def test_failed_build_keeps_previous_atlas_and_foreign_folders(built, tmp_path, monkeypatch):
     out, _ = built
     before = (out / "index.html").read_text(encoding="utf-8")
-    monkeypatch.setattr(atlas, "render_card", lambda task: atlas.Result("card", task.place, "ok", 0.0, task.target))
+    monkeypatch.setattr(atlas, "render_card", lambda task: atlas.Outcome("card", task.place, "ok", 0.0, task.target))
     monkeypatch.setattr(atlas, "_index_page", lambda *a: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         atlas.build(2014, out, ["DE21"], jobs=1)

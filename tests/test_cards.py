@@ -88,15 +88,16 @@ def _view(**ris3):
                              "rests_on_apportioning": [False, True, False], "estimated": [0.0, 0.0, 0.0],
                              "share": [0.1, 0.04, 0.003]})
     summary = NS(year=2014, scheme="uscmp", leading_cluster="Automotive", leading_lq=2.4, variety_pct=80.0,
-                 related_pct=70.0, unrelated_pct=20.0, eci_rank=12, n_regions=280, level=2)
+                 related_pct=70.0, unrelated_pct=20.0, eci_rank=40, benefit_rank=12, n_regions=280, level=2,
+                 n_breaks=1)
     fit = dict(kind="regional", found=True, period="2021-2027", region="XX12", owner="XX1", owner_level=2,
                strategy="Test S3", coverage=0.755, fit=0.31, n_priorities=5, not_found=())
     shown = clusters[~clusters["partial"]]
     return cards.CardData(
         place=NS(name="Testville", code="XX123", level=3, key="testville"), region="XX12", region_name="Testregion",
-        year=2014, n_regions=280, scheme="uscmp", summary=summary, clusters=shown,
+        year=2014, n_regions=280, scheme="uscmp", summary=summary, benefit_short="wage level", clusters=shown,
         split=clusters.iloc[0:0], unseen=("Financial Services",),
-        opportunities=pd.DataFrame({"density": [0.4], "pci": [1.0], "quadrant": ["low risk, high benefit"],
+        opportunities=pd.DataFrame({"density": [0.4], "benefit": [1.0], "quadrant": ["low risk, high benefit"],
                                     "name": ["Manufacture of electrical equipment"]}, index=["C27"]),
         cooperation=pd.DataFrame({"cluster_a": ["Automotive"], "cluster_b": ["Metalworking Technology"]}),
         bridging=pd.DataFrame({"cluster": ["Metalworking Technology"]}), caveats=(), fit=Ris3Fit(**{**fit, **ris3}))
@@ -190,8 +191,8 @@ def test_german_places_get_a_competences_panel():
     from s3lib import data
 
     study = Study(year=2014)
-    table, year = cards.competences(study.at("frankfurt"))
-    assert year == 2025 and table.iloc[0]["lq"] >= table.iloc[-1]["lq"]
+    table, year, reference = cards.competences(study.at("frankfurt"))
+    assert year == 2025 and table.iloc[0]["lq"] >= table.iloc[-1]["lq"] and reference == "all German districts"
     assert "721" in set(table["occupation"].astype(str)) and (table["employees"] >= 1000).all()
     assert cards.competences(study.at("bordeaux")) is None and cards.competences(study.at("DE71")) is None
     card = cards.card_data(study.at("frankfurt"))

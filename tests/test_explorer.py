@@ -69,3 +69,13 @@ def test_explorer_notebook_executes_with_widgets(tmp_path):
     mimes = {m for cell in nb.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
              for m in o.get("data", {})}
     assert "application/vnd.jupyter.widget-view+json" in mimes
+
+
+def test_the_default_year_is_each_places_own():
+    """One year per place: without a chosen year the explorer shows a place in its latest full year, as its
+    card and notebooks do (Frankfurt 2015, Bordeaux 2014)."""
+    app = Explorer("frankfurt")
+    assert app.state["year"] == 0 and "latest full year" in app.status.value
+    assert "2015" in plots.metadata(app.drawn["clusters"].figure)["Title"]
+    app.update(place="bordeaux")
+    assert "2014" in plots.metadata(app.drawn["clusters"].figure)["Title"] and app.state["year"] == 0

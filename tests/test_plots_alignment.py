@@ -50,13 +50,14 @@ def test_coverage_fit_bars_put_all_first_and_label_nan(ax):
 
 def test_candidate_board_tiles_and_empty_rows(ax):
     cands = pd.DataFrame({"label": ["1 Health", "1 Health"], "industry": ["C26", "C32"],
-                          "density": [0.4, 0.3], "pci": [1.5, -0.2], "lq": [0.5, 0.8],
+                          "density": [0.4, 0.3], "benefit": [1.5, -0.2], "lq": [0.5, 0.8],
                           "quadrant": ["low risk, high benefit", "high risk, low benefit"], "score": [0.9, 0.4]})
     plots.candidate_board(ax, cands, {"C26": "Manufacture of computer, electronic and optical products"}, n=3,
-                          priorities=["1 Health", "2 Finance"])
+                          priorities=["1 Health", "2 Finance"], benefit_word="wage")
     texts = [t.get_text() for t in ax.texts]
     assert any(t.startswith("C26 Computer") for t in texts) and "C32" in texts
-    assert any(t.startswith("no candidate") for t in texts)  # 2 Finance has none
+    assert any(t.startswith("no new path") for t in texts)  # 2 Finance has none
+    assert any(t.startswith("RD 0.40 · wage +1.5") for t in texts)
     assert len(ax.patches) == 4  # two tiles, each a box and a colour strip
 
 

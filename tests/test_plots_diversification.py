@@ -49,17 +49,18 @@ def test_variety_scatter_marks_region_group_and_rest(ax):
 def test_opportunity_chart_quadrants_medians_and_labels(ax):
     table = pd.DataFrame({
         "density": [0.5, 0.4, 0.1, 0.2, 0.45],
-        "pci": [1.0, -1.0, 1.5, -0.5, 2.0],
+        "benefit": [1.0, -1.0, 1.5, -0.5, 2.0],
         "quadrant": ["low risk, high benefit", "low risk, low benefit", "high risk, high benefit",
                      "high risk, low benefit", "low risk, high benefit"],
     }, index=["C27", "G46", "C21", "N81", "C28"])
-    present = pd.DataFrame({"density": [0.3, 0.35], "pci": [0.0, -2.0]}, index=["M71", "H52"])
+    present = pd.DataFrame({"density": [0.3, 0.35], "benefit": [0.0, -2.0]}, index=["M71", "H52"])
     plots.opportunity_chart(ax, table, present=present, labels={"C27": "C27 Electrical", "C28": "C28 Machinery"},
-                            medians={"density_median": 0.3, "pci_median": 0.2})
+                            medians={"density_median": 0.3, "benefit_median": 0.2}, benefit_label="wage level (log, z)")
     sizes = sorted(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
     assert sizes == [1, 1, 1, 2, 2]  # present crosses + four quadrants
     assert {"C27 Electrical", "C28 Machinery"} <= set(_texts(ax))
-    assert "median density 0.30" in _texts(ax) and "median PCI 0.20" in _texts(ax)
+    assert "median density 0.30" in _texts(ax) and "median 0.20" in _texts(ax)
+    assert ax.get_ylabel() == "Wage level (log, z)"
     assert next(line.get_xdata()[0] for line in ax.lines if line.get_linestyle() == "--") == pytest.approx(0.3)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "low risk, high benefit (2)" in legend and "already specialised (2)" in legend
@@ -67,11 +68,11 @@ def test_opportunity_chart_quadrants_medians_and_labels(ax):
 
 def test_opportunity_labels_do_not_overlap(ax):
     # four close points in the middle of the axes, two far ones setting the range
-    table = pd.DataFrame({"density": [0.3, 0.301, 0.302, 0.303, 0.1, 0.5], "pci": [1.0, 1.01, 1.02, 1.03, -1.0, 3.0],
+    table = pd.DataFrame({"density": [0.3, 0.301, 0.302, 0.303, 0.1, 0.5], "benefit": [1.0, 1.01, 1.02, 1.03, -1.0, 3.0],
                           "quadrant": ["low risk, high benefit"] * 4 + ["high risk, low benefit"] * 2},
                          index=list("abcdef"))
     plots.opportunity_chart(ax, table, labels={k: f"label {k} long text" for k in "abcd"},
-                            medians={"density_median": 0.2, "pci_median": 0.0})
+                            medians={"density_median": 0.2, "benefit_median": 0.0})
     renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().startswith("label")]
     assert len(boxes) == 4

@@ -56,10 +56,23 @@ PNG_LEVEL = 1
 MIN_POPULATION = 50_000
 
 
-@lru_cache(maxsize=1)
+def _snapshot() -> tuple:
+    """The data snapshot in use (folder and manifest hash): part of every cache key here, so a rebuilt or
+    switched snapshot is never answered from the old one's cache."""
+    from s3lib.data import _store
+
+    folder = _store.data_dir()
+    return str(folder), _store.manifest_sha(folder)
+
+
 def suggestions() -> tuple[str, ...]:
     """What the place box suggests: case-place keys and names, then European cities (>= 50,000
     inhabitants, :func:`s3lib.data.gazetteer.names`), sorted, without duplicates."""
+    return _suggestions(_snapshot())
+
+
+@lru_cache(maxsize=2)
+def _suggestions(_snapshot_key: tuple) -> tuple[str, ...]:
     from s3lib import data
 
     places = data.places()
@@ -78,16 +91,6 @@ def _png(fig, dpi: float = DPI) -> bytes:
     fig.savefig(buffer, format="png", dpi=dpi, metadata=plots.metadata(fig) or None,
                 pil_kwargs={"compress_level": PNG_LEVEL})
     return buffer.getvalue()
-
-
-@contextmanager
-def _style():
-    import matplotlib
-
-    from s3lib import plots
-
-    with matplotlib.rc_context(plots.rc_params()):
-        yield
 
 
 def _new_figure():
@@ -129,7 +132,7 @@ class _Clusters:
 
         from s3lib import plots
 
-        with _style():
+        with plots.style():
             self.fig = fig = _new_figure()
             self.ax = fig.add_axes((0.33, 0.16, 0.55, 0.74))
             cax = fig.add_axes((0.9, 0.2, 0.015, 0.66))
@@ -144,7 +147,7 @@ class _Clusters:
     def draw(self, portfolio, *, place, year, source) -> bytes:
         from s3lib import plots
 
-        with _style():
+        with plots.style():
             # remove the previous bars and labels (ax.cla() would rebuild the ticks: a third of the time)
             for artist in [*self.ax.patches, *self.ax.texts, *self.ax.lines]:
                 artist.remove()
@@ -179,7 +182,7 @@ class _Map:
                 self.paths.append(path)
         self.countries = np.asarray(self.countries)
         self.cmap, self.norm = plt.get_cmap(plots.DIVERGING), plots.lq_norm(4)
-        with _style():
+        with plots.style():
             self.fig = fig = _new_figure()
             self.ax = ax = fig.add_axes((0.01, 0.07, 0.86, 0.84))
             ax.set_xlim(xmin, xmax)
@@ -217,7 +220,9 @@ class _Map:
         missing = [p for p, m in zip(self.paths, in_data & ~valued) if m]
         outline = [p for p, c in zip(self.paths, self.codes) if c == region]
         self.layers = []
-        with _style():
+        from s3lib import plots
+
+        with plots.style():
             if missing:
                 self.layers.append(PathCollection(missing, facecolors=NO_DATA, edgecolors="white", linewidths=0.4,
                                                   hatch="///", zorder=1.5))
@@ -293,7 +298,7 @@ class Redrawer:
             elif name == "card":
                 from s3lib.outputs import cards
 
-                with _style():
+                with plots.style():
                     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
                     fig = cards.draw(chosen.card)
@@ -317,10 +322,14 @@ class _Chosen:
     card: object
 
 
-@lru_cache(maxsize=64)
 def _card_data(place, year: int, scheme: str) -> _Chosen:
     """The place's view (``Study("sbs", 2, year, scheme)``) and its card (:func:`s3lib.outputs.cards.card_data`),
-    cached per choice (forgotten with the snapshot's caches, :func:`s3lib.data.clear_cache`)."""
+    cached per choice and snapshot (forgotten with the snapshot's caches, :func:`s3lib.data.clear_cache`)."""
+    return _chosen(place, year, scheme, _snapshot())
+
+
+@lru_cache(maxsize=64)
+def _chosen(place, year: int, scheme: str, _snapshot_key: tuple) -> _Chosen:
     from s3lib.outputs import cards
     from s3lib.study import Study
 
@@ -329,8 +338,8 @@ def _card_data(place, year: int, scheme: str) -> _Chosen:
 
 
 def _clear() -> None:
-    suggestions.cache_clear()
-    _card_data.cache_clear()
+    _suggestions.cache_clear()
+    _chosen.cache_clear()
 
 
 def _register() -> None:

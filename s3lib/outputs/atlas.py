@@ -34,8 +34,8 @@ from pathlib import Path
 
 from s3lib import config
 from s3lib.atomic import swap_dir
-from s3lib.errors import UnknownChoiceError, UsageError
-from s3lib.runner.tasks import Result
+from s3lib.errors import UnknownChoiceError, UsageError, error_line
+from s3lib.runner.tasks import Outcome
 
 __all__ = ["CARD_DPI", "MARKER", "CardTask", "add_parser", "build", "main", "render_card", "search_data"]
 
@@ -121,7 +121,7 @@ class CardTask:
     """One atlas card: draw ``card`` (a :class:`s3lib.outputs.cards.CardData`, everything the card shows,
     computed in the parent process) into ``target`` (PNG at ``dpi``). The worker computes nothing.
 
-    ``name`` and ``place`` are what the executors report (:class:`s3lib.runner.tasks.Result`)."""
+    ``name`` and ``place`` are what the executors report (:class:`s3lib.runner.tasks.Outcome`)."""
 
     place: str  # the region code
     target: str
@@ -130,8 +130,8 @@ class CardTask:
     name: str = "card"
 
 
-def render_card(task: CardTask) -> Result:
-    """Draw and write one card; never raises (a failure is a ``"failed"`` Result). Top-level and picklable."""
+def render_card(task: CardTask) -> Outcome:
+    """Draw and write one card; never raises (a failure is a ``"failed"`` Outcome). Top-level and picklable."""
     start = time.perf_counter()
     try:
         import matplotlib
@@ -143,14 +143,9 @@ def render_card(task: CardTask) -> Result:
         # no glyph hinting, as the suite's figures (s3lib.plots.rc_params): a third less drawing time
         with matplotlib.rc_context({"text.hinting": "no_hinting"}):
             plots.write(fig, Path(task.target), fast=True, dpi=task.dpi, facecolor="white")
-        return Result(task.name, task.place, "ok", time.perf_counter() - start, task.target)
+        return Outcome(task.name, task.place, "ok", time.perf_counter() - start, task.target)
     except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
-        return Result(task.name, task.place, "failed", time.perf_counter() - start, "", error=_error_line(exc))
-
-
-def _error_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}"
+        return Outcome(task.name, task.place, "failed", time.perf_counter() - start, "", error=error_line(exc))
 
 
 def _warm() -> None:
@@ -161,7 +156,7 @@ def _warm() -> None:
 
 
 def _execute(tasks, total: int, jobs: int, executor: str, scheduler: str | None, progress: bool):
-    """Yield one Result per card task: in this process (``jobs=1``), a local process pool, or dask.
+    """Yield one Outcome per card task: in this process (``jobs=1``), a local process pool, or dask.
 
     ``tasks`` may be a generator: the local pool submits each task as soon as it is made, so that
     the workers draw while this process computes the next profiles."""
@@ -337,9 +332,12 @@ def _region_page(view, fit, cities: list[str]) -> str:
     clusters = [[r.cluster, _employed(r), _num(r.lq, "{:.2f}"), "★" * int(r.stars if r.stars == r.stars else 0),
                  "yes" if _flag(r.strong) else "", "fragment" if _flag(r.partial) else ""]
                 for r in view.clusters.itertuples()]
-    opportunities = [[c, names.get(c, c), _num(r.density, "{:.2f}"), _num(r.pci, "{:.2f}"), r.quadrant]
+    axis = view.study.benefit
+    opportunities = [[c, names.get(c, c), _num(r.density, "{:.2f}"), _num(r.benefit, "{:.2f}"), r.quadrant]
                      for c, r in opportunities.head(_N_LIST).iterrows()]
-    links = [[r.cluster_a, r.cluster_b, r.reason] for r in view.cooperation.head(_N_LIST).itertuples()]
+    links = [[r.cluster_a, r.cluster_b, r.reason] for r in view.cooperation.table.head(_N_LIST).itertuples()]
+    rank = ("n/a" if s.benefit_rank is None else f"#{s.benefit_rank}")
+    rank_label = f"{axis.word} rank of {s.n_regions}" if axis is not None else "no benefit axis passes the gate"
     bridging = ", ".join(view.bridging["cluster"].head(3)) or "none present"
     notes = list(view.notes) + [n for n in view.study.notes if code in n]
     body = [f'<nav><a href="../index.html">EU atlas {s.year}</a> · {html.escape(s.country)} · {code}</nav>',
@@ -354,23 +352,27 @@ def _region_page(view, fit, cities: list[str]) -> str:
              f"stars, {s.n_strong} strong (US CMP rule); LQ against all EU NUTS2 regions. † a range: the cluster "
              "rests on divisions apportioned among clusters (lower bound: the apportioned share, upper: whole "
              "divisions); (est.) mostly from estimated confidential cells.</p>"),
-            "<h2>Variety and complexity</h2>",
+            "<h2>Variety and benefit</h2>",
             (f'<div class="big"><div><b>{_num(s.variety_pct)}</b>total variety</div><div><b>{_num(s.related_pct)}</b>'
-             f"related variety</div><div><b>{_num(s.unrelated_pct)}</b>unrelated variety</div><div><b>{'n/a' if s.eci_rank is None else '#' + str(s.eci_rank)}</b>"
-             f"complexity rank of {s.n_regions}</div></div>"),
+             f"related variety</div><div><b>{_num(s.unrelated_pct)}</b>unrelated variety</div><div><b>{rank}</b>"
+             f"{html.escape(rank_label)}</div></div>"),
             (f"<p class=muted>Percentiles among the {s.n_regions} EU regions of the sample (100 = most); "
              f"Krugman specialisation {_num(s.krugman, '{:.2f}')}, Herfindahl {_num(s.herfindahl, '{:.3f}')}; "
              f"{_num(s.employment)} persons employed in the business economy, {s.coverage:.0%} of the divisions "
-             "observed.</p>"),
-            "<h2>Diversification opportunities</h2>",
-            _table(["NACE", "industry", "relatedness density", "complexity (PCI)", "quadrant"], opportunities,
-                   numeric=(2, 3)) if opportunities else "<p class=muted>none found</p>",
-            "<h2>Cluster links</h2>",
-            _table(["cluster", "related cluster", "why"], links) if links else "<p class=muted>no cooperation "
-            "candidates (related clusters both present)</p>",
+             "observed. The benefit rank is on the axis that passes the validity gate (wage level by default; "
+             "the classic economic complexity index fails it on these data).</p>"),
+            "<h2>New paths</h2>",
+            _table(["NACE", "industry", "relatedness density", html.escape(axis.short if axis is not None else "benefit"),
+                    "quadrant"], opportunities, numeric=(2, 3)) if opportunities else "<p class=muted>none found</p>",
+            ("<p class=muted>Traded divisions not specialised now or in the five years before, without a break in "
+             "the series, large enough; quadrants at the medians of all regions' new paths.</p>"),
+            "<h2>Cooperation pairs</h2>",
+            _table(["cluster", "related cluster", "why"], links) if links else "<p class=muted>no pair of specialised "
+            "clusters related on a channel</p>",
             f"<p>Bridging clusters present: {html.escape(bridging)}.</p>",
             "<h2>RIS3 fit</h2>", _ris3_html(fit),
-            "<h2>Data gaps and notes</h2>", "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>"]
+            "<h2>Data gaps and notes</h2>", "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>",
+            f"<p class=muted>{html.escape(view.data_checks.notes[0])}</p>"]
     if cities:
         body.append(f"<p class=muted>Largest cities in the region: {html.escape(', '.join(cities))}.</p>")
     body.append("<p class=muted>Source: Eurostat SBS sbs_r_nuts06_r2 (persons employed; CC BY 4.0); clusters: US "
@@ -448,7 +450,7 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
                     task = CardTask(code, str(tmp / "cards" / f"{code}.png"), card)
                     views[code] = view
                 except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
-                    failures[code] = _error_line(exc)
+                    failures[code] = error_line(exc)
                     continue
                 finally:
                     viewing[0] += time.perf_counter() - began
@@ -472,7 +474,7 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
                 try:
                     page = _region_page(views[code], fits[code], cities.get(code, []))
                 except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
-                    failures[code] = f"page: {_error_line(exc)}"
+                    failures[code] = f"page: {error_line(exc)}"
                     (tmp / "cards" / f"{code}.png").unlink(missing_ok=True)
                     continue
                 (tmp / "regions" / f"{code}.html").write_text(page, encoding="utf-8")

@@ -7,9 +7,10 @@
 * **Top clusters**: the place's strongest clusters (US CMP scheme by default) by
   European Cluster Observatory stars, then location quotient (LQ against all EU NUTS2
   regions); clusters with less than half their industries observed are left out;
-* **Diversification**: variety, related and unrelated variety as EU percentiles, the
-  ECI rank, and the best diversification opportunities (Balland et al. 2019: related
-  and complex industries the region is not yet specialised in);
+* **Diversification**: variety, related and unrelated variety as EU percentiles, the region's
+  rank on the benefit axis that passed the validity gate (none when no axis passes), and its new
+  paths (Balland et al. 2019 frame, :mod:`s3lib.study.paths`: related, high-benefit activities the
+  region is not specialised in now or in the previous years; never a latent strength);
 * **Links**: the strongest cooperation candidates (related clusters both present) and the
   bridging cluster;
 * **RIS3 fit**: coverage and fit of the strategy owner's priorities at NUTS2
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from s3lib import config
+from s3lib.errors import error_line
 
 __all__ = ["DEFAULT_SCHEME", "DEFAULT_YEAR", "HEIGHT_PX", "WIDTH_PX", "CardData", "add_parser", "card_data",
            "card_name", "competences", "draw", "main", "render"]
@@ -59,7 +61,9 @@ class CardData:
     ``clusters``: the view's ranked clusters without fragments; ``split``: further specialised clusters
     resting on apportioning; ``unseen``: clusters whose codes lie outside the statistics; ``opportunities``
     (``code``, ``name``), ``cooperation`` and ``bridging``: the view's tables, cut to what the card shows;
-    ``fit``: the RIS3 fit; ``competences``: ``(table, year)`` of a German district's top occupations, or None.
+    ``fit``: the RIS3 fit; ``checks``: the data-check line (estimated cells, breaks: :attr:`s3lib.study.view.PlaceView.data_checks`);
+    ``competences``: ``(table, year, reference)`` of a district's top occupations (the occupation space's
+    country), or None.
     """
 
     place: object
@@ -69,6 +73,7 @@ class CardData:
     n_regions: int
     scheme: str
     summary: object
+    benefit_short: str
     clusters: object
     split: object
     unseen: tuple
@@ -77,6 +82,7 @@ class CardData:
     bridging: object
     caveats: tuple
     fit: object
+    checks: str = ""
     competences: object = None
 
 
@@ -90,16 +96,19 @@ def card_data(view, with_competences: bool = True) -> CardData:
     split = pf[(pf["lq"] >= 1) & pf["rests_on_apportioning"] & ~pf["partial"] & ~pf["cluster"].isin(clusters["cluster"])]
     unseen = view.unobserved
     names = view.study.space.names()
-    opportunities = view.opportunities.table.head(_N_OPPORTUNITIES)
+    opportunities = view.opportunities.table.head(2 * _N_OPPORTUNITIES)
     s = view.summary
+    axis = view.study.benefit
     return CardData(
         place=view.place, region=view.region, region_name=view.region_name, year=view.study.year,
         n_regions=s.n_regions, scheme=s.scheme, summary=s, clusters=clusters,
+        benefit_short="" if axis is None else axis.word,
         split=split.sort_values("upper", ascending=False).head(3).reset_index(drop=True),
         unseen=tuple(unseen.loc[unseen["outside"] >= 0.5, "cluster"].head(4)),
         opportunities=opportunities.assign(name=opportunities.index.map(lambda c: names.get(c, c))),
-        cooperation=view.cooperation.head(_N_LINKS), bridging=view.bridging.head(1), caveats=tuple(view.caveats),
-        fit=view.ris3_fit(), competences=competences(view) if with_competences else None)
+        cooperation=view.cooperation.table.head(_N_LINKS), bridging=view.bridging.head(1), caveats=tuple(view.caveats),
+        fit=view.ris3_fit(), checks=view.data_checks.notes[0],
+        competences=competences(view) if with_competences else None)
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -181,18 +190,31 @@ def _diversification_block(fig, card, x0, x1, top):
     for k, (label, key) in enumerate(cols):
         value = getattr(s, key)
         _big(fig, x0 + k * w, top - 0.12, "n/a" if math.isnan(value) else f"{value:.0f}", label)
-    _big(fig, x0, top - 0.285, "n/a" if s.eci_rank is None else f"#{s.eci_rank}", f"economic complexity rank of {n}", size=46)
-    fig.text(x0, top - 0.375, "BEST OPPORTUNITIES", fontsize=14, fontweight="bold", color=_INK, va="baseline")
-    fig.text(x0, top - 0.39, "related and complex, not yet specialised", fontsize=12.5, color=_MUTED, va="top")
-    for k, (code, row) in enumerate(card.opportunities.iterrows()):
-        y = top - 0.44 - k * 0.043
+    if s.benefit_rank is not None:
+        _big(fig, x0, top - 0.285, f"#{s.benefit_rank}", f"{card.benefit_short} rank of {n}", size=46)
+    else:
+        fig.text(x0, top - 0.27, "no benefit rank", fontsize=26, fontweight="bold", color=_INK, va="baseline")
+        fig.text(x0, top - 0.29, "no complexity or benefit axis passes\nthe validity gate (notebook 02)", fontsize=12.5,
+                 color=_MUTED, va="top", linespacing=1.3)
+    ideal = card.opportunities[card.opportunities["quadrant"] == "low risk, high benefit"]
+    fig.text(x0, top - 0.375, "NEW PATHS", fontsize=14, fontweight="bold", color=_INK, va="baseline")
+    if len(ideal):
+        subtitle, shown = f"related, high {card.benefit_short}, not specialised before", ideal
+    else:
+        shown = card.opportunities
+        subtitle = (f"none both related and high {card.benefit_short};\nnext best: {shown['quadrant'].iloc[0]}"
+                    if len(shown) else "no activity passes the rules")
+    fig.text(x0, top - 0.39, subtitle, fontsize=12.5, color=_MUTED, va="top", linespacing=1.25)
+    drop = 0.02 if "\n" in subtitle else 0.0
+    for k, (code, row) in enumerate(shown.head(_N_OPPORTUNITIES - (1 if drop else 0)).iterrows()):
+        y = top - 0.44 - drop - k * 0.043
         fig.text(x0, y, f"{_short(row['name'], 30)}", fontsize=17, color=_INK, va="baseline")
         fig.text(x1, y, code, fontsize=13, color=_MUTED, ha="right", va="baseline")
 
 
 def competences(view):
-    """The competences panel of a district of the occupation space's country (NUTS3): ``(table, year)`` of its
-    top occupations by LQ (employees at the place of work, the latest year of the occupation data, the same
+    """The competences panel of a district of the occupation space's country (NUTS3): ``(table, year, reference)``
+    of its top occupations by LQ (employees at the place of work, the latest year of the occupation data, the same
     sample rule as the view's study), or None elsewhere."""
     from s3lib.analyses.competences import competence_table
     from s3lib.study import Study, spaces
@@ -202,25 +224,24 @@ def competences(view):
         return None
     year = space.years[-1]
     occupations = Study(space, 3, year, min_coverage=view.study.min_coverage, estimate=view.study.estimate)
-    return competence_table(occupations.at(p)), year
+    return competence_table(occupations.at(p)), year, space.reference
 
 
-def _competences_block(fig, table, year, x0, x1, top):
+def _competences_block(fig, table, year, reference, x0, x1, top):
     fig.text(x0, top, "COMPETENCES", fontsize=14, fontweight="bold", color=_INK, va="baseline")
-    fig.text(x0, top - 0.025, f"top occupations by LQ vs Germany, {year}", fontsize=12, color=_MUTED, va="top")
+    fig.text(x0, top - 0.025, f"top occupations by LQ vs {reference}, {year}", fontsize=12, color=_MUTED, va="top")
     for k, row in enumerate(table.head(4).itertuples()):
         y = top - 0.075 - k * 0.035
         fig.text(x0, y, _short(str(row.name), 30), fontsize=14.5, color=_INK, va="baseline")
         fig.text(x1, y, f"{row.lq:.1f}×  {row.employees:,.0f}", fontsize=12.5, color=_ACCENT, ha="right",
                  va="baseline")
-    fig.text(x0, top - 0.2, "Occupations, not industries; Germany only.\n"
+    fig.text(x0, top - 0.2, "Occupations, not industries.\n"
              "Source: Statistik der Bundesagentur für Arbeit.", fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
 
 
 def _links_block(fig, card, x0, x1, top, competences=None):
     _heading(fig, x0, top, "Cluster links")
-    fig.text(x0, top - 0.03, "cooperation candidates: related clusters both present", fontsize=13, color=_MUTED,
-             va="top")
+    fig.text(x0, top - 0.03, "cooperation pairs: specialised and related", fontsize=13, color=_MUTED, va="top")
     pairs = card.cooperation.head(_N_LINKS if competences is None else 2)
     if pairs.empty:
         fig.text(x0, top - 0.1, "none found", fontsize=18, color=_MUTED, va="baseline")
@@ -311,8 +332,8 @@ def draw(card: CardData):
         # sources, level, year; the place's own caveats
         fig.text(0.025, 0.082, _level_line(card), fontsize=12, color=_MUTED, va="baseline")
         fig.text(0.025, 0.057, _source_line(card), fontsize=12, color=_MUTED, va="baseline")
-        caveats = card.caveats
-        fig.text(0.025, 0.043, textwrap.fill("Caveat: " + " ".join(caveats), 250) if caveats else
+        caveats = " ".join(filter(None, (card.checks, "Caveat: " + " ".join(card.caveats) if card.caveats else "")))
+        fig.text(0.025, 0.043, textwrap.fill(caveats, 250) if caveats else
                  "s3lib cluster card · numbers recomputed from public Eurostat data; methods and caveats in the "
                  "notebooks", fontsize=10, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.25)
     plots.set_metadata(fig, _metadata(card))
@@ -445,7 +466,7 @@ def main(args) -> int:
                 print(f"{p.key:<12} {default_year(p)[1]}", flush=True)
             png, pdf = render(p, year=args.year, scheme=args.scheme, out_dir=args.out)
         except Exception as exc:  # noqa: BLE001 - one bad place must not stop the batch
-            failures.append((p.key, _error_line(exc)))
+            failures.append((p.key, error_line(exc)))
             print(f"{p.key:<12} FAILED  {failures[-1][1]}", file=sys.stderr, flush=True)
             continue
         shown = [str(q.resolve().relative_to(root)) if q.resolve().is_relative_to(root) else str(q) for q in (png, pdf)]
@@ -456,10 +477,3 @@ def main(args) -> int:
             print(f"  {key}: {message}", file=sys.stderr)
         return 1
     return 0
-
-
-def _error_line(exc: Exception) -> str:
-    from s3lib.errors import S3libError
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return text if isinstance(exc, S3libError) else f"{type(exc).__name__}: {text}"

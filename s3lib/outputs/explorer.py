@@ -38,8 +38,8 @@ __all__ = ["FIGURES", "YEARS", "Drawn", "Explorer", "figures"]
 
 #: The key figures, in display order.
 FIGURES = ("clusters", "map")
-#: Business-statistics years offered (2014 is the best cross-section; 2010 the first with France).
-YEARS = tuple(range(2008, 2016))
+#: Business-statistics years offered; 0 = the place's latest full year (its default everywhere: card, notebooks).
+YEARS = (0, *range(2008, 2016))
 
 
 def _finish(fig, start: float) -> Drawn:
@@ -48,19 +48,21 @@ def _finish(fig, start: float) -> Drawn:
     return Drawn(fig, buffer.getvalue(), time.perf_counter() - start)
 
 
-def figures(place, year: int = 2014, scheme: str = "uscmp", which=FIGURES) -> dict:
+def figures(place, year: int = 0, scheme: str = "uscmp", which=FIGURES) -> dict:
     """Draw the key figures for one choice; return ``{name: Drawn}``.
 
     Each figure's ``seconds`` covers selecting its data, drawing and rendering the PNG; the
-    place's view shared by both (:meth:`s3lib.study.Study.at`) is timed as ``"data"``.
+    place's view shared by both (:meth:`s3lib.study.Study.at`) is timed as ``"data"``. ``year`` 0 is the place's
+    latest full year (:func:`s3lib.study.place_year`), as on its card and in its notebooks.
 
     Raises :class:`~s3lib.errors.UsageError` for an unknown place, a year without data, or
     a place that is not a NUTS2/NUTS3 region (the message says which).
     """
     from s3lib import data, plots
-    from s3lib.study import Study
+    from s3lib.study import Study, place_year
 
     start = time.perf_counter()
+    year = place_year(place, year)[0]
     study = Study("sbs", 2, year, scheme)
     view = study.at(place)
     summary = view.summary
@@ -106,7 +108,7 @@ class Explorer:
         Seconds of the last update: ``"data"`` (the place's view), then each figure.
     """
 
-    def __init__(self, place: str = "frankfurt", year: int = 2014, scheme: str = "uscmp", figures=None):
+    def __init__(self, place: str = "frankfurt", year: int = 0, scheme: str = "uscmp", figures=None):
         import ipywidgets as w
 
         from s3lib.outputs import app as present
@@ -120,7 +122,8 @@ class Explorer:
         self.place = w.Combobox(value=place, options=list(present.suggestions()), description="Place",
                                 ensure_option=False, continuous_update=False,
                                 placeholder="city, case place or NUTS code; Enter")
-        self.year = w.Dropdown(value=int(year), options=list(YEARS), description="Year")
+        self.year = w.Dropdown(value=int(year), options=[("latest full year" if y == 0 else str(y), y) for y in YEARS],
+                               description="Year")
         self.scheme = w.Dropdown(value=scheme, options=list(schemes.SCHEMES), description="Scheme")
         self.status = w.HTML()
         self.numbers = w.HTML()
@@ -145,12 +148,14 @@ class Explorer:
         import html
 
         from s3lib.errors import S3libError
+        from s3lib.study import place_year
 
-        wanted = {"place": (place or self.state["place"]).strip(), "year": int(year or self.state["year"]),
-                  "scheme": scheme or self.state["scheme"]}
+        chosen = self.state["year"] if year is None else int(year)  # 0: the place's latest full year
+        wanted = {"place": (place or self.state["place"]).strip(), "year": chosen, "scheme": scheme or self.state["scheme"]}
         self.status.value = (f"drawing {html.escape(wanted['place'])}, {wanted['year']}, scheme {wanted['scheme']}"
                              " (the first use of a year or scheme computes the EU-wide tables: a few seconds)")
         try:
+            wanted["year"] = place_year(wanted["place"], chosen)[0]
             drawn = self.redrawer.draw(wanted["place"], wanted["year"], wanted["scheme"], which=self.names[:1])
         except S3libError as exc:
             self.status.value = f"<b>Cannot show that:</b> {html.escape(str(exc))}"
@@ -162,10 +167,11 @@ class Explorer:
         for name in self.names[1:]:
             drawn[name] = self.redrawer.draw(wanted["place"], wanted["year"], wanted["scheme"], which=(name,))[name]
             self.images[name].value = drawn[name].png
-        self.state, self.drawn = wanted, drawn
+        self.state, self.drawn = {**wanted, "year": chosen}, drawn
         self.seconds = {name: d.seconds for name, d in drawn.items()}
         timing = ", ".join(f"{name} {s:.2f} s" for name, s in self.seconds.items())
-        self.status.value = (f"{html.escape(wanted['place'])}, {wanted['year']}, scheme {wanted['scheme']} "
+        self.status.value = (f"{html.escape(wanted['place'])}, {wanted['year']}" + (" (its latest full year)" if not chosen
+                                                                                    else "") + f", scheme {wanted['scheme']} "
                              f"<span style='color:#666'>({timing})</span>")
         return self.seconds
 
@@ -177,7 +183,10 @@ def _numbers(view) -> str:
     s = view.summary
     lead = (f"leading cluster <b>{html.escape(str(s.leading_cluster))}</b> (LQ {s.leading_lq:.1f})"
             if s.leading_cluster else "no leading cluster")
-    rank = "n/a (region outside the sample)" if s.eci_rank is None else f"#{s.eci_rank}"
+    axis = view.study.benefit
+    rank = ("no rank: no benefit axis passes the validity gate" if axis is None else
+            f"{axis.word} rank n/a (region outside the sample)" if s.benefit_rank is None else
+            f"{axis.word} rank #{s.benefit_rank}")
     return (f"<b>{html.escape(view.label)}</b>: {lead}; variety percentile {s.variety_pct:.0f}, related "
             f"{s.related_pct:.0f}, unrelated {s.unrelated_pct:.0f} (of {s.n_regions} EU NUTS2 regions); "
-            f"economic complexity rank {rank}.")
+            f"{html.escape(rank)}.")

@@ -23,11 +23,13 @@ Example (needs the place's executed notebooks in ``reports/``; ``tests/test_slid
 from __future__ import annotations
 
 import copy
+import functools
 import shutil
 import tempfile
 from pathlib import Path
 
 from s3lib import config
+from s3lib.atomic import atomic_write
 from s3lib.errors import S3libError, UsageError
 
 __all__ = ["WIDGET_NOTE", "export", "export_notebook", "main", "prepare"]
@@ -114,21 +116,23 @@ _TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
 """
 
 
+@functools.lru_cache(maxsize=1)
 def _template_dir() -> Path:
-    """A folder with the ``s3lib_slides`` nbconvert template (written once, in the temp folder)."""
+    """A private folder with the ``s3lib_slides`` nbconvert template, made once per process (``mkdtemp``: created
+    exclusively, readable by its owner only; never a fixed shared path another user could plant)."""
+    import atexit
     import json
 
-    root = Path(tempfile.gettempdir()) / "s3lib-nbconvert"
+    root = Path(tempfile.mkdtemp(prefix="s3lib-nbconvert-"))
+    atexit.register(shutil.rmtree, root, True)
     folder = root / "s3lib_slides"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir()
     conf = json.dumps({"base_template": "reveal", "mimetypes": {"text/html": True}, "preprocessors": {
         "100-pygments": {"type": "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor", "enabled": True},
         "500-reveal": {"type": "nbconvert.exporters.slides._RevealMetadataPreprocessor", "enabled": True}}})
     text = _TEMPLATE.replace("{{ width }}", str(WIDTH)).replace("{{ height }}", str(HEIGHT))
     for name, content in {"index.html.j2": text, "conf.json": conf}.items():
-        path = folder / name
-        if not path.is_file() or path.read_text() != content:
-            path.write_text(content)
+        (folder / name).write_text(content, encoding="utf-8")
     return root
 
 
@@ -179,8 +183,8 @@ def export_notebook(source: Path, out_dir: Path) -> Path:
     exporter.reveal_url_prefix = STATIC + "/reveal"
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": source.stem}})
     out = Path(out_dir) / f"{source.stem}.slides.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
+    with atomic_write(out) as tmp:
+        tmp.write_text(html, encoding="utf-8")
     return out
 
 
@@ -218,11 +222,13 @@ def export(place: str, reports_dir: Path | None = None, out_dir: Path | None = N
     pages = [export_notebook(nb, out) for nb in notebooks]
     items = "\n".join(f'<li><a href="{p.name}">{html.escape(p.name.removesuffix(".slides.html"))}</a></li>'
                       for p in pages)
-    (out / "index.html").write_text(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{place} "
-                                    f"slides</title></head><body style='font-family:sans-serif'><h1>Slides: "
-                                    f"{html.escape(place)}</h1><ul>{items}</ul><p>Arrow keys or space to move; "
-                                    "Esc for an overview; F for full screen. The live explorer: "
-                                    "<code>make present</code>.</p></body></html>", encoding="utf-8")
+    index = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(place)} "
+             f"slides</title></head><body style='font-family:sans-serif'><h1>Slides: "
+             f"{html.escape(place)}</h1><ul>{items}</ul><p>Arrow keys or space to move; "
+             "Esc for an overview; F for full screen. The live explorer: "
+             "<code>make present</code>.</p></body></html>")
+    with atomic_write(out / "index.html") as tmp:
+        tmp.write_text(index, encoding="utf-8")
     return pages
 
 

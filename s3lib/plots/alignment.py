@@ -27,7 +27,8 @@ def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True
     measured cell carries the place's persons employed (``"12k"``). Cells the statistics cannot
     give are grey: hatched ``"n/m"`` = not measurable (section not in the statistics),
     ``"–"`` = missing for this place (confidential). A dashed frame marks a priority that
-    maps only part of the industry (its employment is an upper bound). Blank = the
+    maps only part of the industry (its employment is an upper bound). A dotted, faded cell is a local or
+    mixed industry (``not traded``): shown, counted in neither coverage nor fit. Blank = the
     priority does not map to the industry.
 
     Parameters
@@ -50,7 +51,7 @@ def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True
     import numpy as np
     from matplotlib.patches import Rectangle
 
-    from s3lib.measures.alignment import MISSING, NOT_MEASURABLE, matching_matrix
+    from s3lib.measures.alignment import MISSING, NOT_MEASURABLE, NOT_TRADED, matching_matrix
 
     lq = matching_matrix(match, "lq")
     emp = matching_matrix(match, "employment")
@@ -77,6 +78,9 @@ def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True
                 light = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] > 0.55
                 ax.text(c + 0.5, r + 0.5, thousands(emp.iat[r, c]), ha="center", va="center", fontsize=size,
                         color="black" if light else "white", zorder=3, in_layout=False)
+            if state == NOT_TRADED:  # shown with its LQ, but counted in neither coverage nor fit
+                ax.add_patch(Rectangle((c, r), 1, 1, facecolor="white", alpha=0.55, edgecolor="none", hatch="..",
+                                       zorder=2.5))
             if partial.iat[r, c] == 1.0:
                 ax.add_patch(Rectangle((c + 0.06, r + 0.08), 0.88, 0.84, fill=False, edgecolor="#222222",
                                        lw=1.1, ls=(0, (2, 1.5)), zorder=4))
@@ -154,19 +158,21 @@ def coverage_fit_bars(ax, scores, label_width: int = 30, name_bars: bool = True,
 
 
 @styled
-def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28, priorities=None):
-    """Related-diversification candidates next to each priority: a board of labelled tiles.
+def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28, priorities=None,
+                    benefit_word: str = "benefit"):
+    """New paths next to each priority: a board of labelled tiles.
 
     Rows = priorities; up to ``n`` tiles per row, best first (``score``), each naming the
-    industry, its relatedness density (RD) and complexity (PCI), coloured by opportunity
-    quadrant (:data:`QUADRANT_COLOURS`). A priority without candidates says so.
+    industry, its relatedness density (RD) and benefit score (``benefit_word``, the axis the validity gate
+    chose), coloured by opportunity quadrant (:data:`QUADRANT_COLOURS`). A priority without a new path
+    says so.
 
     Parameters
     ----------
     ax : matplotlib Axes
     cands : DataFrame
-        :func:`s3lib.measures.alignment.candidates` (``priority_id``, ``label``, ``industry``,
-        ``density``, ``pci``, ``quadrant``, ``score``), sorted within each priority.
+        :func:`s3lib.measures.alignment.priority_candidates` (``priority_id``, ``label``, ``industry``,
+        ``density``, ``benefit``, ``quadrant``, ``score``), sorted within each priority.
     names : mapping, optional
         Industry code -> short name.
     n : int, default 3
@@ -193,7 +199,7 @@ def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28, pr
         ax.text(-0.03, r + 0.5, wrap_text(label, label_width), ha="right", va="center", fontsize=12.5,
                 transform=ax.transData)
         if part.empty:
-            ax.text(0.05, r + 0.5, "no candidate: its measured industries are all specialised already",
+            ax.text(0.05, r + 0.5, "no new path: its industries are specialised, latent, local or too small",
                     va="center", fontsize=11.5, color="#555555", style="italic")
         for c, row in enumerate(part.itertuples()):
             colour = QUADRANT_COLOURS.get(row.quadrant, "#9A9A9A")
@@ -203,7 +209,7 @@ def candidate_board(ax, cands, names=None, n: int = 3, label_width: int = 28, pr
                                         facecolor=colour, edgecolor="none"))
             title = f"{row.industry} {short_name(names.get(row.industry, ''), 25)}".strip()
             ax.text(c + 0.1, r + 0.38, title, va="center", fontsize=12, fontweight="bold")
-            ax.text(c + 0.1, r + 0.7, f"RD {row.density:.2f} · PCI {row.pci:+.1f} · LQ {row.lq:.2f}",
+            ax.text(c + 0.1, r + 0.7, f"RD {row.density:.2f} · {benefit_word} {row.benefit:+.1f} · LQ {row.lq:.2f}",
                     va="center", fontsize=11, color="#333333")
     handles = [Patch(color=c, alpha=0.6, label=q) for q, c in QUADRANT_COLOURS.items()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, frameon=False, fontsize=11.5)

@@ -20,8 +20,8 @@ VERDICT_COLOURS = {
 def declared_bars(ax, declared, *, label_width: int = 34):
     """One bar per declared cluster: its LQ at NUTS2 (log scale, line at 1), coloured by verdict.
 
-    Hatched bars are upper bounds (the cluster is finer than its divisions); a cluster the statistics
-    cannot see has no bar and says so. Each bar carries the employment.
+    A cluster the statistics cannot measure (outside them, or finer than its divisions) has no bar and no
+    number, only its verdict. Each bar carries the employment.
     """
     d = declared.iloc[::-1].reset_index(drop=True)
     y = np.arange(len(d))
@@ -32,11 +32,10 @@ def declared_bars(ax, declared, *, label_width: int = 34):
     for i, r in d.iterrows():
         colour = VERDICT_COLOURS.get(r["verdict"], "#cccccc")
         if np.isfinite(r["lq"]) and r["lq"] > 0:
-            hatch = "//" if r["verdict"] == "not measurable at this resolution" else None
-            ax.barh(i, r["lq"] - lo, left=lo, color=colour, edgecolor="#555555", hatch=hatch)
+            ax.barh(i, r["lq"] - lo, left=lo, color=colour, edgecolor="#555555")
             ax.text(max(r["lq"], lo) * 1.05, i, thousands(r["employment"]) + " jobs", va="center", fontsize=11)
         else:
-            ax.text(lo * 1.1, i, "not measurable in these statistics", va="center", fontsize=11, style="italic")
+            ax.text(lo * 1.1, i, str(r["verdict"]), va="center", fontsize=11, style="italic")
     ax.set_xscale("log")
     ax.set_xlim(lo, hi)
     ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8) if lo <= t <= hi]
@@ -49,8 +48,7 @@ def declared_bars(ax, declared, *, label_width: int = 34):
     ax.set_xlabel("location quotient of the cluster's divisions (log scale; 1 = EU average)")
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=c, edgecolor="#555555", hatch="//" if "resolution" in v else None, label=v)
-               for v, c in VERDICT_COLOURS.items()]
+    handles = [Patch(facecolor=c, edgecolor="#555555", label=v) for v, c in VERDICT_COLOURS.items()]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False)
     return ax
 

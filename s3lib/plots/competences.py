@@ -30,7 +30,7 @@ MIN_EMPLOYEES = 1000
 
 @styled
 def occupation_bars(ax, table, n: int = 15, *, clusters=None, lq_max: float = 8.0, label_width: int = 40,
-                    fontsize: float = 12.5, colorbar: bool = True):
+                    fontsize: float = 12.5, colorbar: bool = True, reference: str = "all districts"):
     """Horizontal bars of occupations: length = LQ (log scale), colour = LQ, label = employees.
 
     Parameters
@@ -68,10 +68,10 @@ def occupation_bars(ax, table, n: int = 15, *, clusters=None, lq_max: float = 8.
     ax.set_yticks(y, labels, fontsize=fontsize)
     ax.axvline(1, color="#333333", lw=1, ls="--")
     ax.set_xlim(min(0.8, float(lq.min()) * 0.9), float(lq.max()) * 4)
-    ax.set_xlabel("Location quotient (log scale; all German districts = 1); label: employees"
+    ax.set_xlabel(f"Location quotient (log scale; {reference} = 1); label: employees"
                   + (" · competence cluster" if clusters is not None else ""))
     if colorbar:
-        lq_colorbar(ax.figure, ax, norm, label="LQ (log scale; Germany = 1)")
+        lq_colorbar(ax.figure, ax, norm, label=f"LQ (log scale; {reference} = 1)")
     return done(ax)
 
 
@@ -145,11 +145,11 @@ def change_scatter(ax, table, *, label: int = 6, min_employees: float = MIN_EMPL
 
 
 @styled
-def bridge_heatmap(ax, links, threshold: float, *, names=None, label_width: int = 34,
-                   empty: str = "nothing to show"):
-    """Occupation (rows) x industry cluster (columns) link values; cells at or above ``threshold`` marked.
+def bridge_heatmap(ax, links, linked, *, names=None, label_width: int = 34, empty: str = "nothing to show"):
+    """Occupation (rows) x industry cluster (columns) link values; significant links (``linked``, a boolean
+    frame of the same shape) marked ●.
 
-    ``links`` is a slice of :func:`s3lib.measures.competences.cluster_links` (the place's bridging
+    ``links`` is a slice of :func:`s3lib.measures.competences.association_links` (the place's bridging
     occupations x its present clusters); an empty slice draws ``empty`` instead.
     """
     import matplotlib.pyplot as plt
@@ -161,12 +161,13 @@ def bridge_heatmap(ax, links, threshold: float, *, names=None, label_width: int 
         return ax
     values = links.to_numpy(dtype=float)
     im = ax.imshow(values, cmap="cividis", aspect="auto", vmin=np.nanmin(values), vmax=np.nanmax(values))
-    for i, j in zip(*np.nonzero(values >= threshold)):
+    marks = linked.reindex(index=links.index, columns=links.columns).fillna(False).to_numpy(dtype=bool)
+    for i, j in zip(*np.nonzero(marks)):
         ax.text(j, i, "●", ha="center", va="center", fontsize=11, color=OKABE_ITO[1], path_effects=halo(2))
     rows = [f"{o} {short_name(str(names.get(o, o)) if names is not None else o, label_width)}" for o in links.index]
     ax.set_yticks(range(len(rows)), rows, fontsize=11)
     ax.set_xticks(range(links.shape[1]), [short_name(str(c), 24) for c in links.columns], rotation=35,
                   ha="right", fontsize=11)
     bar = plt.colorbar(im, ax=ax, shrink=0.8, pad=0.01)
-    bar.set_label("co-location link (mean phi)")
+    bar.set_label("co-location link (association strength, 1 = chance)")
     return done(ax)

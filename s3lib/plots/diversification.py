@@ -74,53 +74,56 @@ def variety_scatter(ax, table, highlight: str, group=(), *, label: str | None = 
 
 
 @styled
-def opportunity_chart(ax, table, present=None, labels=None, medians: dict | None = None):
-    """The Balland et al. (2019) frame: candidates by relatedness density (x) and complexity (y).
+def opportunity_chart(ax, table, present=None, labels=None, medians: dict | None = None,
+                      benefit_label: str = "benefit"):
+    """The Balland et al. (2019) frame: candidates by relatedness density (x) and a benefit score (y).
 
     Parameters
     ----------
     ax : matplotlib Axes
     table : DataFrame
-        The table of :func:`s3lib.measures.opportunities.candidates`: index = industry; columns ``density``,
-        ``pci``, ``quadrant``.
+        The new paths of :meth:`s3lib.study.Study.candidates`: index = industry; columns ``density``,
+        ``benefit``, ``quadrant``.
     present : DataFrame, optional
-        ``density`` and ``pci`` of the industries the region already has, drawn as grey crosses.
+        ``density`` and ``benefit`` of the industries the region already has, drawn as grey crosses.
     labels : mapping, optional
         Industry -> label text for the points to label (e.g. the best candidates).
     medians : dict, optional
-        The quadrant splits (dashed lines): ``density_median`` and ``pci_median`` (the ``params`` of the
+        The quadrant splits (dashed lines): ``density_median`` and ``benefit_median`` (the ``params`` of the
         candidates' result).
+    benefit_label : str
+        What the y axis is (the chosen benefit axis, e.g. "wage level (log, z)").
 
     Returns
     -------
     Axes
     """
     if present is not None and len(present):
-        ax.scatter(present["density"], present["pci"], marker="x", s=45, color="#A0A0A0", lw=1.5,
+        ax.scatter(present["density"], present["benefit"], marker="x", s=45, color="#A0A0A0", lw=1.5,
                    label=f"already specialised ({len(present)})", zorder=2)
     for quadrant, colour in QUADRANT_COLOURS.items():
         part = table[table["quadrant"] == quadrant]
         if len(part):
-            ax.scatter(part["density"], part["pci"], s=90 if quadrant == "low risk, high benefit" else 60,
+            ax.scatter(part["density"], part["benefit"], s=90 if quadrant == "low risk, high benefit" else 60,
                        color=colour, edgecolor="white", lw=0.6, label=f"{quadrant} ({len(part)})", zorder=3)
-    d_med, p_med = (medians or {}).get("density_median"), (medians or {}).get("pci_median")
+    d_med, b_med = (medians or {}).get("density_median"), (medians or {}).get("benefit_median")
     if d_med is not None:
         ax.axvline(d_med, color="#555555", ls="--", lw=1.3, zorder=1)
         ax.annotate(f"median density {d_med:.2f}", (d_med, 1), xycoords=("data", "axes fraction"),
                     xytext=(4, -4), textcoords="offset points", va="top", fontsize=11, color="#555555")
-    if p_med is not None:
-        ax.axhline(p_med, color="#555555", ls="--", lw=1.3, zorder=1)
-        ax.annotate(f"median PCI {p_med:.2f}", (0, p_med), xycoords=("axes fraction", "data"),
+    if b_med is not None and b_med == b_med:
+        ax.axhline(b_med, color="#555555", ls="--", lw=1.3, zorder=1)
+        ax.annotate(f"median {b_med:.2f}", (0, b_med), xycoords=("axes fraction", "data"),
                     xytext=(4, 4), textcoords="offset points", fontsize=11, color="#555555")
     ax.set_xlabel("Relatedness density (share of related industries already specialised, 0-1)")
-    ax.set_ylabel("Industry complexity (PCI, standardised)")
+    ax.set_ylabel(benefit_label[:1].upper() + benefit_label[1:])
     ax.margins(0.08)
     if labels:
         keep = [k for k in labels if k in table.index]
-        dots = list(zip(table["density"], table["pci"]))
+        dots = list(zip(table["density"], table["benefit"]))
         if present is not None:
-            dots += list(zip(present["density"], present["pci"]))
-        place_labels(ax, list(zip(table.loc[keep, "density"], table.loc[keep, "pci"])),
+            dots += list(zip(present["density"], present["benefit"]))
+        place_labels(ax, list(zip(table.loc[keep, "density"], table.loc[keep, "benefit"])),
                       [labels[k] for k in keep], obstacles=dots)
     ax.legend(loc="best", frameon=True, framealpha=0.9, fontsize=11.5)
     return done(ax)

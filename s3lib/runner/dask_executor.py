@@ -3,8 +3,8 @@
 ``execute(tasks, fn)`` submits one dask task per notebook execution and yields the
 results as they complete, exactly like the local process pool: ``fn`` is
 :func:`s3lib.runner.run.execute_task`, which never raises, so a failing notebook comes
-back as a ``"failed"`` :class:`~s3lib.runner.tasks.Result`. A task lost by the cluster itself
-(a worker killed, a task cancelled) also comes back as a failed Result, never as
+back as a ``"failed"`` :class:`~s3lib.runner.tasks.Outcome`. A task lost by the cluster itself
+(a worker killed, a task cancelled) also comes back as a failed Outcome, never as
 an exception that would stop the suite.
 
 Without a scheduler address a :class:`distributed.LocalCluster` is started with
@@ -35,13 +35,13 @@ def _warm() -> None:
 
 def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: int = 2,
             progress: bool = True) -> Iterator:
-    """Run ``fn(task)`` for every task on a dask cluster; yield each Result as it completes.
+    """Run ``fn(task)`` for every task on a dask cluster; yield each Outcome as it completes.
 
     Parameters
     ----------
     tasks : iterable of s3lib.runner.tasks.Task
     fn : callable
-        Top-level and picklable; returns a Result and never raises (``execute_task``).
+        Top-level and picklable; returns a Outcome and never raises (``execute_task``).
     scheduler : str, optional
         Address of a running dask scheduler; ``None`` starts a LocalCluster.
     jobs : int
@@ -51,7 +51,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
     """
     from distributed import Client, LocalCluster, as_completed
 
-    from s3lib.runner.tasks import Result, progress_bar
+    from s3lib.runner.tasks import Outcome, progress_bar
 
     tasks = list(tasks)
     if not tasks:
@@ -73,7 +73,7 @@ def execute(tasks: Iterable, fn: Callable, scheduler: str | None = None, jobs: i
             try:
                 result = future.result()
             except Exception as exc:  # noqa: BLE001 - a lost task is a failed task, not a crash
-                result = Result(task.name, task.place, "failed", time.perf_counter() - started, "",
+                result = Outcome(task.name, task.place, "failed", time.perf_counter() - started, "",
                                 error=f"{type(exc).__name__} on the dask cluster: {exc}".splitlines()[0])
             bar.update(1)
             yield result

@@ -33,15 +33,14 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from s3lib import config
 from s3lib.atomic import atomic_write, sibling
-from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.errors import UnknownChoiceError, UsageError, error_line
 from s3lib.runner.export import export_html
-from s3lib.runner.tasks import KERNEL, SUITE_KEY, Result, Task, progress_bar
+from s3lib.runner.tasks import KERNEL, SUITE_KEY, Outcome, Task, progress_bar
 
 __all__ = ["discover", "execute_task", "main", "plan", "run", "summary_table"]
 
@@ -198,7 +197,7 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
 
 
 # ----------------------------------------------------------------------------- execution
-def execute_task(task: Task) -> Result:
+def execute_task(task: Task) -> Outcome:
     """Execute one task with papermill and export HTML; never raises.
 
     Top-level and picklable, so any executor (processes, dask) can run it.
@@ -229,7 +228,7 @@ def execute_task(task: Task) -> Result:
             page.write_text(html, encoding="utf-8")
         os.replace(tmp, out)
         failed.unlink(missing_ok=True)
-        return Result(task.name, task.place, "ok", time.perf_counter() - start, str(out),
+        return Outcome(task.name, task.place, "ok", time.perf_counter() - start, str(out),
                       fingerprint=task.fingerprint)
     except Exception as exc:  # noqa: BLE001 - a failing notebook must not stop the suite
         if task.reuse_kernel:  # its state is unknown: the next notebook gets a new kernel
@@ -240,8 +239,8 @@ def execute_task(task: Task) -> Result:
             os.replace(tmp, failed)
         out.unlink(missing_ok=True)
         out.with_suffix(".html").unlink(missing_ok=True)
-        message = _error_line(exc)
-        return Result(task.name, task.place, "failed", time.perf_counter() - start,
+        message = error_line(exc)
+        return Outcome(task.name, task.place, "failed", time.perf_counter() - start,
                       str(failed if failed.exists() else ""), error=message)
     finally:
         tmp.unlink(missing_ok=True)
@@ -285,15 +284,6 @@ def _kernel_transport(folder: str) -> dict:
     return {"config": Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})}
 
 
-def _error_line(exc: Exception) -> str:
-    name = getattr(exc, "ename", None)
-    if name:  # papermill's PapermillExecutionError: the notebook's own exception
-        value = str(getattr(exc, "evalue", "")).splitlines()
-        return f"{name}: {value[0] if value else ''} (cell {getattr(exc, 'exec_count', '?')})"
-    lines = traceback.format_exception_only(type(exc), exc)
-    return lines[-1].strip().splitlines()[0]
-
-
 def _load_state(reports_dir: Path) -> dict:
     path = reports_dir / STATE_FILE
     try:
@@ -315,8 +305,8 @@ def _state_key(task: Task) -> str:
 def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int | None = None,
         params_file=None, jobs: int = 2, force: bool = False, reports_dir: Path | None = None,
         figures_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
-        executor: str = "local", scheduler: str | None = None, fresh_kernels: bool = False) -> list[Result]:
-    """Plan, skip what is up to date, execute the rest in parallel; return one Result per task.
+        executor: str = "local", scheduler: str | None = None, fresh_kernels: bool = False) -> list[Outcome]:
+    """Plan, skip what is up to date, execute the rest in parallel; return one Outcome per task.
 
     With the local executor each process reuses one kernel, reset between notebooks
     (:mod:`s3lib.runner.kernels`); ``fresh_kernels=True`` starts a kernel per notebook. Dask
@@ -327,12 +317,12 @@ def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int
         tasks = [dataclasses.replace(t, reuse_kernel=True) for t in tasks]
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
     state = _load_state(reports_dir)
-    results: list[Result] = []
+    results: list[Outcome] = []
     todo = []
     for task in tasks:
         previous = state.get(_state_key(task), {})
         if not force and previous.get("fingerprint") == task.fingerprint and task.output.exists():
-            results.append(Result(task.name, task.place, "skipped", 0.0, str(task.output),
+            results.append(Outcome(task.name, task.place, "skipped", 0.0, str(task.output),
                                   fingerprint=task.fingerprint))
         else:
             todo.append(task)
@@ -401,7 +391,7 @@ def _warm_worker() -> None:
 
 
 # ----------------------------------------------------------------------------- reporting
-def summary_table(results: Iterable[Result]) -> str:
+def summary_table(results: Iterable[Outcome]) -> str:
     """A plain-text table: notebook, place, status, seconds, output (or the error)."""
     rows = [("notebook", "place", "status", "seconds", "output")]
     root = config.PROJECT_ROOT

@@ -1,4 +1,4 @@
-"""What the notebook runner executes and returns: :class:`Task`, :class:`Result`, the kernel name.
+"""What the notebook runner executes and returns: :class:`Task`, :class:`Outcome`, the kernel name.
 
 Shared by the runner (:mod:`s3lib.runner.run`), its reused kernels (:mod:`s3lib.runner.kernels`) and the dask
 executor (:mod:`s3lib.runner.dask_executor`), which import this module and never each other's.
@@ -13,7 +13,7 @@ from s3lib.config import (
     SUITE_KEY,  # folder name for notebooks that cover all places at once
 )
 
-__all__ = ["KERNEL", "SUITE_KEY", "Result", "Task", "progress_bar"]
+__all__ = ["KERNEL", "SUITE_KEY", "Outcome", "Task", "progress_bar"]
 
 KERNEL = "python3"
 
@@ -41,7 +41,7 @@ class Task:
 
 
 @dataclass
-class Result:
+class Outcome:
     notebook: str
     place: str
     status: str  # "ok", "skipped", "failed"
