@@ -20,8 +20,8 @@
 # # 00 · A tour of the data
 #
 # What the suite runs on: which files are bundled and where they come from, how complete the
-# employment statistics are by NUTS level and year, what is missing, and where the six case
-# places lie. Every number below is read from the bundled snapshot (`data/`), which works offline.
+# employment statistics are by NUTS level and year, what is missing, which cells are estimated or
+# broken, and where the case places lie. Every number below is read from the bundled snapshot (`data/`), which works offline.
 
 # %% slideshow={"slide_type": "skip"} tags=["parameters"]
 places: list = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]  # case place keys or NUTS codes
@@ -35,9 +35,10 @@ from matplotlib.patches import Patch
 
 from s3lib import data, plots
 from s3lib.config import SUITE_KEY
-from s3lib.study import MIN_COVERAGE
+from s3lib.study import MIN_COVERAGE, Study, place_year
 
 PLACES = [data.place(p) for p in places]
+WHO = f"{len(PLACES)} case places"
 NUTS2 = list(dict.fromkeys(p.nuts2 for p in PLACES if p.nuts2))
 MIN_SHARE = MIN_COVERAGE  # the sample rule of every EU-wide measure: at least half of the divisions observed
 save = plots.saver(figures_dir, SUITE_KEY, "00")
@@ -93,7 +94,7 @@ plots.coverage_heatmap(ax, heat, highlight=[p.country for p in PLACES],
 plots.count_bars(bx, well, ylabel=f"NUTS2 regions with ≥ {MIN_SHARE:.0%} coverage", title="Well-covered NUTS2 regions")
 with plots.style():
     ax.set_title("NUTS2 coverage by country (mean over regions)", fontsize=14, loc="left")
-plots.annotate(fig, "Coverage of the business statistics", place="six case places", level="NUTS2",
+plots.annotate(fig, "Coverage of the business statistics", place=WHO, level="NUTS2",
                year=f"{years[0]}-{years[-1]}", source=[plots.SOURCE_SBS])
 display(Image(save(fig, "coverage")))
 
@@ -141,6 +142,31 @@ display(Markdown(
     "(data/caveats.csv):\n\n" + "\n".join(f"- **{r.code}**: {r.text}" for r in structure.itertuples())))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## Checks before any measure: estimated cells and breaks
+#
+# Before an entry, an exit or a new path is read, every cell of a place's region is checked over its
+# default year and the five years before it (`s3lib.study.integrity`):
+#
+# - **estimated**: a confidential cell filled from its NUTS1 or national total (the parent minus its
+#   published children, shared by the children's employment in the nearest year). A parent that is
+#   missing, or smaller than its published children, leaves the cell missing: never a zero.
+# - **cell break**: the cell and its parent region both move by 50 % or more in one year
+#   ($x_{t}/x_{t-1} \notin [2/3, 3/2]$ for both, in the same direction): a reclassification, not a change
+#   of the economy (the parent is the NUTS1 region, or the country where the NUTS1 region is the same territory).
+# - **series break**: Eurostat's own break flag (`b`) on the cell.
+#
+# Cells with a break give no entry and no exit (notebook 02), and a cell break excludes the division from
+# the new paths. The same line is printed on each place's card.
+
+# %% slideshow={"slide_type": "subslide"}
+checks = []
+for p in PLACES:
+    own_year = place_year(p.key)[0]  # each place in its own default year, as on its card
+    view = Study("sbs", level=2, year=own_year).at(p.key)
+    checks.append(f"- **{p.name}** ({view.region}, {own_year}): {view.data_checks.notes[0]}")
+display(Markdown("\n".join(checks)))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Where the case places are
 #
 # The map shows the NUTS2 regions whose business statistics stand for the case places (filled)
@@ -157,7 +183,7 @@ with plots.style():
     ax.legend(handles=[Patch(facecolor=colours[p.nuts2], edgecolor="black", label=f"{p.nuts2} {names.get(p.nuts2, '')}")
                        for p in PLACES], loc="upper left", bbox_to_anchor=(1.0, 1.0), title="NUTS2 region",
               frameon=False)
-plots.annotate(fig, "Case places and their regions", place="six case places", level="NUTS2 and NUTS3",
+plots.annotate(fig, "Case places and their regions", place=WHO, level="NUTS2 and NUTS3",
                year=f"{year}", source=["Source: Eurostat GISCO NUTS 2021 regions; case places from data/places.csv.",
                                         plots.SOURCE_GISCO + " EPSG:3035."])
 display(Image(save(fig, "map")))

@@ -21,7 +21,7 @@
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 place: str = "frankfurt"  # case place key, or any NUTS2/NUTS3 code or region name
-year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+year: int = 0  # analysis year (2008-2015); 0: the place's latest full year (as on its card)
 scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML mapping file
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
@@ -30,8 +30,9 @@ from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
 from s3lib.analyses import sectors
-from s3lib.study import Study
+from s3lib.study import Study, place_year
 
+year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year, scheme=scheme)  # the EU-wide state, computed once
 V = study.at(place)  # this place: its NUTS2 region's clusters, structure and notes
 P, summary = V.place, V.summary
@@ -39,7 +40,7 @@ LABEL = V.label  # industry figures are for the NUTS2 region
 SOURCES = [study.space.source, plots.SOURCE_USCMP if summary.scheme == "uscmp" else f"Clusters: scheme {summary.scheme}."]
 save = plots.saver(figures_dir, place, "01")
 display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {V.region} {V.region_name}, NUTS1 {P.nuts1} "
-                 f"{V.name_of(P.nuts1)}; year {year}; cluster scheme `{summary.scheme}`.\n\n"
+                 f"{V.name_of(P.nuts1)}; {year_note}; cluster scheme `{summary.scheme}`.\n\n"
                  + "\n".join(f"- {note}" for note in V.notes)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}

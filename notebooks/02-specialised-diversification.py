@@ -20,8 +20,8 @@
 #
 # How can a place diversify from what it already knows? This notebook places the region of a city
 # among all European NUTS2 regions on four questions: how varied its economy is (related and
-# unrelated variety), which new industries lie close to its capabilities and are complex enough to
-# be worth the effort (the smart-specialisation opportunity frame), which specialisations it gained
+# unrelated variety), which new industries lie close to its capabilities and are worth the effort
+# (the smart-specialisation opportunity frame, with a benefit axis that must pass a validity gate), which specialisations it gained
 # and lost since a base year, and whether, across Europe, regions do diversify into related
 # industries (the principle of relatedness).
 #
@@ -30,7 +30,7 @@
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, bucharest, porto) or any NUTS code
-year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+year: int = 0  # analysis year (2008-2015); 0: the place's latest full year (as on its card)
 base_year: int = 2010  # base year for entries and exits (2010 is the earliest year with France)
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
@@ -38,9 +38,10 @@ figures_dir: str = ""  # where figures are written (the runner sets it; empty: t
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from s3lib import plots
-from s3lib.study import Study
+from s3lib import data, plots
+from s3lib.study import Study, place_year
 
+year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite, computed once
 V = study.at(place)  # this place's NUTS2 region
 P, region = V.place, V.region
@@ -54,7 +55,7 @@ notes = list(study.notes) + list(changes.notes)
 M = study.presence
 save = plots.saver(figures_dir, place, "02")
 display(Markdown(
-    f"**{full}**, {year} (base year {base_year}). {study.describe()}. {len(panel)} regions are observed with at "
+    f"**{full}**, {year_note} (base year {base_year}). {study.describe()}. {len(panel)} regions are observed with at "
     f"least {study.min_coverage:.0%} of the divisions in both {base_year} and {year}. {region} has "
     f"{V.summary.coverage:.0%} of its divisions observed in {year}" + (f" ({'; '.join(notes)})." if notes else ".")
 ))
@@ -99,114 +100,144 @@ display(Markdown(
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* The business statistics cover NACE B-N and S95 only: agriculture (A), finance and
 # insurance (K) and public and personal services (O-U) are absent, so the variety of service
-# metropoles such as Frankfurt (banking) is measured on part of their economy. Percentiles are
+# metropoles (banking centres above all) is measured on part of their economy. Percentiles are
 # among the regions shown; a region with many confidential cells looks less varied than it is.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 2. Where to diversify: relatedness density and complexity
+# ## 2. Where to diversify: new paths, related and worth it
 #
 # **Question.** Which industries the region is *not* yet specialised in are both within reach and
-# worth reaching?
+# worth reaching, and which of them are genuinely new paths rather than old strengths crossing the threshold?
 #
 # **Method** (Balland, Boschma, Crespo & Rigby 2019). Presence $M_{ri} = 1$ when the location quotient
 # $LQ_{ri} = (x_{ri}/x_{r\cdot}) / (x_{\cdot i}/x_{\cdot\cdot}) \ge 1$ (reference: all regions of the sample).
 # Two industries are related when regions specialise in both: proximity
 # $\varphi_{ij} = \min\{P(M_i=1 \mid M_j=1), P(M_j=1 \mid M_i=1)\}$ (Hidalgo et al. 2007). The relatedness
 # density $RD_{ri} = \sum_{j \ne i} M_{rj} \varphi_{ij} / \sum_{j \ne i} \varphi_{ij}$ is the share of
-# industry $i$'s related industries that the region already has (feasibility, low risk). Complexity
-# (PCI) comes from the eigenvector of the region-industry network (Hidalgo & Hausmann 2009): it is high
-# for industries found in few, diverse regions (benefit). Only **traded** divisions are candidates and
-# enter the complexity computation: a division is traded when most of its US Cluster Mapping weight goes
-# to traded clusters (local services such as retail G47, food service I56, real estate L68, security N80
-# and building services N81 serve the local market and are never smart specialisation targets; they are
-# listed apart below). Candidates ($M_{ri} = 0$) are split into four quadrants at the **medians over the
-# candidates of every region of the sample**, so "low risk, high benefit" means the same in every place.
-# Confidential cells are estimated from their NUTS1 or national totals; a cell still missing counts as
-# absent in proximity and density and is never a candidate.
+# industry $i$'s related industries that the region already has (feasibility, low risk). The second axis is
+# the **benefit** of an industry, chosen by the validity gate below: the classic product complexity (PCI,
+# Hidalgo & Hausmann 2009) is one candidate, fitness-complexity (Tacchella et al. 2012), complexity on
+# traded manufacturing and KIBS only, and the EU wage level of the industry (wages and salaries per person
+# employed, Eurostat SBS, log, standardised) are the others; the first that passes is used.
+#
+# A candidate is shown as a **new path** only if it passes, in order (`s3lib.study.paths`):
+# 1. **traded**: the division's employment lies in US Cluster Mapping traded clusters. Where its classes
+#    split between traded and local clusters and no employment weighting can decide (more than 10 % on
+#    each side: temporary agency work N78, rental N77, office support N82), it is **mixed**, shown apart
+#    and never offered as a target;
+# 2. **not a latent strength**: $LQ < 1$ in each of the previous five years with data, and $LQ < 0.9$ now
+#    and in each of those years; otherwise the division crosses back and forth over the threshold, or sits just
+#    below it, and is listed apart as a latent strength;
+# 3. **no break in the series**: no cell break (the cell and its parent region moving together by 50 % or
+#    more in one year, a reclassification) in the study year or the five before;
+# 4. **large enough**: at least 0.2 % of EU employment, and at least 1,000 persons in the region at $LQ = 1$.
+#
+# New paths are split into four quadrants at the **medians over the candidates of every region of the
+# sample**, so "low risk, high benefit" means the same in every place. The density range over the study
+# year and the five before shows how stable each candidate's relatedness is.
 
 # %% slideshow={"slide_type": "subslide"}
-eci, pci = study.eci, study.pci
-opportunities = V.opportunities  # a Result: the candidates' table, notes and the quadrant medians (params)
+axis = study.benefit  # the benefit axis that passed the validity gate (None: no axis passes)
+opportunities = V.opportunities  # a Result: the new paths, their notes and the quadrant medians (params)
+review = V.candidate_review.table  # every division the region is not specialised in, with its status and why
 C = opportunities.table
 have = M.loc[region] == 1
-present = pd.DataFrame({"density": study.density.loc[region], "pci": pci})[have]
+benefit = axis.activity if axis is not None else pd.Series(dtype=float)
+present = pd.DataFrame({"density": study.density.loc[region], "benefit": benefit}).loc[have[have].index].dropna()
 ideal = C[C["quadrant"] == "low risk, high benefit"]
-best = ideal.nlargest(8, "score")  # score: mean percentile rank of density and PCI among the candidates
+best = (ideal if len(ideal) else C).nlargest(8, "score")  # score: mean percentile of density and benefit
 fig, ax = plots.figure()
-plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index}, medians=opportunities.params)
-plots.annotate(fig, "Diversification opportunities", place=where, level="NUTS2", year=year,
+plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index},
+                        medians=opportunities.params, benefit_label=axis.short if axis is not None else "no benefit axis")
+plots.annotate(fig, "New paths", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,
                        (f"Method: Balland et al. (2019); LQ >= 1 vs {len(study.counts)} NUTS2 regions; co-location "
-                        "proximity; PCI (Hidalgo & Hausmann 2009) on traded divisions; quadrants at the sample's medians.")])
+                        f"proximity; benefit: {axis.label if axis is not None else 'none passes the validity gate'}; "
+                        "new paths only (traded, not specialised in the 5 years before, no break, >= 1,000 at LQ 1).")])
 Image(save(fig, "opportunities"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The best candidates of the ideal quadrant (high density, high complexity), ranked by the sum of
-# their percentile ranks on both axes, with the region's current employment and location quotient
-# (how far each is from a specialisation):
+# The best new paths (of the ideal quadrant where there are any), ranked by the mean of their percentile
+# ranks on both axes, with the region's current employment and location quotient (how far each is from a
+# specialisation), the highest LQ of the five years before and the range of its relatedness density over
+# those years:
 
 # %% slideshow={"slide_type": "-"}
-LQ = study.lq
-table = pd.DataFrame({
-    "industry": [label[c] for c in best.index],
-    "relatedness density": best["density"].round(3),
-    "PCI": best["pci"].round(2),
-    f"employment {year}": study.counts.loc[region, best.index].round(0),
-    "LQ": LQ.loc[region, best.index].round(2),
-}, index=best.index).rename_axis("NACE")
-display(table.style.format(precision=3, thousands=",").format({f"employment {year}": "{:,.0f}", "LQ": "{:.2f}", "PCI": "{:.2f}"}))
+shown_cols = {"name": "industry", "density": "relatedness density", "density_min": "density low",
+              "density_max": "density high", "benefit": axis.short if axis is not None else "benefit",
+              "employment": f"employment {year}", "lq": "LQ", "max_lq_before": "highest LQ before", "quadrant": "quadrant"}
+table = best[list(shown_cols)].rename(columns=shown_cols).rename_axis("NACE")
+display(table.style.format({c: "{:.2f}" for c in table.columns if c not in ("industry", "quadrant")})
+        .format({f"employment {year}": "{:,.0f}"}, na_rep="-"))
 
 # %% slideshow={"slide_type": "fragment"}
-rank = int(eci.rank(ascending=False).loc[region])
 counts = C["quadrant"].value_counts()
+status = review["status"].value_counts()
 top3 = ", ".join(label[c] for c in best.index[:3]) or "none"
+word = axis.word if axis is not None else "benefit"
+rank_text = (f"On the {axis.word} axis the region ranks **{V.summary.benefit_rank} of {V.summary.n_regions}** NUTS2 "
+             "regions." if axis is not None and V.summary.benefit_rank else
+             "No benefit axis passes the validity gate, so no ranking of regions is shown.")
 display(Markdown(
-    f"{region} is specialised (LQ >= 1) in {int(have.sum())} of {int(M.loc[region].notna().sum())} observed divisions "
-    f"and has {len(C)} candidates: {counts.get('low risk, high benefit', 0)} in the ideal quadrant (density >= "
-    f"{opportunities.params['density_median']:.2f}, PCI >= {opportunities.params['pci_median']:.2f}), led by {top3}. "
-    f"Its economic complexity index is **ECI = {eci[region]:.2f}**, rank **{rank} of {int(eci.notna().sum())}** "
-    f"NUTS2 regions."
-))
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# *Caveats.* Complexity is computed on the industries the business statistics cover (no finance,
-# public or personal services). On European regions and NACE divisions the second eigenvector
-# separates manufacturing-intensive regions from service-intensive ones. Its sign is arbitrary: the
-# usual rule (ECI positively correlated with diversity) makes apparel, leather and coal mining the
-# most complex divisions here and ranks service metropoles last, because the data lack the
-# finance and public services in which rich regions specialise. s3lib therefore orients the sign by
-# log GDP per head (PPS) of the same year (see `s3lib.study`): knowledge-intensive services such as
-# J59, M70, H51 and J62 then come out as complex. The ranking along the eigenvector is the same
-# either way; read a division's position as evidence to discuss, not a verdict (the validity table below
-# reports how the ranking behaves, whatever it shows). Relatedness here is
-# co-location in Europe in one year. Local units are classified by their principal activity, so a
-# cluster that spans divisions shows up in pieces (the place's own caveats, in the first cell, name them).
+    f"{region} is specialised (LQ >= 1) in {int(have.sum())} of {int(M.loc[region].notna().sum())} observed divisions. "
+    f"Of the others, **{len(C)} are new paths**: {counts.get('low risk, high benefit', 0)} both related and high "
+    f"{word} (density >= {opportunities.params['density_median']:.2f}, {word} >= "
+    f"{opportunities.params['benefit_median']:.2f})" + (f", led by {top3}" if len(ideal) else
+                                                         f"; none is both, the best are {top3}") + ". "
+    + "Listed apart: " + ", ".join(f"{int(status[s])} {s}" for s in status.index if s != "new path") + ". "
+    + rank_text))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### How far to trust the complexity ranking
+# ### Latent strengths and the other divisions left out
 #
-# The ECI should rise with income and, by construction, with diversity. The table reports, over the
-# sample, the correlation of the ECI with log GDP per head and with the number of divisions a region
-# is specialised in, and where telling divisions rank by PCI (1 = most complex): knowledge-intensive
-# manufacturing (C20, C21, C26-C30) against routine services (N77-N79, N82, H50, I55) and building
-# services N81 (`data/validity_markers.csv`), once on the traded divisions (used in this notebook) and
-# once on all divisions.
+# Divisions the region is not specialised in now but was in one of the five years before, or was close to
+# ($LQ \ge 0.9$, now or then): strengths to keep rather than new paths to build. Below them, the divisions left out
+# for a break in the series, for their size, or because they are not traded (each with its reason).
+
+# %% slideshow={"slide_type": "-"}
+apart = review[review["status"] != "new path"].sort_values(["status", "lq"], ascending=[True, False])
+display(apart[["name", "status", "reason", "employment", "lq", "max_lq_before"]].head(20).style
+        .format({"employment": "{:,.0f}", "lq": "{:.2f}", "max_lq_before": "{:.2f}"}, na_rep="-"))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* The benefit axis is computed on the industries the business statistics cover (no finance,
+# public or personal services). A wage level is a benefit in earnings per job, not a measure of knowledge;
+# it is the default only because it is the axis that passes the gate below. Relatedness here is
+# co-location in Europe in one year. Local units are classified by their principal activity, so a
+# cluster that spans divisions shows up in pieces (the place's own caveats, in the first cell, name them).
+# A new path is a hypothesis to discuss with the people who know the place, not a verdict.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The validity gate: which benefit axis may be shown as advice
+#
+# A ranking of industries is shown as advice only if its regional index behaves as the field expects,
+# checked over the sample of regions (`s3lib.measures.validity`): (1) it correlates at least **0.5** with
+# log GDP per head (PPS); (2) it does not fall with diversity (correlation with the number of divisions a
+# region is specialised in at least **0**); (3) knowledge-intensive manufacturing (C20, C21, C26-C30) ranks
+# above routine services (N77-N79, N82, H50, I55; `data/validity_markers.csv`) in at least **two of three**
+# pairs (an AUC). The classic ECI/PCI on European NUTS2 regions and NACE divisions separates capital-region
+# services from manufacturing: its sign follows income, but it falls with diversity and ranks travel agencies
+# above machinery. The table shows every axis, whatever it shows, and which one is chosen.
 
 # %% slideshow={"slide_type": "fragment"}
 validity = study.validity()
-display(validity.style.format(precision=2, na_rep="not ranked (local)"))
-display(Markdown(
-    f"On the {int(validity.loc['traded', 'activities'])} traded divisions the ECI correlates "
-    f"{validity.loc['traded', 'corr_gdp']:.2f} with log GDP per head and {validity.loc['traded', 'corr_diversity']:.2f} "
-    f"with diversity; C21 ranks {validity.loc['traded', 'rank_C21']:.0f}, C26 {validity.loc['traded', 'rank_C26']:.0f}, "
-    f"C29 {validity.loc['traded', 'rank_C29']:.0f} and C30 {validity.loc['traded', 'rank_C30']:.0f}. On all divisions "
-    f"N81 (building services) would rank {validity.loc['all', 'rank_N81']:.0f}."))
+columns = ["label", "activities", "corr_gdp", "corr_diversity", "marker_auc", "high_median_rank", "low_median_rank",
+           "passes", "failed", "chosen"]
+display(validity[columns].style.format(precision=2, na_rep="not testable"))
+ranks = validity[[c for c in validity.columns if c.startswith("rank_")]].rename(columns=lambda c: c[5:])
+display(Markdown("Rank of each marker division on each axis (1 = most beneficial; empty = not scored, e.g. a "
+                 "mixed or local division):"))
+display(ranks.style.format("{:.0f}", na_rep="-"))
+verdicts = [f"**{key}** {'passes' if row.passes else 'fails (' + row.failed + ')'}" for key, row in validity.iterrows()]
+display(Markdown(f"In {year}: " + "; ".join(verdicts) + ". " + (
+    f"Chosen: **{axis.label}**." if axis is not None else "No axis passes: new paths are ranked by density alone.")))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Local services, shown apart
+# ### Local and mixed services, shown apart
 #
-# These divisions serve the local market (US Cluster Mapping local clusters). They matter for jobs,
-# but they are not smart specialisation targets, so they are never listed as opportunities.
+# These divisions serve the local market, or mix local and traded activities in a way the data cannot
+# weigh (US Cluster Mapping classes). They matter for jobs, but they are not smart specialisation
+# targets, so they are never listed as new paths.
 
 # %% slideshow={"slide_type": "fragment"}
 local = study.local_services(region).head(8)
@@ -221,7 +252,13 @@ display(local.set_index("activity").style.format({"employment": "{:,.0f}", "lq":
 #
 # **Method.** Presence as above in each year, with each year's location quotient taken against the
 # regions observed (>= 50 % of divisions) in both years. A cell missing in either year (confidential or
-# not published) is neither an entry nor an exit: it is counted as unknown and listed below.
+# not published) is neither an entry nor an exit: it is counted as unknown and listed below. **Data
+# integrity first**: a cell with a break between the two years gives no entry and no exit. A break is
+# either a cell break (the cell and its parent NUTS1 region, or the country where the parent is the same
+# territory, both move by 50 % or more in one year: $x_{r,t}/x_{r,t-1} \notin [2/3, 3/2]$ and the parent's
+# ratio on the same side; a reclassification, not a change of the economy) or a series break flagged by
+# Eurostat (flag `b`). Estimated cells are never zeros: a parent that is missing, or smaller than its
+# published children, leaves the confidential cells missing.
 
 # %% slideshow={"slide_type": "subslide"}
 in_base = region in panel
@@ -241,26 +278,36 @@ if in_base:
     display(Image(save(fig, "entries-exits")))
 else:
     changed, unknown = pd.DataFrame(), []
+    covered = data.coverage(level=2)
+    first = int(covered.loc[covered["region"] == region, "year"].min())
     display(Markdown(f"**No business statistics for {region} in {base_year}**: entries and exits cannot be "
-                     f"computed (choose a later base year; France starts in 2010)."))
+                     f"computed (choose a base year from {first} on)."))
 
 # %% slideshow={"slide_type": "subslide"}
 if in_base:
-    display(Markdown(
-        f"Between {base_year} and {year}, {region} entered **{moves.params['entries']}** and left "
-        f"**{moves.params['exits']}** specialisations ({moves.params['stays']} kept). {len(moves.params['marginal'])} "
-        "of these moves are marginal (LQ within 0.1 of 1 in both years): threshold crossings rather than structural "
-        "change. " + (f"Unknown (a cell missing in either year): {', '.join(unknown)}." if unknown else
-                      "No division was missing in either year.")
-    ))
+    broken = moves.params["broken"]
+    if len(broken) >= 0.9 * len(T):
+        display(Markdown(
+            f"**The series of {region} breaks between {base_year} and {year}** ({len(broken)} of {len(T)} divisions): "
+            "no entry or exit can be read across the break. Choose a pair of years on one side of it."))
+    else:
+        display(Markdown(
+            f"Between {base_year} and {year}, {region} entered **{moves.params['entries']}** and left "
+            f"**{moves.params['exits']}** specialisations ({moves.params['stays']} kept). {len(moves.params['marginal'])} "
+            "of these moves are marginal (LQ within 0.1 of 1 in both years): threshold crossings rather than structural "
+            "change. " + (f"Unknown (a cell missing in either year): {', '.join(unknown)}. " if unknown else
+                          "No division was missing in either year. ")
+            + (f"Left out for a break in the series: {', '.join(broken)}." if broken else "")))
+    display(Markdown(V.data_checks.notes[0]))
     display(changed.rename(columns={"lq0": f"LQ {base_year}", "lq1": f"LQ {year}", "employment0": f"employment {base_year}",
                                     "employment1": f"employment {year}"})
             .style.format({f"employment {base_year}": "{:,.0f}", f"employment {year}": "{:,.0f}", "change": "{:+,.0f}",
                            f"LQ {base_year}": "{:.2f}", f"LQ {year}": "{:.2f}"}))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# *Caveats.* Employment changes mix real change with revisions and breaks in the Eurostat series
-# (flags b, d); a change of LQ can come from the rest of Europe as much as from the region.
+# *Caveats.* The break rule catches reclassifications that move a region and its parent together; a
+# break in one region alone (a firm reclassified) looks like change. A change of LQ can come from the rest
+# of Europe as much as from the region.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. Does relatedness predict diversification? The principle of relatedness in Europe

@@ -28,7 +28,7 @@
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, bucharest, porto) or any NUTS code
-year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+year: int = 0  # analysis year (2008-2015); 0: the place's latest full year (as on its card)
 scheme: str = "uscmp"  # cluster scheme: "uscmp" (US Cluster Mapping, 51 traded clusters), "colocation" or a CSV/YAML path
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
@@ -37,8 +37,9 @@ import networkx as nx
 from IPython.display import Image, Markdown, display
 
 from s3lib import plots
-from s3lib.study import Study
+from s3lib.study import Study, place_year
 
+year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year, scheme=scheme)
 V = study.at(place)
 P, region, portfolio = V.place, V.region, V.portfolio
@@ -55,7 +56,7 @@ sources = [study.space.source, plots.SOURCE_USCMP if source == "uscmp" else
            f"Clusters: scheme {scheme}; links: EU co-location of NACE divisions, {year} (s3lib)."]
 save = plots.saver(figures_dir, place, "03")
 display(Markdown(
-    f"**{full}**, {year}, cluster scheme `{scheme}`: {len(emp)} of {network.number_of_nodes()} clusters observed "
+    f"**{full}**, {year_note}, cluster scheme `{scheme}`: {len(emp)} of {network.number_of_nodes()} clusters observed "
     f"in {region}, {len(specialised)} specialised (LQ >= 1 against all EU NUTS2 regions). "
     + (f"No observed industry at all: {', '.join(missing)}. " if missing else "")
     + (f"Fragments (under half of the cluster's industry weight observed): {', '.join(partial)}." if partial else "")
@@ -73,11 +74,12 @@ display(Markdown(
 # place's employment in the cluster, $E_{rc} = \sum_i w_{ic} x_{ri}$, and colour its location quotient
 # $LQ_{rc} = (E_{rc}/T_r)/(E_{\cdot c}/T_{\cdot})$ against all EU NUTS2 regions (purple above 1,
 # orange below; log scale centred at 1, from 0.25 to 4, the same for every place). Dark thick links join two of the place's own clusters:
-# the ten best cooperation candidates of section 3. The layout is a spring layout with a fixed seed, so every
+# the cooperation pairs of section 3. The layout is a spring layout with a fixed seed, so every
 # place gets the same map.
 
 # %% slideshow={"slide_type": "subslide"}
-coop = V.cooperation
+coop = V.cooperation.table  # the top pairs of the place's own clusters (section 3)
+development = V.development.table  # a held cluster with a related one the place does not have yet
 pos = plots.network_layout(network, seed=2014)
 shown = list(emp.nlargest(6).index) + list(lq[emp.reindex(lq.index) > 0].nlargest(8).index)
 shown = list(dict.fromkeys(shown))[:12]
@@ -88,7 +90,7 @@ plots.network_chart(ax, network, emp, lq, labels={c: plots.short_name(c, 30, fir
 plots.annotate(fig, "Related clusters" + (" (US CMP)" if source == "uscmp" else " (EU co-location)"), place=where,
                level="NUTS2", year=year,
                source=[*sources, ("Node area = persons employed in the cluster; colour = LQ vs all EU NUTS2 regions; "
-                                  "dark links: top 10 cooperation candidates.")])
+                                  "dark links: the cooperation pairs of section 3.")])
 Image(save(fig, "network"))
 
 # %% slideshow={"slide_type": "fragment"}
@@ -155,39 +157,66 @@ display(Markdown(
 # betweenness even where it is a regional strength (the reading above names such clusters of the place).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 3. Cooperation candidates
+# ## 3. Cooperation pairs and development pairs
 #
-# **Method.** Pairs of clusters that are both present in the place (LQ >= 1, or at least one
-# European Cluster Observatory star) and related in the network above, ranked first by how many of
-# the two are specialised, then by the strength of the link (`cr_all` for US CMP, mean $\varphi$ for EU
-# co-location). The reason names the channels that make the pair related: occupations (shared
-# skills: the competence channel), value chain (input-output) and co-location, those at or above their
-# 90th percentile.
+# **Question.** Which two of the place's clusters could gain most from working together, and which cluster
+# the place does not have yet could grow from one it has (the workshop's photonics with aerospace)?
+#
+# **Method.** Three channels of relatedness are judged **each on its own**, so a strong link on one channel
+# is not diluted by the others: **co-location** in Europe, the association strength of two clusters' presence
+# ($LQ \ge 1$) across the sample's NUTS2 regions, $AS_{ab} = C_{ab} N / (U_a U_b)$ with $C_{ab}$ the regions where
+# both are present, $U$ the ubiquities and $N$ the regions: observed over expected co-occurrence (van Eck &
+# Waltman 2009; EconGeo's `relatedness(method = "association")`); the **value chain** (input-output links) and
+# **occupations** (shared skills: the competence channel) of the US Cluster Mapping related clusters (Delgado,
+# Porter & Stern 2016), each divided by the geometric mean of the two clusters' average relatedness,
+# $s_{ab} = r_{ab} / \sqrt{\bar r_a \bar r_b}$, so that a hub related a little to everything (distribution,
+# business services) no longer outranks a pair related strongly to each other. Each channel is turned into a
+# percentile among all pairs of clusters; a pair is related on a channel at the **90th percentile** or above.
+#
+# A **cooperation pair** joins two clusters the place holds: specialised ($LQ \ge 1$), not a fragment, and at
+# least 1,000 persons and 0.5 % of the region's employment (a cluster resting on divisions it shares with
+# other clusters is sized on the whole divisions and flagged `apportioned`). A **development pair** joins a
+# held cluster with a related cluster the place does not have yet ($LQ < 1$), large enough to be a path and
+# not bound to a location (mining, fishing: `data/cluster_roles.csv`). Pairs are ranked by the number of
+# channels, then (cooperation) by the LQ of the weaker cluster, then by the strongest percentile; **at most
+# two of the five pairs may share one cluster**, unless the data leave no other pair (said below).
 
 # %% slideshow={"slide_type": "subslide"}
-shown_coop = coop.head(12)
+pair_columns = {"cluster_a": "cluster", "cluster_b": "with", "lq_a": "LQ", "lq_b": "LQ with", "channels": "channels",
+                "co-location": "co-location pc", "value chain": "value chain pc", "occupations": "occupations pc",
+                "apportioned": "apportioned"}
+fmt = {"LQ": "{:.2f}", "LQ with": "{:.2f}", "co-location pc": "{:.0f}", "value chain pc": "{:.0f}",
+       "occupations pc": "{:.0f}"}
 if len(coop):
-    display(shown_coop[["cluster_a", "cluster_b", "lq_a", "lq_b", "stars_a", "stars_b", "strength", "reason"]]
-            .rename(columns={"cluster_a": "cluster A", "cluster_b": "cluster B", "lq_a": "LQ A", "lq_b": "LQ B",
-                             "stars_a": "stars A", "stars_b": "stars B"})
-            .style.format({"LQ A": "{:.2f}", "LQ B": "{:.2f}", "stars A": "{:.0f}", "stars B": "{:.0f}",
-                           "strength": "{:.3f}"}).hide(axis="index"))
+    display(Markdown(f"**Cooperation pairs in {region}**, {year}:"))
+    display(coop[list(pair_columns)].rename(columns=pair_columns).style.format(fmt, na_rep="-").hide(axis="index"))
 else:
-    display(Markdown(f"No pair of clusters present in {region} is related in this network."))
+    display(Markdown(f"No two clusters held in {region} are related on any channel at the 90th percentile."))
+if len(development):
+    display(Markdown(f"**Development pairs in {region}**, {year}: a cluster held here and a related cluster not yet held"))
+    display(development[list(pair_columns)].rename(columns=pair_columns).style.format(fmt, na_rep="-")
+            .hide(axis="index"))
 
 # %% slideshow={"slide_type": "fragment"}
+lines = []
 if len(coop):
     top = coop.iloc[0]
-    both = int((coop["specialised"] == 2).sum())
-    display(Markdown(
-        f"{len(coop)} related pairs of present clusters, {both} of them with both clusters specialised. "
-        f"The strongest: **{top['cluster_a']} - {top['cluster_b']}** ({top['reason']})."
-    ))
+    uses = coop[["cluster_a", "cluster_b"]].stack().value_counts()
+    lines.append(f"{V.cooperation.params['candidates']} pairs of held clusters are related on at least one channel; the "
+                 f"five shown involve {len(uses)} different clusters. The first: **{top['cluster_a']} with "
+                 f"{top['cluster_b']}** ({top['reason']}).")
+if len(development):
+    first = development.iloc[0]
+    lines.append(f"The first development pair: **{first['cluster_a']} towards {first['cluster_b']}** ({first['reason']}).")
+lines += [note for result in (V.cooperation, V.development) for note in result.notes]
+display(Markdown(" ".join(lines) or f"No pair for {region}."))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# *Caveats.* A candidate is a pair worth a conversation, not evidence of existing cooperation:
-# the data say that the two clusters are related elsewhere and both present here, not that local
-# firms already work together.
+# *Caveats.* A pair is worth a conversation, not evidence of existing cooperation: the data say that the
+# two clusters are related elsewhere and held here, not that local firms already work together. The value
+# chain and occupation channels are US evidence; co-location is European. A development pair names a
+# direction, not a forecast: the target cluster still has to pass the new-path rules of notebook 02 at the
+# level of its industries.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. For comparison: links from European co-location

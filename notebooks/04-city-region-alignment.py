@@ -26,7 +26,7 @@
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 place: str = "frankfurt"  # case place key, or any NUTS code
-year: int = 2014  # employment year (2008-2015; 2014 is the best cross-section)
+year: int = 0  # employment year (2008-2015); 0: each strategy with data of its own period
 period: str = "auto"  # RIS3 period: "auto" (latest sourced list for the owner), "2021-2027" or "2014-2020"
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
@@ -38,9 +38,9 @@ from s3lib import data, plots
 from s3lib.analyses import ris3
 from s3lib.errors import DataError, UnknownChoiceError
 from s3lib.measures import alignment as measures
-from s3lib.study import Study
+from s3lib.study import Study, place_year
 
-study = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite
+study = Study("sbs", level=2, year=place_year(place, year)[0])  # the EU industry space shared by the suite
 V = study.at(place)
 P = V.place
 choice = ris3.choose(P.code, period)
@@ -61,10 +61,12 @@ levels = [lvl for lvl, code in ((1, P.nuts1), (2, P.nuts2), (3, P.nuts3))
 results, skipped = {}, {}
 for lvl in levels:
     try:
-        results[lvl] = V.alignment(period, level=lvl)  # the same study at each level (year and settings kept)
+        # the same study at each level (settings kept), on data of the strategy's own period unless a year is chosen
+        results[lvl] = V.alignment(period, level=lvl, year=year or "paired")
     except DataError as exc:
         skipped[lvl] = str(exc)
 main = results.get(2) or next(iter(results.values()), None)  # NUTS2: the finest level with NACE divisions
+year = main.year if main is not None else study.year  # the data year the strategy is read against
 kind_text = {"regional": "RIS3 priorities", "national fallback": "national fallback domains (not the region's list)",
              "strengths only": "sourced strengths (orientation only, not the S3 list)", "none": "RIS3 priorities"}
 rows_text = kind_text[choice.kind]
@@ -74,7 +76,8 @@ row_word = {"national fallback": "domain", "strengths only": "strength"}.get(cho
 rows_word = {"domain": "domains", "strength": "strengths", "priority": "priorities"}[row_word]
 tag = {"regional": f"RIS3 {period_short}", "national fallback": f"{P.country} fallback {period_short}",
        "strengths only": "not an S3 list", "none": "RIS3"}[choice.kind]
-display(Markdown(f"**{P.name} ({P.code})**: RIS3 list `{choice.kind}`, period {period_text}; levels "
+display(Markdown(f"**{P.name} ({P.code})**: RIS3 list `{choice.kind}`, period {period_text}, read against "
+                 f"employment {year}; levels "
                  + ", ".join(f"NUTS{lvl} {a.region}" for lvl, a in results.items())
                  + (f"; not computed: {', '.join(f'NUTS{lvl}' for lvl in skipped)}" if skipped else "") + "."))
 
@@ -83,8 +86,13 @@ display(Markdown(f"**{P.name} ({P.code})**: RIS3 list `{choice.kind}`, period {p
 #
 # The table lists every strategy on record for the place's owner (and its parents), with what was found. The
 # period `"auto"` picks the latest period whose priority list is **sourced**; where no regional list was
-# found it falls back to the national domains (Bucuresti-Ilfov, labelled as such); where no list exists at all
-# (Nouvelle-Aquitaine) nothing is invented: sourced regional strengths are shown **for orientation only**.
+# found it falls back to the national domains (labelled as such); where no list exists at all nothing is
+# invented: sourced regional strengths are shown **for orientation only**.
+#
+# **Period pairing.** A strategy is read against data of its own period: a 2014-2020 list against 2014
+# employment (the year it was written for), a 2021-2027 list against the place's latest full year (the data
+# end in 2015, so this is the closest the statistics come). Reading a 2021-2027 strategy on 2014 data, as the
+# suite did before, judges it on an economy seven years older than the one it was written for.
 
 # %% slideshow={"slide_type": "subslide"}
 try:
@@ -117,12 +125,14 @@ if record is not None:
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The matched rows with our NACE mapping (divisions; a finer code such as `C266` makes the whole division an
-# upper bound for the priority).
+# upper bound for the priority). Every code has its reason in `data/ris3_priorities.csv` (column `codes_why`);
+# each mapping was reviewed for codes that bring in employment the priority does not mean (the Romanian
+# "security" domain had been mapped to private security guards, N80).
 
 # %% slideshow={"slide_type": "fragment"}
 if main is not None and len(main.priorities):
-    display(main.priorities[["label", "type", "priority_original", "nace_detail", "source"]]
-            .rename(columns={"nace_detail": "NACE (own mapping)"}).set_index("label"))
+    display(main.priorities[["label", "type", "priority_original", "nace_detail", "codes_why"]]
+            .rename(columns={"nace_detail": "NACE (own mapping)", "codes_why": "why each code"}).set_index("label"))
 else:
     display(Markdown("**No rows to match.**"))
 
@@ -135,6 +145,7 @@ else:
 # $LQ_i = \dfrac{x_i / x_\cdot}{X_i / X_\cdot}$, on a log scale centred at 1 (purple: specialised,
 # orange: under-represented); each cell shows the region's persons employed. Grey cells cannot be measured:
 # hatched **n/m** = the section is not in the statistics (A, K, O-U), **–** = confidential for this region.
+# A dotted, faded cell is a local or mixed industry: shown with its LQ, counted in neither coverage nor fit.
 # A dashed frame marks a priority that maps only part of the industry.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -169,6 +180,9 @@ if main is not None and len(main.match):
         text += f" Not measurable in the business statistics: {', '.join(not_meas)}."
     if missing:
         text += f" Confidential or unpublished here: {', '.join(missing)}."
+    local = sorted(set(m.loc[m["status"] == measures.NOT_TRADED, "industry"]))
+    if local:
+        text += f" Local or mixed, shown but not counted: {', '.join(local)}."
     display(Markdown(text))
     codes = sorted(set(m["industry"]))
     display(Markdown("Industry codes: " + "; ".join(f"**{c}** {plots.short_name(names.get(c, c), 34)}" for c in codes)))
@@ -176,14 +190,18 @@ if main is not None and len(main.match):
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Coverage and fit
 #
-# With $x_i$ the place's employment in industry $i$, $M_i = 1$ if $LQ_i \ge 1$, and $P$ the measured industries
-# a priority maps to (each counted once; the *all priorities* row uses their union):
+# With $x_i$ the place's employment in industry $i$, $M_i = 1$ if $LQ_i \ge 1$, and $P$ the measured **traded**
+# industries a priority maps to (each counted once; the *all priorities* row uses their union; the sum over
+# $i$ in fit runs over the traded industries too):
 #
 # $$\text{coverage} = \frac{\sum_{i \in P} M_i\,x_i}{\sum_{i \in P} x_i} \qquad
 #   \text{fit} = \frac{\sum_{i \in P} M_i\,x_i}{\sum_{i} M_i\,x_i}$$
 #
 # Coverage: how much of the priorities' employment lies in industries the place is specialised in. Fit: how
 # much of the place's specialised employment the priorities cover (1 - fit is left out of every priority).
+# **Traded only**: local and mixed industries (retail, restaurants, construction, temporary agency work) are
+# specialised wherever people live and no strategy targets them; counted, they inflated coverage and fit.
+# They stay in the matrix above, marked *not traded*, and count in neither score.
 # Left: each priority at NUTS2; right: all priorities at each level (NUTS3 uses broad sectors against the
 # country, so a priority covers a whole sector there and the scores are much coarser).
 
@@ -277,31 +295,38 @@ if main is not None and len(main.priorities):
         display(Markdown("Every specialised industry is covered by some priority (fit = 100 %)."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 5. Related-diversification candidates next to each priority
+# ## 5. New paths next to each priority
 #
-# Within each priority, the candidates are its measured industries the region is **not** yet specialised in
-# ($M_i = 0$), placed in the Balland et al. (2019) frame: relatedness density
+# Within each priority, the candidates are its measured industries that are **new paths** for the region
+# (notebook 02: traded, not specialised now or in the five years before, no break in the series, large
+# enough), placed in the Balland et al. (2019) frame: relatedness density
 # $RD_i = \sum_{j \ne i} M_j \varphi_{ij} / \sum_{j \ne i} \varphi_{ij}$ (feasibility; $\varphi$ = co-location
-# proximity over all EU NUTS2 regions) and complexity $PCI_i$ (benefit). They are ranked by
-# $\text{score} = \tfrac12(\text{pct}(RD_i) + \text{pct}(PCI_i))$, percentile ranks over all the region's
-# candidates; tiles are coloured by quadrant (split at the medians). Blue = low risk, high benefit.
+# proximity over all EU NUTS2 regions) and the benefit $B_i$ of the axis that passed the validity gate of
+# notebook 02. They are ranked by $\text{score} = \tfrac12(\text{pct}(RD_i) + \text{pct}(B_i))$, percentile
+# ranks over the region's new paths; tiles are coloured by quadrant (split at the sample's medians).
+# Blue = low risk, high benefit.
 
 # %% slideshow={"slide_type": "subslide"}
 if main is not None and len(main.priorities) and main.level in (1, 2):
     cands = main.candidates
     fig, ax = plots.figure()
-    plots.candidate_board(ax, cands, names, n=3, label_width=26, priorities=list(main.priorities["label"]))
+    axis = V.study.benefit
+    word = axis.word.split()[0] if axis is not None else "benefit"
+    plots.candidate_board(ax, cands, names, n=3, label_width=26, priorities=list(main.priorities["label"]),
+                          benefit_word=word)
     plots.annotate(fig, f"Candidates per {row_word} ({tag})",
                    place=f"{P.name} ({main.region})", level=f"NUTS{main.level}",
                    year=year,
-                   source=[plots.SOURCE_SBS, ("Relatedness and complexity over all EU NUTS2 regions (Balland et al. "
-                                              "2019 frame); NACE mapping of the priorities: our own.")])
+                   source=[plots.SOURCE_SBS, ("New paths only; relatedness over all EU NUTS2 regions (Balland et al. "
+                                              "2019 frame), benefit: the axis that passes the validity gate; NACE "
+                                              "mapping of the priorities: our own.")])
     display(Image(save(fig, "candidates")))
     best = cands.sort_values("score", ascending=False).drop_duplicates("industry").head(3)
     display(Markdown("Best candidates overall (score): " + "; ".join(
         f"**{r.industry}** {plots.short_name(names.get(r.industry, ''), 36)} for *{r.label}* "
-        f"(RD {r.density:.2f}, PCI {r.pci:+.2f}, {r.quadrant})" for r in best.itertuples()) + "."
-        if len(best) else "No candidates: every measured mapped industry is already specialised."))
+        f"(RD {r.density:.2f}, {word} {r.benefit:+.2f}, {r.quadrant})" for r in best.itertuples()) + "."
+        if len(best) else "No new path among the priorities' industries: each is specialised, a latent strength, "
+        "not traded, broken in the series or too small (notebook 02 lists each with its reason)."))
 else:
     display(Markdown("**No candidates**: no priority list to match at NUTS1/NUTS2."))
 
@@ -365,5 +390,5 @@ notes += V.caveats  # what is particular to this place (data/caveats.csv)
 display(Markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes))))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The same numbers for all six places side by side are in notebook `05`; the one-page cluster card
+# The same numbers for all the case places side by side are in notebook `05`; the one-page cluster card
 # (`s3lib card`) repeats the NUTS2 coverage and fit, or says plainly that the list was not found.

@@ -24,7 +24,7 @@
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 places: list = ["frankfurt", "bordeaux", "bilbao", "turin", "bucharest", "porto"]  # place keys or NUTS codes
-year: int = 2014  # analysis year (2008-2015; 2014 is the best cross-section)
+year: int = 2014  # the common year of the comparison (2008-2015; 2014: the latest with local units for every country)
 scheme: str = "uscmp"  # cluster scheme: "uscmp", "colocation" or a CSV/YAML mapping file
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
@@ -41,7 +41,7 @@ study = Study("sbs", level=2, year=year, scheme=scheme)
 VIEWS = [study.at(p) for p in places]
 PLACES = [v.place for v in VIEWS]
 T = study.table(PLACES)
-WHO = "six case places" if len(PLACES) == 6 else f"{len(PLACES)} places"
+WHO = f"{len(PLACES)} places"
 SOURCES = [study.space.source, plots.SOURCE_USCMP if scheme == "uscmp" else f"Clusters: scheme {scheme}."]
 NROWS = 1 if len(PLACES) <= 3 else 2
 NCOLS = math.ceil(len(PLACES) / NROWS)
@@ -51,7 +51,10 @@ save = plots.saver(figures_dir, SUITE_KEY, "05")
 # ## Summary on the three pillars
 #
 # One row per place; every industry number is for the place's NUTS2 region (the business
-# statistics stop there) in the year given, against all EU NUTS2 regions.
+# statistics stop there) in **one common year** (the `year` parameter, 2014 by default: the latest year
+# with local units for every country), against all EU NUTS2 regions. The cards and the place notebooks show
+# each place in its own latest full year (2015 where the country publishes local units for it), so a number
+# here can differ from the card's; the year is in every title.
 #
 # - **Cluster structure**: business-economy employment (persons employed, observed divisions), the
 #   leading cluster (most Cluster Observatory stars, then most employment, at least 0.5 % of the
@@ -59,8 +62,8 @@ save = plots.saver(figures_dir, SUITE_KEY, "05")
 # - **Specialised diversification**: Krugman specialisation coefficient
 #   $\tfrac12\sum_i |s_{ri} - s_{EU,i}|$ (0 = EU structure), Herfindahl $\sum_i s_{ri}^2$ of the
 #   divisions, related and unrelated variety (bits; EU percentile among the regions with at least half
-#   of the divisions observed), and the Economic Complexity Index with its EU rank (sign oriented by
-#   GDP per head; see notebook 02).
+#   of the divisions observed), and the rank on the **benefit axis** that passed the validity gate of
+#   notebook 02 (the classic Economic Complexity Index fails it on these data and is not ranked here).
 # - **Intercluster links**: how many of the related-cluster network's bridging clusters (top 10 %
 #   by betweenness) the place hosts, and its most central present cluster.
 
@@ -69,13 +72,13 @@ shown = T.assign(place=[v.label for v in VIEWS]).set_index("place")
 columns = {"employment": "employment", "coverage": "divisions observed", "leading_cluster": "leading cluster",
            "leading_lq": "LQ", "n_starred": "2-3 stars", "n_strong": "strong", "krugman": "Krugman",
            "herfindahl": "Herfindahl", "related": "related var.", "related_pct": "pct", "unrelated": "unrelated var.",
-           "unrelated_pct": "pct ", "eci": "ECI", "eci_rank": "ECI rank", "n_bridging": "bridging",
+           "unrelated_pct": "pct ", "benefit_rank": "benefit rank", "n_bridging": "bridging",
            "top_bridging": "most central present cluster"}
 summary = shown[list(columns)].rename(columns=columns)
 display(summary.style.format({"employment": "{:,.0f}", "divisions observed": "{:.0%}", "LQ": "{:.2f}",
                               "Krugman": "{:.3f}", "Herfindahl": "{:.3f}", "related var.": "{:.2f}",
-                              "unrelated var.": "{:.2f}", "pct": "{:.0f}", "pct ": "{:.0f}", "ECI": "{:.2f}",
-                              "ECI rank": "{:.0f}"}))
+                              "unrelated var.": "{:.2f}", "pct": "{:.0f}", "pct ": "{:.0f}",
+                              "benefit rank": "{:.0f}"}, na_rep="none"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **Reading the table:** the extremes among the places, computed from it.
@@ -83,15 +86,18 @@ display(summary.style.format({"employment": "{:,.0f}", "divisions observed": "{:
 # %% slideshow={"slide_type": "fragment"}
 n = int(T["n_regions"].iloc[0])
 most_spec, most_rel = T["krugman"].idxmax(), T["related"].idxmax()
-top_eci = T["eci"].idxmax()
+axis = study.benefit  # the benefit axis that passed the validity gate (None: none passes)
+ranked = T["benefit_rank"].dropna()
 name = {p.key: p.name for p in PLACES}
 display(Markdown(
     f"Among these places, {name[most_spec]} has the most specialised structure (Krugman {T.loc[most_spec, 'krugman']:.3f}), "
     f"{name[most_rel]} the highest related variety ({T.loc[most_rel, 'related']:.2f} bits, EU percentile "
-    f"{T.loc[most_rel, 'related_pct']:.0f}), and {name[top_eci]} the highest ECI (rank {int(T.loc[top_eci, 'eci_rank'])} "
-    f"of {n} NUTS2 regions). The ECI is computed on the business-statistics divisions (no finance or public "
-    f"services); its sign is oriented by GDP per head (see notebook 02 and `s3lib.study`), so regions specialised "
-    f"in knowledge-intensive services rank high. Read it as one view of the region's capabilities, not a verdict."))
+    f"{T.loc[most_rel, 'related_pct']:.0f})"
+    + (f", and {name[ranked.idxmin()]} the highest {axis.word} (rank {int(ranked.min())} of {n} NUTS2 regions). The "
+       f"benefit axis is {axis.label}, the one that passes the validity gate of notebook 02; computed on the "
+       "business-statistics divisions (no finance or public services). Read it as one view of the region's "
+       "economy, not a verdict." if axis is not None and len(ranked) else
+       ". No benefit axis passes the validity gate in this year: no place is ranked.")))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Top specialised clusters, place by place

@@ -113,7 +113,12 @@ display(Markdown(
 # districts (Hidalgo et al. 2007). The complete weighted graph only splits "urban" from "rural"
 # occupations, so we keep its backbone (the maximum spanning tree plus the strongest 5 % of pairs) and
 # find communities by **Louvain** modularity maximisation (Blondel et al. 2008; networkx, resolution 1,
-# fixed seed 42). A competence cluster's LQ sums its groups:
+# fixed seed 42). One pass leaves a community of a third of the groups (finance, IT and airport skills
+# together), so **no cluster may hold more than a quarter of the occupational groups**: a larger community
+# is split by Louvain on its own subgraph, again until none is larger. **Stability**: the same procedure with
+# ten other seeds, compared with the partition shown by the adjusted Rand index (Hubert & Arabie 1985;
+# 1 = the same clusters, 0 = chance); the borders of the smaller clusters move, the large ones stay.
+# A competence cluster's LQ sums its groups:
 # $LQ_{rc} = (\sum_{o \in c} x_{ro}/x_{r\cdot}) / (\sum_{o \in c} x_{\cdot o}/x_{\cdot\cdot})$.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -138,7 +143,8 @@ display(Markdown(
                               for k, row in strong.iterrows()) + ". "
     f"The largest cluster, C{profile.index[0]}, holds {profile['share'].iloc[0]:.0%} of the district's observed "
     "employees. The clusters describe Germany's occupation geography (which competences co-locate), not the city "
-    "alone; a different seed or backbone changes the borders of the smaller clusters."))
+    f"alone; over ten other seeds the partition agrees with this one at an adjusted Rand index of "
+    f"{found.params['stability']:.2f} on average (lowest {found.params['stability_min']:.2f})."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. The city against its region and Germany: finance the business statistics cannot see
@@ -275,31 +281,37 @@ display(Markdown(
 # value chains. Which of the city's competences connect several of its industry clusters?
 #
 # **The bridge.** An occupation-industry link needs a bridge, and the snapshot has **no occupation x
-# industry table** (the BA publishes occupations by WZ 2008 industry, but not in these files). We
-# therefore estimate the bridge from co-location, and label it as our own estimate: over the 38
-# German NUTS2 regions in 2014 (the best year both sources share), an occupation and a NACE division are
-# linked by $\phi_{oi} = C_{oi}/\max(u_o, u_i)$ with $C = M_{occ}^\top M_{ind}$ (both LQs against
-# Germany). An occupation's link to an industry cluster is the employment- and scheme-weighted mean of
-# $\phi_{oi}$ over the cluster's divisions, $L_{oc} = \sum_i w_{ic} x_i \phi_{oi} / \sum_i w_{ic} x_i$;
-# it is **linked** when $L_{oc}$ is in the top decile of all occupation-cluster pairs. Industry clusters
-# are the US Cluster Mapping clusters present in the city's NUTS2 region in 2014 ($LQ \ge 1$ or a star,
-# notebook 01); occupations are the city's present ones in the analysis year with at least 1,000
-# employees. A candidate cluster of competences is an occupation linked to at least two of them.
+# industry table** (the BA publishes occupations by WZ 2008 industry, but not in these files), and the
+# bundled industry statistics stop at NUTS2: the bridge **cannot be measured on the 400 districts**. We
+# therefore estimate it from co-location over the German NUTS2 regions (the best year both sources share),
+# and label it as our own estimate. An occupation and a NACE division are linked by their **association
+# strength**, observed over expected co-presence, $AS_{oi} = C_{oi} N / (u_o u_i)$ with
+# $C = M_{occ}^\top M_{ind}$, $u$ the ubiquities and $N$ the regions (van Eck & Waltman 2009; 1 = chance): unlike
+# the conditional probability it does not favour occupations found everywhere. An occupation's link to an
+# industry cluster is the employment- and scheme-weighted mean over the cluster's divisions,
+# $L_{oc} = \sum_i w_{ic} x_i AS_{oi} / \sum_i w_{ic} x_i$. **Significance**: the regions of the industry
+# matrix are shuffled 999 times (the industries keep their ubiquity and their co-location with each other),
+# $p = (1 + \#\{L^{perm} \ge L\}) / 1000$, adjusted for the many pairs tested (Benjamini & Hochberg 1995);
+# a pair is **linked** when $L_{oc} > 1$ and the adjusted $p < 0.05$. Industry clusters are the US Cluster
+# Mapping clusters present in the city's NUTS2 region ($LQ \ge 1$ or a star, notebook 01); occupations
+# are the city's present ones in the analysis year with at least 1,000 employees. A candidate cluster of
+# competences is an occupation linked to at least two of them.
 
 # %% slideshow={"slide_type": "subslide"}
 industry = Study("sbs", level=2, year=comp.BRIDGE_YEAR).at(P)  # the district's NUTS2 region in the business statistics
 bridge = comp.bridge(V, industry)  # occupations of the city linked to two or more of the region's industry clusters
-bridges, links, threshold = bridge.table, bridge.params["links"], bridge.params["threshold"]
+bridges, links, linked = bridge.table, bridge.params["links"], bridge.params["linked"]
 shown_rows = bridges["occupation"].head(14).tolist()
-shown_cols = [c for c in links.columns if (links.loc[shown_rows, c] >= threshold).any()]
+shown_cols = [c for c in links.columns if linked.loc[shown_rows, c].any()]
 fig, ax = plots.figure()
-cplots.bridge_heatmap(ax, links.loc[shown_rows, shown_cols], threshold, names=names,
+cplots.bridge_heatmap(ax, links.loc[shown_rows, shown_cols], linked, names=names,
                       empty="no occupation of the city links two of its industry clusters")
 plots.annotate(fig, "Competences linking clusters", place=WHERE,
                level="NUTS3", year=year,
-               source=SOURCE + [f"Links: own estimate, co-location of occupations and NACE divisions over "
-                                f"{bridge.params['n_regions']} NUTS2 regions, {bridge.params['year']}; top decile = ● "
-                                f"(L >= {threshold:.2f}). " + plots.SOURCE_SBS, plots.SOURCE_USCMP])
+               source=SOURCE + [f"Links: estimate, association strength of occupations and NACE divisions over "
+                                f"{bridge.params['n_regions']} NUTS2 regions, {bridge.params['year']}; ● = above chance, "
+                                f"{bridge.params['permutations']} permutations, BH 5 %. " + plots.SOURCE_SBS,
+                                plots.SOURCE_USCMP])
 display(Image(save(fig, "competences-bridges")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -317,8 +329,7 @@ display(Markdown(
     f"linked to at least two of the clusters, {len(hubs)} to three or more: "
     + (", ".join(f"**{o} {n}** ({k} clusters)" for o, n, k in hubs[["occupation", "name", "n_clusters"]]
                  .head(8).itertuples(index=False)) or "none")
-    + ". These are candidates, not findings: a link says that regions specialised in the occupation tend to be "
-    "specialised in the cluster's industries, not that the occupation works in those industries."))
+    + ". " + " ".join(bridge.notes)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Caveats
@@ -331,10 +342,11 @@ display(Markdown(
 #   A city with many in-commuters has high counts against its residents.
 # - **Suppressed cells** are small counts, missing, not zero: LQs use the observed cells; district totals
 #   are lower bounds; in the principle of relatedness suppressed cells are left out.
-# - **Competence clusters** depend on the backbone (top 5 % of pairs) and the Louvain seed; the large
-#   clusters are stable, the borders of the small ones are not.
-# - **The occupation -> industry bridge is our own estimate** from co-location over 38 NUTS2 regions in
-#   one year, not an employment table of occupations by industry; the industry clusters are those of the
+# - **Competence clusters** depend on the backbone (top 5 % of pairs), the quarter cap and the Louvain
+#   seed; section 2 reports their stability over other seeds.
+# - **The occupation -> industry bridge is our own estimate** from co-location over the country's NUTS2
+#   regions in one year (section 6 says how many), tested against chance by permutation, not an employment
+#   table of occupations by industry; the industry clusters are those of the
 #   NUTS2 region from the business statistics (no finance, no public services), so Financial Services is a
 #   fragment there. Read the candidate clusters of competences as hypotheses for the workshop.
 # - GDP per head orients the complexity sign only; the regional accounts of the snapshot end before 2025.

@@ -26,8 +26,8 @@
 
 # %% slideshow={"slide_type": "skip"} tags=["parameters"]
 place: str = "bordeaux"  # case city key (bordeaux, frankfurt, bilbao, turin, bucharest, porto)
-year: int = 2014  # employment year (2008-2015; 2014 is the best cross-section)
-segmentation: str = ""  # a declared list of the city (substring of its name), empty for the first
+year: int = 0  # analysis year (2008-2015); 0: the place's latest full year (as on its card)
+segmentation: str = ""  # one declared list of the city (substring of its name); empty: every list on record
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
 
 # %% slideshow={"slide_type": "skip"}
@@ -36,8 +36,9 @@ from IPython.display import Image, Markdown, display
 
 from s3lib import data, plots
 from s3lib.plots import citylens as lens_plots
-from s3lib.study import Study
+from s3lib.study import Study, place_year
 
+year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 V = Study("sbs", level=2, year=year).at(place)  # the city's NUTS2 region in the business statistics
 L = V.lens(segmentation or None)  # declared clusters, undeclared strengths, RIS3 rows, urban character
 P = L.place
@@ -47,22 +48,25 @@ where = f"{P.name} ({L.region})"
 SOURCE_SEG = ("Declared clusters: data/city_segmentations.csv (each row sourced; NACE mapping our own). "
               "Codes finer than a division are read through the whole division (upper bound).")
 pd.set_option("display.max_colwidth", 90)
-display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {L.region} {V.region_name}; {year}; declared list "
+display(Markdown(f"**{P.name} ({P.code})**, NUTS2 region {L.region} {V.region_name}; {year_note}; declared "
                  f"*{L.segmentation or 'none on record'}*; RIS3 list matched: {L.ris3_kind}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. What the city declares
 #
-# The list below is one segmentation the city (or its development agency) declares, with its tiers where the
-# city has them, and the sources that confirm each cluster. Rows marked `not found` are claims of the 2016
-# workshop that no source confirmed; they stay in the table so that the claim is still tested.
+# The table below gathers **every list** the city (or its development agency, its cluster organisations, the
+# workshop) declares: annual reports' key sectors, cluster initiatives, innovation poles. A cluster named in
+# several lists with the same NACE codes is one row; `n_lists` says how many lists name it, `lists` which.
+# Rows marked `not found` are claims of the 2016 workshop that no source confirmed; they stay in the table so
+# that the claim is still tested. (Reading only the first list made Turin's automotive "not declared", though
+# the city's own sectors of excellence name it.)
 
 # %% slideshow={"slide_type": "subslide"}
 if L.segmentation:
-    others = data.city_segmentations(P.key)["segmentation"].unique()
-    display(Markdown(f"**{P.name}**: segmentation *{L.segmentation}* ({len(D)} clusters). Other lists on record "
-                     f"for this city: " + ("; ".join(f"*{s}*" for s in others if s != L.segmentation) or "none") + "."))
-    display(D[["cluster", "tier", "nace_detail", "mapping", "status", "source_year"]])
+    lists = data.city_segmentations(P.key)["segmentation"].unique()
+    display(Markdown(f"**{P.name}**: {L.segmentation}, {len(D)} distinct clusters. Lists on record for this "
+                     "city: " + "; ".join(f"*{s}*" for s in lists) + "."))
+    display(D[["cluster", "n_lists", "tier", "nace_detail", "mapping", "status"]].style.hide(axis="index"))
 else:
     display(Markdown(f"**{L.notes[0]}** The sections below show only what the data measure."))
 
@@ -81,7 +85,10 @@ else:
 # CMP strong rule on the same cluster totals. The verdict: **visible and specialised** (`LQ >= 1`), **visible,
 # not specialised**, **not measurable at this resolution** (less than half of the measured employment lies in
 # divisions the city's codes name whole: the figure is the divisions', not the cluster's), or **not measurable
-# in these statistics** (no division the statistics cover), each with its reason.
+# in these statistics** (no division the statistics cover, or at least as many of its divisions outside the
+# statistics as inside: FinTech read as all of IT services J62-J63 would be IT services, not FinTech), each with
+# its reason. **A cluster that is not measurable shows no employment, LQ, stars or strong flag**, only why: the
+# figure of a whole division is not the cluster's (Bordeaux's aerospace `C30.3` is one of eight classes of `C30`).
 
 # %% slideshow={"slide_type": "subslide"}
 cols = ["cluster", "tier", "employment", "lq", "stars", "strong", "coverage", "verdict"]
@@ -90,7 +97,7 @@ display(D[cols].style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": 
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # The same clusters as bars: the LQ of the cluster's divisions (log scale, 1 = EU average), coloured by
-# verdict; hatched bars rest on divisions read whole (an upper bound), so their height says little.
+# verdict; a cluster that is not measurable has no bar, only its verdict.
 
 # %% slideshow={"slide_type": "-"}
 if len(D):
@@ -126,12 +133,15 @@ if claims:
 # **strong** (US CMP rule: LQ in the top quarter of regions, LQ >= 1, employment and establishments above the
 # lower quartile) or have at least two Cluster Observatory stars in the region. A cluster counts as declared
 # when at least half of its employment in the region (or half of its industry weight, for a cluster whose core
-# the statistics cannot see) lies in divisions that one of the declared clusters names.
+# the statistics cannot see) lies in divisions that one of the declared clusters names. A **fragment** (less
+# than half of the cluster's industry weight observed in the region, `partial`) shows no size, LQ or stars: its
+# stars would be those of the fragment. A cluster whose employment is mostly an apportioned share of divisions
+# it shares with other clusters is marked an estimate in `why`.
 
 # %% slideshow={"slide_type": "subslide"}
 U = L.undeclared
 display(U.style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": "{:.0f}", "share_declared": "{:.0%}",
-                        "weight_declared": "{:.0%}"}).hide(axis="index"))
+                        "weight_declared": "{:.0%}"}, na_rep="n/m").hide(axis="index"))
 missing = U[~U["declared"] & ~U["partial"]]
 display(Markdown(
     f"**{len(missing)} strong or starred clusters with good coverage are not in the declared list**: "
@@ -206,8 +216,8 @@ display(ET[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdi
         .hide(axis="index"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The emerging industries as bars: LQ of their divisions in the region; hatched where the list's codes are
-# finer than divisions (upper bound).
+# The emerging industries as bars: LQ of their divisions in the region; a list whose codes are mostly finer
+# than divisions (OECD ICT, creative, digital) or outside the statistics (FinTech) has no bar, only its verdict.
 
 # %% slideshow={"slide_type": "-"}
 fig, ax = plots.figure()
@@ -216,7 +226,7 @@ plots.annotate(fig, "Emerging urban industries measured", place=where, level="NU
                source=[plots.SOURCE_SBS + (" Not visible: finance K (FinTech, financial KIS), O-U (public, health, "
                                            "culture R: much of the creative economy)."),
                        ("Lists: data/emerging_industries.csv; KIS (Eurostat) and ICT (OECD) official, (ours) = our own "
-                        "mapping. Classes and partial codes read through whole divisions (hatched: upper bound).")])
+                        "mapping. No bar: not measurable (codes finer than divisions or outside the statistics).")])
 display(Image(save(fig, "city-lens-emerging")))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -229,8 +239,9 @@ display(EM[["cluster", "mapping", "outside", "employment", "lq", "stars", "verdi
 visible = ET[ET["verdict"] == "visible and specialised"]["cluster"].tolist()
 display(Markdown(
     f"**What it shows.** Visible and specialised in {L.region}: {', '.join(visible) or 'none'}. The OECD ICT, "
-    "creative and digital lists are NACE classes, read through whole divisions (upper bounds; ICT trade through "
-    "all of wholesale G46); FinTech is partial codes of J62/J63 and K64/K66 (K invisible). The same lists are built-in cluster schemes: `Study(scheme=\"kibs\")`, "
+    "creative and digital lists are mostly NACE classes, which division statistics cannot isolate (ICT trade "
+    "would be all of wholesale G46); FinTech is partial codes of J62/J63 and K64/K66 (K invisible): these print "
+    "no figures. The same lists are built-in cluster schemes: `Study(scheme=\"kibs\")`, "
     "`\"kis\"`, `\"ict_oecd\"`, `\"cci_own\"`, `\"digital_smart\"` give their portfolio, stars and strong "
     "clusters like notebook 01."))
 

@@ -32,7 +32,7 @@
 
 # %% tags=["parameters"] slideshow={"slide_type": "skip"}
 place: str = "frankfurt"  # case place key, name or NUTS2/NUTS3 code
-year: int = 2014  # business-statistics year (2008-2015; 2014 is the best cross-section)
+year: int = 0  # business-statistics year (2008-2015); 0: the place's latest full year, as on its card
 scheme: str = "uscmp"  # cluster scheme: "uscmp" or "colocation"
 
 # %% slideshow={"slide_type": "slide"}
