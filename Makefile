@@ -22,7 +22,7 @@ help:
 	@echo "make bench  run the benchmarks"
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "s3lib needs Python 3.10+"'
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "s3lib needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -15,7 +15,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"analyses", "atomic", "cli", "config", "data", "errors", "measures", "outputs", "plots", "runner", "study"}
+_SUBMODULES = {"analyses", "atomic", "cli", "config", "data", "errors", "measures", "outputs", "plots", "result", "runner", "study"}
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]
 
