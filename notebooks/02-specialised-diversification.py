@@ -117,23 +117,26 @@ display(Markdown(
 # industry $i$'s related industries that the region already has (feasibility, low risk). The second axis is
 # the **benefit** of an industry, chosen by the validity gate below: the classic product complexity (PCI,
 # Hidalgo & Hausmann 2009) is one candidate, fitness-complexity (Tacchella et al. 2012), complexity on
-# traded manufacturing and KIBS only, and the EU wage level of the industry (wages and salaries per person
-# employed, Eurostat SBS, log, standardised) are the others; the first that passes is used.
+# traded manufacturing and KIBS only, and the **industry wage** (the EU wages and salaries per person employed
+# in the industry, Eurostat SBS, log, standardised; a region's index is the wage its mix of industries would pay
+# at EU wages, not the wages paid there) are the others; the first that passes is used.
 #
 # A candidate is shown as a **new path** only if it passes, in order (`s3lib.study.paths`):
-# 1. **traded**: the division's employment lies in US Cluster Mapping traded clusters. Where its classes
-#    split between traded and local clusters and no employment weighting can decide (more than 10 % on
-#    each side: temporary agency work N78, rental N77, office support N82), it is **mixed**, shown apart
-#    and never offered as a target;
+# 1. **traded and not location-bound**: the division's employment lies in US Cluster Mapping traded clusters.
+#    Where its classes split between traded and local clusters and no employment weighting can decide (more
+#    than 10 % on each side: temporary agency work N78, rental N77, office support N82), it is **mixed**, shown
+#    apart and never offered as a target; nor is a division that follows deposits, coasts, hubs or networks
+#    (mining, water supply, water and air transport: `data/cluster_roles.csv`);
 # 2. **not a latent strength**: $LQ < 1$ in each of the previous five years with data, and $LQ < 0.9$ now
 #    and in each of those years; otherwise the division crosses back and forth over the threshold, or sits just
 #    below it, and is listed apart as a latent strength;
-# 3. **no break in the series**: no cell break (the cell and its parent region moving together by 50 % or
-#    more in one year, a reclassification) in the study year or the five before;
+# 3. **no break in the series, no estimate**: no cell break (the cell and its parent region moving together by
+#    50 % or more in one year, a reclassification) in the study year or the five before, and the region's cell
+#    is published, not an estimate of a confidential value;
 # 4. **large enough**: at least 0.2 % of EU employment, and at least 1,000 persons in the region at $LQ = 1$.
 #
 # New paths are split into four quadrants at the **medians over the candidates of every region of the
-# sample**, so "low risk, high benefit" means the same in every place. The density range over the study
+# sample** (high = above the median), so "low risk, high benefit" means the same in every place. The density range over the study
 # year and the five before shows how stable each candidate's relatedness is.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -201,8 +204,11 @@ display(apart[["name", "status", "reason", "employment", "lq", "max_lq_before"]]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* The benefit axis is computed on the industries the business statistics cover (no finance,
-# public or personal services). A wage level is a benefit in earnings per job, not a measure of knowledge;
-# it is the default only because it is the axis that passes the gate below. Relatedness here is
+# public or personal services). The industry wage is a benefit in earnings per job at EU wages, not a measure
+# of knowledge and not the wages paid in the region (a low-wage country's regions rank low on it); it is the
+# default only because it is the axis that passes the gate below. Knowledge-intensive business services are
+# mostly *mixed* divisions (M69, M71, M74): the data cannot separate their traded part, so they are never
+# offered as new paths here; the emerging-industry lists of notebook 07 measure them. Relatedness here is
 # co-location in Europe in one year. Local units are classified by their principal activity, so a
 # cluster that spans divisions shows up in pieces (the place's own caveats, in the first cell, name them).
 # A new path is a hypothesis to discuss with the people who know the place, not a verdict.

@@ -172,19 +172,24 @@ display(Markdown(
 # $s_{ab} = r_{ab} / \sqrt{\bar r_a \bar r_b}$, so that a hub related a little to everything (distribution,
 # business services) no longer outranks a pair related strongly to each other. Each channel is turned into a
 # percentile among all pairs of clusters; a pair is related on a channel at the **90th percentile** or above.
+# Where two clusters both draw half or more of their employment from the same divisions (footwear and leather
+# from C15), their co-location restates those divisions and is not counted (`shared_divisions`); only the US
+# channels, measured on finer industries, can relate them.
 #
 # A **cooperation pair** joins two clusters the place holds: specialised ($LQ \ge 1$), not a fragment, and at
 # least 1,000 persons and 0.5 % of the region's employment (a cluster resting on divisions it shares with
 # other clusters is sized on the whole divisions and flagged `apportioned`). A **development pair** joins a
 # held cluster with a related cluster the place does not have yet ($LQ < 1$), large enough to be a path and
-# not bound to a location (mining, fishing: `data/cluster_roles.csv`). Pairs are ranked by the number of
-# channels, then (cooperation) by the LQ of the weaker cluster, then by the strongest percentile; **at most
-# two of the five pairs may share one cluster**, unless the data leave no other pair (said below).
+# not bound to a location (mining, fishing: `data/cluster_roles.csv`), not a latent strength ($LQ < 0.9$ now,
+# $< 1$ in the five years before, the rule of notebook 02) and not the other half of divisions the held
+# cluster draws on. Pairs are ranked by the number of channels, then by the mean percentile over every channel
+# measured (evidence on all of them beats one extreme), then by the LQ of the weaker cluster; **at most two of
+# the five pairs may share one cluster**, unless the data leave no other pair (said below).
 
 # %% slideshow={"slide_type": "subslide"}
 pair_columns = {"cluster_a": "cluster", "cluster_b": "with", "lq_a": "LQ", "lq_b": "LQ with", "channels": "channels",
                 "co-location": "co-location pc", "value chain": "value chain pc", "occupations": "occupations pc",
-                "apportioned": "apportioned"}
+                "apportioned": "apportioned", "shared_divisions": "shared divisions"}
 fmt = {"LQ": "{:.2f}", "LQ with": "{:.2f}", "co-location pc": "{:.0f}", "value chain pc": "{:.0f}",
        "occupations pc": "{:.0f}"}
 if len(coop):

@@ -201,7 +201,9 @@ if main is not None and len(main.match):
 # much of the place's specialised employment the priorities cover (1 - fit is left out of every priority).
 # **Traded only**: local and mixed industries (retail, restaurants, construction, temporary agency work) are
 # specialised wherever people live and no strategy targets them; counted, they inflated coverage and fit.
-# They stay in the matrix above, marked *not traded*, and count in neither score.
+# They stay in the matrix above, marked *not traded*, and count in neither score. **A yardstick**: a list of
+# broad priorities covers much of any economy, so the same list is scored in every EU NUTS2 region of the
+# sample; the place's score is read against that median and its percentile.
 # Left: each priority at NUTS2; right: all priorities at each level (NUTS3 uses broad sectors against the
 # country, so a priority covers a whole sector there and the scores are much coarser).
 
@@ -240,6 +242,12 @@ if main is not None and len(main.priorities):
     for lvl, why in skipped.items():
         lines.append(f"- NUTS{lvl}: not computed. {why}.")
     best = main.scores.drop(index="all").sort_values("coverage", ascending=False)
+    if main.benchmark is not None:
+        own, bench = main.scores.loc["all"], main.benchmark
+        lines.append(f"- The same list in the {len(bench)} NUTS{main.level} regions of the sample: median coverage "
+                     f"**{bench['coverage'].median():.0%}**, fit **{bench['fit'].median():.0%}**; {where(main.region)} "
+                     f"is above {(bench['coverage'] < own['coverage']).mean():.0%} of them on coverage and "
+                     f"{(bench['fit'] < own['fit']).mean():.0%} on fit.")
     text = "\n".join(lines)
     if best["coverage"].notna().any():
         b, w = best.dropna(subset=["coverage"]).iloc[0], best.dropna(subset=["coverage"]).iloc[-1]
@@ -384,8 +392,6 @@ if main is not None and (main.match["status"] == measures.NOT_MEASURABLE).any():
     codes = sorted(set(main.match.loc[main.match["status"] == measures.NOT_MEASURABLE, "industry"]))
     notes.append(f"Not measurable in the business statistics: {', '.join(codes)} (their sections are outside "
                  "the business statistics; at NUTS3 the broad sectors of the regional accounts include them).")
-if P.level == 3 and 3 not in results:
-    notes.append(f"No NUTS3 figures for {P.code}: the regional accounts publish no {P.country} NUTS3 broad sectors.")
 notes += V.caveats  # what is particular to this place (data/caveats.csv)
 display(Markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes))))
 

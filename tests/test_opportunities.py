@@ -33,9 +33,9 @@ def test_candidates_are_absent_industries_split_at_stated_medians(toy):
     assert result.params["medians"] == "own" and not c.attrs  # nothing travels in DataFrame.attrs
     assert d_med == pytest.approx(c["density"].median()) and p_med == pytest.approx(c["benefit"].median())
     ideal = c["quadrant"] == "low risk, high benefit"
-    assert ((c.loc[ideal, "density"] >= d_med) & (c.loc[ideal, "benefit"] >= p_med)).all()
+    assert ((c.loc[ideal, "density"] > d_med) & (c.loc[ideal, "benefit"] > p_med)).all()   # high = above the median
     worst = c["quadrant"] == "high risk, low benefit"
-    assert ((c.loc[worst, "density"] < d_med) & (c.loc[worst, "benefit"] < p_med)).all()
+    assert ((c.loc[worst, "density"] <= d_med) & (c.loc[worst, "benefit"] <= p_med)).all()
     assert set(c["quadrant"]) <= set(op.QUADRANTS.values())
     with pytest.raises(UnknownChoiceError, match="unknown region"):
         op.candidates(m, phi, pci, "R99")

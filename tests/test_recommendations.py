@@ -187,3 +187,41 @@ def test_the_validity_table_in_data_readme_is_what_the_library_computes():
             assert float(r[4]) == pytest.approx(v.loc[key, "corr_diversity"], abs=0.005), (year, key)
             assert (r[8].strip() == "yes") == bool(v.loc[key, "passes"]), (year, key)
             assert ("chosen" in r[9]) == bool(v.loc[key, "chosen"]), (year, key)
+
+
+def test_no_new_path_rests_on_an_estimate_or_a_location(s14):
+    from s3lib import data
+
+    bound = set(data.cluster_roles("sbs")["cluster"])
+    assert {"H50", "H51", "E36", "B06"} <= bound
+    for place in CASES:
+        view = s14.at(place)
+        paths_ = view.opportunities.table.index
+        assert not s14.estimated.loc[view.region, paths_].any(), place
+        assert not bound & set(paths_), place
+    review = s14.review("ITC1").table
+    assert review.loc["H51", "status"] == "location-bound"   # an airport hub is no path a region grows into
+    assert review.loc["E36", "status"] == "location-bound"   # nor is its water network
+
+
+def test_the_ris3_yardstick_is_the_same_list_in_every_region(s14):
+    a = s14.at("porto").alignment()
+    own = a.scores.loc["all"]
+    assert a.benchmark.loc[a.region, "coverage"] == pytest.approx(own["coverage"])
+    assert a.benchmark.loc[a.region, "fit"] == pytest.approx(own["fit"])
+    fit = s14.at("porto").ris3_fit()
+    assert fit.fit_median == pytest.approx(a.benchmark["fit"].median())
+    assert 0 <= fit.fit_pct <= 100 and fit.fit_median > 0.5   # a broad list fits most regions: read against this
+
+
+def test_pairs_carved_from_one_division_do_not_count_their_co_location(s14):
+    overlap = s14.cluster_overlap
+    assert overlap.loc["Footwear", "Leather and Related Products"] >= 0.5
+    assert overlap.loc["Aerospace Vehicles and Defense", "Information Technology and Analytical Instruments"] < 0.5
+    pairs = s14.at("porto").cooperation.table.set_index(["cluster_a", "cluster_b"])
+    for (a, b), row in pairs.iterrows():
+        if overlap.loc[a, b] >= 0.5:
+            assert row["shared_divisions"] and np.isnan(row["co-location"]) and "not counted" in row["reason"]
+    dev = s14.at("bordeaux").development.table   # the workshop's photonics with aerospace
+    assert ("Aerospace Vehicles and Defense", "Information Technology and Analytical Instruments") in set(
+        zip(dev["cluster_a"], dev["cluster_b"]))

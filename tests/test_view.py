@@ -107,7 +107,7 @@ def test_specialisations_are_division_lqs(frankfurt, eu):
 
 def test_links_equal_library(frankfurt):
     study = Study(year=2014)
-    pairs = links.link_pairs(frankfurt.portfolio, study.channels)
+    pairs = links.link_pairs(frankfurt.portfolio, study.channels, overlap=study.cluster_overlap)
     pd.testing.assert_frame_equal(frankfurt.cooperation.table, pairs.table)
     assert frankfurt.cooperation.params == pairs.params
     bridge = links.bridging(links.uscmp_network(schemes.related_pairs()))

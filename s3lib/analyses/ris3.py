@@ -234,8 +234,9 @@ class Alignment:
     ``choice`` (:class:`Ris3Choice`: which list), ``strategies`` (status of every strategy that
     applies), ``priorities``, ``profile`` (employment and LQ by industry), ``match``
     (:func:`s3lib.measures.alignment.matching`), ``scores``, ``priority_gaps``, ``uncovered``
-    (:func:`s3lib.measures.alignment.uncovered_strengths`), ``candidates`` and ``notes`` (caveats to
-    show next to the results, a tuple).
+    (:func:`s3lib.measures.alignment.uncovered_strengths`), ``candidates``, ``notes`` (caveats to
+    show next to the results, a tuple) and ``benchmark``: the same list's coverage and fit in every region of the
+    study's sample (:func:`s3lib.measures.alignment.benchmark`; None at NUTS3), the yardstick of a place's score.
     """
 
     place: object
@@ -252,6 +253,7 @@ class Alignment:
     uncovered: pd.DataFrame
     candidates: pd.DataFrame
     notes: tuple = ()
+    benchmark: pd.DataFrame | None = None
 
     @property
     def period(self):
@@ -318,6 +320,7 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
         match = measures.matching(links, profile)
         cands = measures.priority_candidates(match, pd.DataFrame(
             columns=["density", "benefit", "quadrant", "density_pct", "benefit_pct", "score"], dtype=float))
+        bench = None
         notes.append(f"NUTS3 broad sectors {', '.join(partition)}; LQ against {p.country}; sectors are coarse, "
                      "so a priority usually covers only part of a sector (partial).")
     else:
@@ -334,6 +337,9 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
         match = measures.matching(links, profile, measurable, traded=traded)
         profile = profile.loc[traded]  # coverage, fit and the uncovered strengths count traded industries only
         cands = measures.priority_candidates(match, at.candidates(region).table)
+        measured = match.loc[match["status"] == "measured", "industry"].unique()
+        bench = measures.benchmark(counts.loc[at.sample.union([region]), traded], lq.loc[at.sample.union([region]), traded],
+                                   measured)
         notes.append(f"NACE divisions at NUTS{level} ({region}); LQ against all NUTS{level} regions in SBS. "
                      "SBS has no A, K, O-U: such codes are reported as not measurable. Coverage and fit count the "
                      f"{len(traded)} traded divisions only: local and mixed ones (retail, restaurants, temp agencies) "
@@ -344,7 +350,7 @@ def align(view, period="auto", level: int | None = None) -> Alignment:
     return Alignment(place=p, region=region, level=level, year=year, choice=choice, strategies=status,
                      priorities=prios, profile=profile, match=match, scores=measures.scores(match, profile),
                      priority_gaps=measures.priority_gaps(match), uncovered=measures.uncovered_strengths(match, profile),
-                     candidates=cands, notes=tuple(dict.fromkeys(notes)))
+                     candidates=cands, notes=tuple(dict.fromkeys(notes)), benchmark=bench)
 
 
 def similarity(view) -> Result:
@@ -410,8 +416,11 @@ class Ris3Fit:
 
     ``kind``/``found``/``period``: the list matched (:func:`choose`); ``strategy``, ``owner``,
     ``owner_level``: which strategy; ``coverage``, ``fit``: the ``all`` row of :func:`align`'s scores at
-    ``level`` for ``region``; ``n_priorities``; ``not_measurable``: codes outside the statistics;
-    ``not_found``: strategies whose list was not found (never invented).
+    ``level`` for ``region``; ``coverage_median``, ``fit_median``, ``coverage_pct``, ``fit_pct``: the same list
+    in every region of the sample (its median, and the place's percentile: a list of broad priorities scores
+    high everywhere); ``n_priorities``; ``n_empty``: priorities without any specialised industry;
+    ``not_measurable``: codes outside the statistics; ``not_found``: strategies whose list was not found (never
+    invented).
     """
 
     kind: str
@@ -426,6 +435,11 @@ class Ris3Fit:
     n_priorities: int = 0
     not_measurable: str = ""
     not_found: tuple = ()
+    coverage_median: float | None = None
+    fit_median: float | None = None
+    coverage_pct: float | None = None
+    fit_pct: float | None = None
+    n_empty: int = 0
 
 
 def fit(view) -> Ris3Fit:
@@ -448,4 +462,17 @@ def fit(view) -> Ris3Fit:
                    int(used["owner_level"].iloc[0]), strategy="; ".join(used["strategy"]),
                    coverage=float(a.scores.loc["all", "coverage"]), fit=float(a.scores.loc["all", "fit"]),
                    n_priorities=len(a.priorities),
-                   not_measurable=a.scores.loc["all", "not_measurable"].replace(";", ", "), not_found=not_found)
+                   not_measurable=a.scores.loc["all", "not_measurable"].replace(";", ", "), not_found=not_found,
+                   n_empty=len(a.priority_gaps), **_yardstick(a))
+
+
+def _yardstick(a) -> dict:
+    """Median of the list's scores over the sample and the place's percentile (share of regions at or below it)."""
+    if a.benchmark is None or a.benchmark.empty:
+        return {}
+    out = {}
+    for key in ("coverage", "fit"):
+        values, own = a.benchmark[key].dropna(), float(a.scores.loc["all", key])
+        out[f"{key}_median"] = float(values.median()) if len(values) else None
+        out[f"{key}_pct"] = float(100 * (values <= own).mean()) if len(values) and own == own else None
+    return out

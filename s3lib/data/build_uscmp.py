@@ -139,7 +139,7 @@ def build(raw_dir: Path, out_dir: Path) -> list[dict]:
     entries = []
     for name, table, source, vintage, licence in tables:
         path = out_dir / name
-        write_parquet(table.reset_index(drop=True), path, compression=None)
+        write_parquet(table.reset_index(drop=True), path, compression="snappy")
         entries.append(_store.entry(out_dir, name, len(table), dataset=_DATASET, vintage=vintage,
                                     source=source, licence=licence, command=_COMMAND))
     _write_csv_atomic(audit, out_dir / AUDIT)

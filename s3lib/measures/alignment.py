@@ -37,6 +37,7 @@ __all__ = [
     "MISSING",
     "NOT_MEASURABLE",
     "NOT_TRADED",
+    "benchmark",
     "matching",
     "matching_matrix",
     "partition_for",
@@ -404,6 +405,26 @@ def priority_candidates(match: pd.DataFrame, opportunities: pd.DataFrame) -> pd.
     cols = ["priority_id", "label", "industry", "partial", "employment", "lq", "density", "benefit", "quadrant",
             "score"]
     return out[cols].reset_index(drop=True)
+
+
+def benchmark(counts: pd.DataFrame, lq: pd.DataFrame, industries) -> pd.DataFrame:
+    """Coverage and fit of one list of industries (a strategy's, :func:`scores`'s ``all`` row) for every region:
+    how a strategy would score in any region, so a place's score can be read against them.
+
+    ``counts`` and ``lq``: region x industry over the industries that count (the traded ones); ``industries``:
+    the list's measured industries. Missing cells count in neither sum, as in :func:`scores`.
+
+    >>> x = pd.DataFrame({"a": [60.0, 10.0], "b": [40.0, 90.0]}, index=["r1", "r2"])
+    >>> lq = pd.DataFrame({"a": [1.5, 0.3], "b": [0.6, 1.2]}, index=["r1", "r2"])
+    >>> benchmark(x, lq, ["a"]).round(2).values.tolist()
+    [[1.0, 1.0], [0.0, 0.0]]
+    """
+    x = counts.where(counts.notna() & lq.notna())
+    held = x.where(lq >= 1.0, 0.0)
+    cols = [c for c in dict.fromkeys(industries) if c in x.columns]
+    mapped, specialised = x[cols].sum(axis=1, min_count=1), held[cols].sum(axis=1, min_count=1)
+    out = pd.DataFrame({"coverage": specialised / mapped, "fit": specialised / held.sum(axis=1)})
+    return out.replace([np.inf, -np.inf], np.nan)
 
 
 def profile_similarity(lq: pd.DataFrame, log: bool = False) -> pd.DataFrame:

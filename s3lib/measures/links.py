@@ -26,10 +26,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["CHANNEL_PERCENTILE", "CHANNEL_WORDS", "MAX_PAIRS_PER_CLUSTER", "MIN_COOPERATION_EMPLOYMENT",
-           "MIN_COOPERATION_SHARE", "USCMP_MEASURES", "association_strength", "bridging", "cluster_phi",
-           "colocation_network", "hub_normalised", "link_pairs", "pair_percentiles", "uscmp_channels",
-           "uscmp_network"]
+__all__ = ["CHANNEL_PERCENTILE", "CHANNEL_WORDS", "MAX_PAIRS_PER_CLUSTER", "MAX_SHARED_ACTIVITY",
+           "MIN_COOPERATION_EMPLOYMENT", "MIN_COOPERATION_SHARE", "USCMP_MEASURES", "association_strength", "bridging",
+           "cluster_phi", "colocation_network", "hub_normalised", "link_pairs", "pair_percentiles", "shared_activity",
+           "uscmp_channels", "uscmp_network"]
 
 #: Edge attributes of :func:`uscmp_network`.
 USCMP_MEASURES = ["cr_all", "cr_lc", "cr_io", "cr_occ", "cr_all_pc", "cr_lc_pc", "cr_io_pc", "cr_occ_pc"]
@@ -167,6 +167,8 @@ MIN_COOPERATION_SHARE = 0.005
 CHANNEL_PERCENTILE = 90
 #: At most this many of a place's top pairs may share one cluster (unless the data leave no other).
 MAX_PAIRS_PER_CLUSTER = 2
+#: A pair whose clusters both draw this share of their employment from the same divisions restates those divisions.
+MAX_SHARED_ACTIVITY = 0.5
 #: The channels of relatedness, in the words a reader sees.
 CHANNEL_WORDS = {"co-location": "co-located in EU regions", "value chain": "input-output links (US)",
                  "occupations": "shared occupations (US)"}
@@ -192,6 +194,28 @@ def association_strength(presence: pd.DataFrame) -> pd.DataFrame:
     out[~np.isfinite(out)] = np.nan
     np.fill_diagonal(out, np.nan)
     return pd.DataFrame(out, index=presence.columns, columns=presence.columns)
+
+
+def shared_activity(weights: pd.DataFrame, totals: pd.Series) -> pd.DataFrame:
+    """Cluster x cluster: how much of both clusters' employment lies in activities both draw on, the smaller of
+    the two directions, ``min(S_ab, S_ba)`` with ``S_ab = sum_{i: w_ib > 0} w_ia x_i / sum_i w_ia x_i``
+    (``weights``: activity x cluster, ``totals``: employment by activity, e.g. of the reference economy).
+    Two clusters carved out mostly of the same division (footwear and leather from C15) are related by
+    construction: their LQs and co-location restate that division. A cluster that takes a sliver of a big
+    division (aerospace from C26) is not. Diagonal NaN.
+
+    >>> w = pd.DataFrame({"A": [1.0, 0.5, 0.0], "B": [0.0, 0.5, 1.0]}, index=["x", "y", "z"])
+    >>> round(float(shared_activity(w, pd.Series({"x": 10.0, "y": 40.0, "z": 30.0})).loc["A", "B"]), 3)   # min(20/30, 20/50)
+    0.4
+    """
+    w = weights.reindex(totals.index).fillna(0.0)
+    employment = w.mul(totals, axis=0)
+    own = employment.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (employment.T @ (w > 0).astype(float)).div(own, axis=0)
+    out = np.fmin(share.to_numpy(dtype=float), share.to_numpy(dtype=float).T)
+    np.fill_diagonal(out, np.nan)
+    return pd.DataFrame(out, index=w.columns, columns=w.columns)
 
 
 def hub_normalised(strength: pd.DataFrame) -> pd.DataFrame:
@@ -267,7 +291,7 @@ def _select(rows: list[dict], n: int, max_shared: int) -> tuple[list[dict], bool
 def link_pairs(portfolio: pd.DataFrame, channels: dict[str, pd.DataFrame], *, development: bool = False,
                n: int = 5, threshold: float = CHANNEL_PERCENTILE, max_shared: int = MAX_PAIRS_PER_CLUSTER,
                min_employment: float = MIN_COOPERATION_EMPLOYMENT, min_share: float = MIN_COOPERATION_SHARE,
-               targets=None):
+               targets=None, overlap: pd.DataFrame | None = None, max_overlap: float = MAX_SHARED_ACTIVITY):
     """Pairs of a place's clusters related on at least one channel: cooperation pairs, or development pairs.
 
     A cluster of the place *holds* when it is specialised (``LQ >= 1``; a size star alone only says the
@@ -279,9 +303,13 @@ def link_pairs(portfolio: pd.DataFrame, channels: dict[str, pd.DataFrame], *, de
     aerospace. A pair is related on a channel when its value there (a percentile among all cluster pairs of
     a hub-normalised strength, see :func:`hub_normalised` and :func:`association_strength`) is at least
     ``threshold``; each channel is judged on its own. Pairs are ranked by the number of channels, then
-    (cooperation) by the LQ of the weaker cluster of the pair, then by their best percentile; the top ``n``
-    keep at most ``max_shared`` pairs per cluster. ``targets``
-    (a boolean Series by cluster) keeps only the development targets large enough to be a path.
+    by their mean percentile over every channel measured, then (cooperation) by the LQ of the weaker cluster; the top ``n``
+    keep at most ``max_shared`` pairs per cluster. ``targets`` (a boolean Series by cluster) keeps only the
+    development targets that can be a path. ``overlap`` (:func:`shared_activity`): where two clusters both draw
+    ``max_overlap`` or more of their employment from the same activities, their co-location restates one
+    division and is not counted (``shared_divisions``; the US value-chain and occupation channels, measured on
+    finer industries, still are), and such a development target is dropped: it is the other half of
+    divisions the place already holds (both counted in ``params["same_activity"]``).
 
     Parameters
     ----------
@@ -325,31 +353,42 @@ def link_pairs(portfolio: pd.DataFrame, channels: dict[str, pd.DataFrame], *, de
     if development:
         ok = pd.Series(True, index=pf.index) if targets is None else targets.reindex(pf.index).fillna(False)
         others = list(pf.index[~present & whole & ok.astype(bool)])
-    rows = []
+    rows, same = [], 0
     for i, a in enumerate(held):
         for b in (others if development else held[i + 1:]):
+            shares = (overlap is not None and a in overlap.index and b in overlap.columns
+                      and overlap.at[a, b] >= max_overlap)
+            if shares and development:  # the target is the other half of divisions the place holds: not a new path
+                same += 1
+                continue
             values = {c: float(m.at[a, b]) if a in m.index and b in m.columns else np.nan for c, m in channels.items()}
+            if shares and "co-location" in values:  # co-located by construction: only the other channels count
+                same += 1
+                values["co-location"] = np.nan
             strong = sorted((c for c, v in values.items() if v >= threshold), key=lambda c: -values[c])
             if not strong:
                 continue
             rows.append({"cluster_a": a, "cluster_b": b, "lq_a": pf.at[a, "lq"], "lq_b": pf.at[b, "lq"],
                          "employment_a": pf.at[a, "employment"], "employment_b": pf.at[b, "employment"],
-                         "apportioned": bool(split[a] or (not development and split[b])),
+                         "apportioned": bool(split[a] or (not development and split[b])), "shared_divisions": bool(shares),
                          "channels": ", ".join(strong), "n_channels": len(strong),
-                         "strength": max(values[c] for c in strong), **values,
+                         "strength": max(values[c] for c in strong),
+                         "mean_percentile": float(np.nanmean([v for v in values.values()])), **values,
                          "reason": _pair_reason(a, b, pf, values, strong, development)})
-    # more channels first; among cooperation pairs, the pair whose weaker cluster is the more specialised
-    rows.sort(key=lambda r: (-r["n_channels"], 0.0 if development else -min(r["lq_a"], r["lq_b"]), -r["strength"],
-                             r["cluster_a"], r["cluster_b"]))
+    # more channels first, then the mean percentile over every channel measured (evidence on all of them beats one
+    # extreme), ties to the pair whose weaker cluster is the more specialised
+    rows.sort(key=lambda r: (-r["n_channels"], -round(r["mean_percentile"], 1),
+                             0.0 if development else -min(r["lq_a"], r["lq_b"]), r["cluster_a"], r["cluster_b"]))
     chosen, filled = _select(rows, n, max_shared)
-    columns = ["cluster_a", "cluster_b", "lq_a", "lq_b", "employment_a", "employment_b", "apportioned", "channels",
-               "n_channels", "strength", *channels, "reason"]
+    columns = ["cluster_a", "cluster_b", "lq_a", "lq_b", "employment_a", "employment_b", "apportioned",
+               "shared_divisions", "channels", "n_channels", "strength", "mean_percentile", *channels, "reason"]
     notes = []
     if filled:
         notes.append(f"Fewer than {n} pairs without repeating a cluster more than {max_shared} times: the list is "
                      "filled with the next pairs.")
     return Result(pd.DataFrame(chosen, columns=columns),
                   notes, {"candidates": len(rows), "filled": filled, "threshold": threshold, "max_shared": max_shared,
+                          "same_activity": same, "max_overlap": max_overlap,
                           "kind": "development" if development else "cooperation"})
 
 
@@ -361,5 +400,7 @@ def _pair_reason(a: str, b: str, pf: pd.DataFrame, values: dict, strong: list, d
         if "rests_on_apportioning" in pf else []
     tail = "".join(f"; {c} rests on apportioned divisions ({pf.at[c, 'lower']:,.0f}-{pf.at[c, 'upper']:,.0f})"
                    for c in split)
+    if "co-location" in values and np.isnan(values["co-location"]):
+        tail += "; they share most of their divisions, so their co-location is not counted"
     return (f"{head}; related through " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1])
             + tail)

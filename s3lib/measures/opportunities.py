@@ -28,7 +28,7 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, benefit: pd.Seri
     validity gate, :mod:`s3lib.study.benefit`). Quadrants are split at ``medians``
     (``{"density": d, "benefit": b}``, e.g. :func:`sample_medians`: the same split for every region of a
     study), or by default at **the medians over this region's candidates**; a value equal to the median
-    counts as high. Only industries with a benefit score are candidates: pass the scores of the traded
+    counts as low. Only industries with a benefit score are candidates: pass the scores of the traded
     industries to leave local services out. ``"low risk, high benefit"`` (high density, high benefit) is
     the ideal target.
 
@@ -96,12 +96,13 @@ def candidates(presence: pd.DataFrame, proximity: pd.DataFrame, benefit: pd.Seri
 
 
 def quadrants(density: pd.Series, benefit: pd.Series, density_median: float, benefit_median: float) -> pd.Series:
-    """The quadrant of each candidate (:data:`QUADRANTS`); a value equal to a median counts as high.
+    """The quadrant of each candidate (:data:`QUADRANTS`); high means above the median (a value equal to the
+    median, often the median candidate itself, counts as low).
 
-    >>> quadrants(pd.Series([0.5, 0.1]), pd.Series([1.0, 1.0]), 0.3, 0.0).tolist()
-    ['low risk, high benefit', 'high risk, high benefit']
+    >>> quadrants(pd.Series([0.5, 0.1, 0.3]), pd.Series([1.0, 1.0, 0.0]), 0.3, 0.0).tolist()
+    ['low risk, high benefit', 'high risk, high benefit', 'high risk, low benefit']
     """
-    high_d, high_b = (density >= density_median).to_numpy(), (benefit >= benefit_median).to_numpy()
+    high_d, high_b = (density > density_median).to_numpy(), (benefit > benefit_median).to_numpy()
     order = 2 * ~high_d + ~high_b  # position in QUADRANTS: (True, True) first
     return pd.Series(np.array(list(QUADRANTS.values()), dtype=object)[order], index=density.index)
 

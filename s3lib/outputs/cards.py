@@ -200,9 +200,9 @@ def _diversification_block(fig, card, x0, x1, top):
     fig.text(x0, top - 0.375, "NEW PATHS", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     if len(ideal):
         subtitle, shown = f"related, high {card.benefit_short}, not specialised before", ideal
-    else:
-        shown = card.opportunities
-        subtitle = (f"none both related and high {card.benefit_short};\nnext best: {shown['quadrant'].iloc[0]}"
+    else:  # no ideal path: the best by both axes together, said as such
+        shown = card.opportunities.sort_values("score", ascending=False)
+        subtitle = (f"none both related and high {card.benefit_short};\nclosest by both: {shown['quadrant'].iloc[0]}"
                     if len(shown) else "no activity passes the rules")
     fig.text(x0, top - 0.39, subtitle, fontsize=12.5, color=_MUTED, va="top", linespacing=1.25)
     drop = 0.02 if "\n" in subtitle else 0.0
@@ -274,20 +274,22 @@ def _ris3_block(fig, r, x0, x1, top, bottom):
     if r.found:
         sub = f"NUTS2 {r.region}" + ("\nnational fallback" if r.kind == "national fallback" else "")
         fig.text(x0 + 0.012, mid - 0.012, sub, fontsize=13, color=_MUTED, va="top", linespacing=1.4)
-        _big(fig, x0 + 0.1, mid - 0.005, f"{r.coverage:.0%}", "", size=40)
-        fig.text(x0 + 0.1, mid - 0.025, "coverage", fontsize=14, color=_MUTED, va="top")
-        _big(fig, x0 + 0.19, mid - 0.005, f"{r.fit:.0%}", "", size=40)
-        fig.text(x0 + 0.19, mid - 0.025, "fit", fontsize=14, color=_MUTED, va="top")
+        for dx, value, label, median in ((0.1, r.coverage, "coverage", r.coverage_median),
+                                         (0.19, r.fit, "fit", r.fit_median)):
+            _big(fig, x0 + dx, mid + 0.006, f"{value:.0%}", "", size=40)
+            fig.text(x0 + dx, mid - 0.014, label + (f"\nEU median {median:.0%}" if median is not None else ""),
+                     fontsize=13, color=_MUTED, va="top", linespacing=1.2)
         what = ("national fallback domains (the region's own list was not found)"
                 if r.kind == "national fallback" else "priorities of the strategy, as sourced")
         fig.text(x0 + 0.28, mid + 0.012, _short(r.strategy, 95), fontsize=15, fontweight="bold", color=_INK,
                  va="baseline")
-        text = (f"owner {r.owner} (NUTS{r.owner_level}), {r.period}: {r.n_priorities} {what}. "
-                "Coverage = share of priority employment in specialised industries; fit = share of specialised "
-                "employment the priorities cover."
-                + (f" Not measurable in SBS: {r.not_measurable}." if r.not_measurable else ""))
-        fig.text(x0 + 0.28, mid - 0.012, textwrap.fill(text, 135), fontsize=12.5, color=_MUTED, va="top",
-                 linespacing=1.35)
+        text = (f"owner {r.owner} (NUTS{r.owner_level}), {r.period}: {r.n_priorities} {what}"
+                + (f", {r.n_empty} with no specialised industry" if r.n_empty else "")
+                + (f"; not measurable in SBS: {r.not_measurable}" if r.not_measurable else "") + ". "
+                "Coverage: share of the priorities' traded employment in specialised industries; fit: share of the "
+                "specialised traded employment the priorities cover; EU median: the same list in every EU region.")
+        fig.text(x0 + 0.28, mid - 0.008, textwrap.fill(text, 150), fontsize=12, color=_MUTED, va="top",
+                 linespacing=1.3)
     else:
         fig.text(x0 + 0.1, mid - 0.012, "RIS3 list not found", fontsize=34, fontweight="bold", color=_INK,
                  va="center")

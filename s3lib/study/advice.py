@@ -105,6 +105,15 @@ class Advice:
         return self.benefit_axes[chosen[0]] if len(chosen) else None
 
     @cached_property
+    def cluster_overlap(self) -> pd.DataFrame:
+        """Cluster x cluster share of employment drawn from the same activities (the larger direction), over all
+        regions of the level (:func:`s3lib.measures.links.shared_activity`): a pair above one half restates one
+        division and is never a cooperation or development pair."""
+        from s3lib.measures.links import shared_activity
+
+        return shared_activity(self.scheme.weight_matrix(), self._base.counts.sum(axis=0))
+
+    @cached_property
     def channels(self) -> dict:
         """Cluster x cluster relatedness by channel, each a percentile (0-100) among all pairs of the scheme's
         clusters: ``co-location`` (association strength of cluster presence over the sample's regions,

@@ -22,10 +22,10 @@ Axes, computed over the study's sample on its traded activities:
     manufacturing and knowledge-intensive business services), where the classic ECI is meant to
     work; activities outside the core get no score.
 ``wage``
-    Wage level: log wages and salaries per person employed of the activity in the whole EU
+    Industry wage: log wages and salaries per person employed of the activity in the whole EU
     (Eurostat SBS V13320 / V16110, summed over the countries that publish both), z-scored; the
-    region's index is its structural wage level, the employment-weighted mean over its traded
-    activities. A benefit in earnings per job, not a complexity.
+    region's index is the wage its mix of traded activities would pay at EU wages (not the wages
+    paid there). A benefit in earnings per job, not a complexity.
 """
 from __future__ import annotations
 
@@ -92,10 +92,14 @@ def axes(study) -> dict:
         scored = score.index[score.notna()]
         x = base.counts.loc[sample, scored]
         region = x.mul(score[scored], axis=1).sum(axis=1, min_count=1) / x.sum(axis=1)  # known cells only
-        out["wage"] = Axis("wage", "wage level (EU wages and salaries per person employed)",
-                           "wage level (log, z)", "wage level", score, region,
-                           ("wages and salaries per person employed in the whole EU (Eurostat SBS), log, z-scored; "
-                            "region: employment-weighted mean over its traded activities",))
+        used = f" ({wages.name}: the countries publishing {study.year} wages hold too little of EU employment)" \
+            if wages.name != study.year else ""
+        out["wage"] = Axis("wage", "industry wage (EU wages and salaries per person employed in each industry; a "
+                                   "region: the mix of its industries)",
+                           "industry wage (log, z)", "industry wage", score, region,
+                           (f"wages and salaries per person employed in the whole EU (Eurostat SBS){used}, log, "
+                            "z-scored; a region's index is the employment-weighted mean over its traded activities: "
+                            "the wage its mix of industries would pay at EU wages, not the wages paid there",))
     return out
 
 

@@ -4,14 +4,16 @@ The smart-specialisation frame (Balland et al. 2019) ranks the activities a regi
 specialised in by relatedness density (feasibility) and a benefit axis (:mod:`s3lib.study.benefit`,
 chosen by a validity gate). Before a candidate is shown as a **new path** it must pass, in order:
 
-1. **Traded**: mixed and local activities (:func:`s3lib.study.spaces.sbs_trade_split`) are never targets.
+1. **Traded** and **not location-bound**: mixed and local activities (:func:`s3lib.study.spaces.sbs_trade_split`)
+   are never targets, nor activities that follow deposits, coasts, hubs or networks (``data/cluster_roles.csv``).
 2. **Not a latent strength**: not specialised (``LQ >= 1``) in any of the :data:`LOOKBACK` previous
    years with data, and not near the threshold (``LQ >= NEAR_THRESHOLD``) now or in any of those years:
    such an activity crosses back and forth over ``LQ = 1`` (accommodation in Aquitaine, 0.93-1.03 every
    year 2010-2014) or sits just below it (food products in Norte, 0.99 in 2014); it is listed apart as a
    *latent strength*, not advised as a new path.
-3. **No break in the series**: no cell break (the cell and its parent moving together by 50 % in a year,
-   :mod:`s3lib.measures.integrity`) in the region's cell over the study year and its lookback.
+3. **No break in the series, no estimate**: no cell break (the cell and its parent moving together by 50 % in a
+   year, :mod:`s3lib.measures.integrity`) in the region's cell over the study year and its lookback, and the
+   cell is published, not an estimate of a confidential value.
 4. **Large enough**: the activity holds at least :data:`MIN_EU_SHARE` of EU employment (not a
    resource-bound niche such as water transport or refining), and at ``LQ = 1`` it would employ at
    least :data:`MIN_PATH_SIZE` persons in the region.
@@ -28,7 +30,7 @@ import pandas as pd
 
 from s3lib.result import Result
 
-__all__ = ["LOOKBACK", "MIN_EU_SHARE", "MIN_PATH_SIZE", "NEAR_THRESHOLD", "STATUSES", "review"]
+__all__ = ["LOOKBACK", "MIN_EU_SHARE", "MIN_PATH_SIZE", "NEAR_THRESHOLD", "STATUSES", "lookback", "review"]
 
 #: Years before the study year read for earlier specialisations, density stability and breaks.
 LOOKBACK = 5
@@ -39,10 +41,11 @@ MIN_EU_SHARE = 0.002
 #: ... and employ at least this many persons in the region at LQ = 1.
 MIN_PATH_SIZE = 1000
 #: Status of every activity the region is not specialised in, in the order the rules apply.
-STATUSES = ("new path", "not traded", "latent strength", "data break", "too small", "no benefit score")
+STATUSES = ("new path", "not traded", "location-bound", "latent strength", "data break", "estimated", "too small",
+            "no benefit score")
 
 
-def _lookback(study, region: str) -> list:
+def lookback(study, region: str) -> list:
     """The same study in each of the :data:`LOOKBACK` previous years the space has and the region is in."""
     out = []
     for year in range(study.year - LOOKBACK, study.year):
@@ -67,6 +70,7 @@ def review(study, region: str) -> Result:
         ``params``: ``region``, ``benefit_axis``, ``density_median``, ``benefit_median``, ``lookback_years``,
         ``rules`` (the thresholds).
     """
+    from s3lib import data
     from s3lib.measures.opportunities import QUADRANTS, candidates
 
     base = study._base
@@ -77,7 +81,7 @@ def review(study, region: str) -> Result:
     status = study.space.trade_status(absent)
     axis = study.benefit
     benefit = (axis.activity if axis is not None else pd.Series(np.nan, index=absent)).reindex(absent)
-    past = _lookback(study, region)
+    past = lookback(study, region)
     before = pd.concat([p.lq.loc[region].rename(p.year) for p in past], axis=1) if past else pd.DataFrame(index=absent)
     densities = pd.concat([density.rename(study.year)] + [p.density.loc[region].rename(p.year) for p in past], axis=1)
     first = past[0].year if past else study.year
@@ -104,6 +108,8 @@ def review(study, region: str) -> Result:
         reasons[mask] = reason[mask] if isinstance(reason, pd.Series) else reason
 
     apply(status != "traded", "not traded", status.map(lambda s: f"{s} activity: never a smart-specialisation target"))
+    bound = data.cluster_roles(study.space.key).set_index("cluster")["why"]  # deposits, coasts, hubs, networks
+    apply(out.index.isin(bound.index), "location-bound", pd.Series(out.index.map(lambda a: bound.get(a, "")), index=absent))
     earlier = out["max_lq_before"] >= 1
     apply(earlier, "latent strength", out["max_lq_before"].map(lambda v: f"specialised before (LQ up to {v:.2f})"))
     near = pd.concat([out["lq"].rename(study.year), before.reindex(absent)], axis=1).max(axis=1)
@@ -111,6 +117,9 @@ def review(study, region: str) -> Result:
           near.map(lambda v: f"near the threshold now or before (LQ up to {v:.2f} >= {NEAR_THRESHOLD})"))
     apply(out.index.isin(break_years.index), "data break",
           pd.Series(out.index.map(lambda a: f"cell break in {break_years.get(a, '')}"), index=absent))
+    estimated = base.estimated.loc[region].reindex(absent).fillna(False).astype(bool)
+    apply(estimated, "estimated", "the region's cell is an estimate of a confidential value: its LQ and history are "
+                                  "not known well enough to advise")
     small = (eu_share.reindex(absent) < MIN_EU_SHARE) | (out["size_at_lq1"] < MIN_PATH_SIZE)
     apply(small, "too small", pd.Series([f"{eu_share.get(a, np.nan):.2%} of EU employment; {s:,.0f} persons at LQ 1"
                                          for a, s in zip(absent, out["size_at_lq1"])], index=absent))

@@ -324,21 +324,35 @@ def sbs_core(activities) -> list:
     return [a for a in activities if str(a).startswith("C") or a in kibs]
 
 
+#: The wage levels of a year are used when the countries that publish wages hold this share of EU employment;
+#: otherwise the latest earlier year that reaches it (2015 has wages for 17 countries only).
+MIN_WAGE_COVERAGE = 0.8
+
+
 def sbs_wage_levels(year: int):
-    """Wages and salaries per person employed by NACE division in the whole EU in ``year`` (euro): Eurostat SBS
-    ``V13320`` (million euro) over ``V16110``, summed over the countries (NUTS0) that publish both."""
+    """Wages and salaries per person employed by NACE division in the whole EU (euro): Eurostat SBS ``V13320``
+    (million euro) over ``V16110``, summed over the countries (NUTS0) that publish both, in ``year`` or, where the
+    countries publishing wages hold less than :data:`MIN_WAGE_COVERAGE` of the persons employed, in the latest
+    earlier year that reaches it. The Series' ``name`` is the year used."""
     from s3lib import data
 
-    def wide(indicator):
-        t = data.employment(level=0, year=year, indicator=indicator, nace_level="division")
+    def wide(indicator, y):
+        t = data.employment(level=0, year=y, indicator=indicator, nace_level="division")
         out = t.pivot_table(index="region", columns="nace", values="value", aggfunc="first", observed=True)
         out.columns = out.columns.astype(str)
         return out
 
-    wages, persons = wide("wages"), wide("persons")
-    wages, persons = wages.align(persons, join="inner")
-    both = wages.notna() & persons.notna() & (persons > 0)
-    return 1e6 * wages.where(both).sum() / persons.where(both).sum()
+    for y in range(int(year), min(SBS.years) - 1, -1):
+        wages, persons = wide("wages", y), wide("persons", y)
+        if wages.empty or persons.empty:
+            continue
+        total = persons.sum(axis=1)
+        covered = total[wages.notna().any(axis=1).reindex(total.index).fillna(False).astype(bool)].sum() / total.sum()
+        if covered >= MIN_WAGE_COVERAGE:
+            wages, persons = wages.align(persons, join="inner")
+            both = wages.notna() & persons.notna() & (persons > 0)
+            return (1e6 * wages.where(both).sum() / persons.where(both).sum()).rename(y)
+    return None
 
 
 def _nace_names():

@@ -247,27 +247,35 @@ class PlaceView:
     @cached_property
     def cooperation(self):
         """The top five pairs of the place's clusters to bring together (:func:`s3lib.measures.links.link_pairs`:
-        both present, related on a channel judged on its own, hub-normalised, at most two pairs per cluster);
-        a :class:`~s3lib.result.Result`."""
+        both specialised, related on a channel judged on its own, hub-normalised, not carved out of the same
+        divisions, at most two pairs per cluster); a :class:`~s3lib.result.Result`."""
         from s3lib.measures.links import link_pairs
 
-        return link_pairs(self.portfolio, self.study.channels)
+        return link_pairs(self.portfolio, self.study.channels, overlap=self.study.cluster_overlap)
 
     @cached_property
     def development(self):
         """The top five development pairs: a cluster the place holds with a related cluster it does not have yet
-        (:func:`s3lib.measures.links.link_pairs` with ``development=True``), large enough to be a path (the size
-        rules of new paths, :mod:`s3lib.study.paths`) and not location-bound (``data/cluster_roles.csv``:
-        mining, fishing, forestry...); a :class:`~s3lib.result.Result`."""
+        (:func:`s3lib.measures.links.link_pairs` with ``development=True``), large enough to be a path and not a
+        latent strength (the size and lookback rules of new paths, :mod:`s3lib.study.paths`), not location-bound
+        (``data/cluster_roles.csv``: mining, fishing, forestry...) and not carved out of the same divisions as the
+        held cluster (:attr:`s3lib.study.Study.cluster_overlap`); a :class:`~s3lib.result.Result`."""
         from s3lib import data
         from s3lib.measures.links import link_pairs
-        from s3lib.study.paths import MIN_EU_SHARE, MIN_PATH_SIZE
+        from s3lib.study.paths import MIN_EU_SHARE, MIN_PATH_SIZE, NEAR_THRESHOLD, lookback
 
-        clusters = self.study.cluster_totals
-        at_lq1 = self.study.counts.loc[self.region].sum() * clusters / clusters.sum()
-        bound = set(data.cluster_roles(self.study.scheme.name)["cluster"])  # deposits, coasts, a crop
-        targets = (clusters / clusters.sum() >= MIN_EU_SHARE) & (at_lq1 >= MIN_PATH_SIZE) & ~clusters.index.isin(bound)
-        return link_pairs(self.portfolio, self.study.channels, development=True, targets=targets)
+        study = self.study
+        clusters = study.cluster_totals
+        at_lq1 = study.counts.loc[self.region].sum() * clusters / clusters.sum()
+        bound = set(data.cluster_roles(study.scheme.name)["cluster"])  # deposits, coasts, a crop
+        # not a latent strength: LQ below NEAR_THRESHOLD now and below 1 in the years new paths look back on
+        lqs = [study.cluster_lq.loc[self.region]] + [past.cluster_lq.loc[self.region] for past in
+                                                      lookback(study, self.region) if self.region in past.cluster_lq.index]
+        latent = (pd.concat(lqs[1:], axis=1).max(axis=1) >= 1 if len(lqs) > 1 else False) | (lqs[0] >= NEAR_THRESHOLD)
+        targets = ((clusters / clusters.sum() >= MIN_EU_SHARE) & (at_lq1 >= MIN_PATH_SIZE) & ~clusters.index.isin(bound)
+                   & ~latent.reindex(clusters.index).fillna(False).astype(bool))
+        return link_pairs(self.portfolio, study.channels, development=True, targets=targets,
+                          overlap=study.cluster_overlap)
 
     # ------------------------------------------------------------------ activities
     @_frame_property
