@@ -170,8 +170,8 @@ shown_cols = {"name": "industry", "density": "relatedness density", "density_min
               "density_max": "density high", "benefit": axis.short if axis is not None else "benefit",
               "employment": f"employment {year}", "lq": "LQ", "max_lq_before": "highest LQ before", "quadrant": "quadrant"}
 table = best[list(shown_cols)].rename(columns=shown_cols).rename_axis("NACE")
-display(table.style.format({c: "{:.2f}" for c in table.columns if c not in ("industry", "quadrant")})
-        .format({f"employment {year}": "{:,.0f}"}, na_rep="-"))
+display(table.style.format({**{c: "{:.2f}" for c in table.columns if c not in ("industry", "quadrant")},
+                            f"employment {year}": "{:,.0f}"}, na_rep="-"))
 
 # %% slideshow={"slide_type": "fragment"}
 counts = C["quadrant"].value_counts()
@@ -184,9 +184,9 @@ rank_text = (f"On the {axis.word} axis the region ranks **{V.summary.benefit_ran
 display(Markdown(
     f"{region} is specialised (LQ >= 1) in {int(have.sum())} of {int(M.loc[region].notna().sum())} observed divisions. "
     f"Of the others, **{len(C)} are new paths**: {counts.get('low risk, high benefit', 0)} both related and high "
-    f"{word} (density >= {opportunities.params['density_median']:.2f}, {word} >= "
+    f"{word} (density above {opportunities.params['density_median']:.2f}, {word} above "
     f"{opportunities.params['benefit_median']:.2f})" + (f", led by {top3}" if len(ideal) else
-                                                         f"; none is both, the best are {top3}") + ". "
+                                                        f"; the closest by both axes are {top3}") + ". "
     + "Listed apart: " + ", ".join(f"{int(status[s])} {s}" for s in status.index if s != "new path") + ". "
     + rank_text))
 
@@ -199,8 +199,12 @@ display(Markdown(
 
 # %% slideshow={"slide_type": "-"}
 apart = review[review["status"] != "new path"].sort_values(["status", "lq"], ascending=[True, False])
-display(apart[["name", "status", "reason", "employment", "lq", "max_lq_before"]].head(20).style
+display(apart[["name", "status", "reason", "employment", "lq", "max_lq_before"]].style
         .format({"employment": "{:,.0f}", "lq": "{:.2f}", "max_lq_before": "{:.2f}"}, na_rep="-"))
+series = [n for n in V.candidate_review.notes if n.startswith("Series breaks")]
+if any(region[:2] in n for n in series):
+    display(Markdown(f"**{region}'s series breaks in the window** ({V.data_checks.notes[0]}): its earlier LQs, which "
+                     "decide latent strengths, come from the old series. Read them as indications."))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # *Caveats.* The benefit axis is computed on the industries the business statistics cover (no finance,
@@ -274,6 +278,8 @@ if in_base:
     changed = T[T["status"].isin(["entry", "exit"])]
     shown = changed.rename(index=lambda c: f"{c} {plots.short_name(nace[c], 40)}")
     unknown = [label[c] for c in moves.params["unknown"]]
+    in_base = len(moves.params["broken"]) < 0.9 * len(T)  # a whole-series break: nothing to draw (said below)
+if in_base:
     fig, ax = plots.figure()
     plots.change_bars(ax, shown, value="change", status="status")
     plots.annotate(fig, "Specialisation entries and exits", place=where, level="NUTS2",
@@ -282,7 +288,7 @@ if in_base:
                            (f"Presence LQ >= 1 against the {len(panel)} NUTS2 regions observed in both years; "
                             f"bars = change in persons employed; {len(unknown)} divisions missing in a year left out.")])
     display(Image(save(fig, "entries-exits")))
-else:
+elif region not in panel:
     changed, unknown = pd.DataFrame(), []
     covered = data.coverage(level=2)
     first = int(covered.loc[covered["region"] == region, "year"].min())
@@ -290,7 +296,7 @@ else:
                      f"computed (choose a base year from {first} on)."))
 
 # %% slideshow={"slide_type": "subslide"}
-if in_base:
+if region in panel:
     broken = moves.params["broken"]
     if len(broken) >= 0.9 * len(T):
         display(Markdown(
@@ -303,9 +309,8 @@ if in_base:
             "of these moves are marginal (LQ within 0.1 of 1 in both years): threshold crossings rather than structural "
             "change. " + (f"Unknown (a cell missing in either year): {', '.join(unknown)}. " if unknown else
                           "No division was missing in either year. ")
-            + (f"Left out for a break in the series: {', '.join(broken)}." if broken else "")))
-    display(Markdown(V.data_checks.notes[0]))
-    display(changed.rename(columns={"lq0": f"LQ {base_year}", "lq1": f"LQ {year}", "employment0": f"employment {base_year}",
+            + (f"Left out for a break in the series or an estimated cell: {', '.join(broken)}." if broken else "")))
+        display(changed.rename(columns={"lq0": f"LQ {base_year}", "lq1": f"LQ {year}", "employment0": f"employment {base_year}",
                                     "employment1": f"employment {year}"})
             .style.format({f"employment {base_year}": "{:,.0f}", f"employment {year}": "{:,.0f}", "change": "{:+,.0f}",
                            f"LQ {base_year}": "{:.2f}", f"LQ {year}": "{:.2f}"}))

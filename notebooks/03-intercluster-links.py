@@ -74,8 +74,9 @@ display(Markdown(
 # place's employment in the cluster, $E_{rc} = \sum_i w_{ic} x_{ri}$, and colour its location quotient
 # $LQ_{rc} = (E_{rc}/T_r)/(E_{\cdot c}/T_{\cdot})$ against all EU NUTS2 regions (purple above 1,
 # orange below; log scale centred at 1, from 0.25 to 4, the same for every place). Dark thick links join two of the place's own clusters:
-# the cooperation pairs of section 3. The layout is a spring layout with a fixed seed, so every
-# place gets the same map.
+# the cooperation pairs of section 3 that are also related pairs of this network (a pair can be related on
+# one channel of section 3 without being in the network's top decile). The layout is a spring layout with a
+# fixed seed, so every place gets the same map.
 
 # %% slideshow={"slide_type": "subslide"}
 coop = V.cooperation.table  # the top pairs of the place's own clusters (section 3)
@@ -90,15 +91,17 @@ plots.network_chart(ax, network, emp, lq, labels={c: plots.short_name(c, 30, fir
 plots.annotate(fig, "Related clusters" + (" (US CMP)" if source == "uscmp" else " (EU co-location)"), place=where,
                level="NUTS2", year=year,
                source=[*sources, ("Node area = persons employed in the cluster; colour = LQ vs all EU NUTS2 regions; "
-                                  "dark links: the cooperation pairs of section 3.")])
+                                  "dark links: the cooperation pairs of section 3 in this network.")])
 Image(save(fig, "network"))
 
 # %% slideshow={"slide_type": "fragment"}
-sub = network.subgraph(specialised)
+whole = [c for c in specialised if c not in set(partial)]  # fragments are too little observed to count
+sub = network.subgraph(whole)
 groups = sorted(nx.connected_components(sub), key=len, reverse=True) if len(specialised) else []
 biggest = groups[0] if groups else set()
 display(Markdown(
-    f"{region} is specialised in {len(specialised)} clusters; {sub.number_of_edges()} related links join two of them. "
+    f"{region} is specialised in {len(specialised)} clusters ({len(whole)} not fragments); {sub.number_of_edges()} "
+    "related links of this network join two of those. "
     + (f"The largest connected group of its specialised clusters has {len(biggest)} members: "
        f"{', '.join(sorted(biggest))}. " if len(biggest) > 1 else
        "None of its specialised clusters are related to each other in this network. ")

@@ -89,10 +89,11 @@ display(Markdown(f"**{P.name} ({P.code})**: RIS3 list `{choice.kind}`, period {p
 # found it falls back to the national domains (labelled as such); where no list exists at all nothing is
 # invented: sourced regional strengths are shown **for orientation only**.
 #
-# **Period pairing.** A strategy is read against data of its own period: a 2014-2020 list against 2014
-# employment (the year it was written for), a 2021-2027 list against the place's latest full year (the data
-# end in 2015, so this is the closest the statistics come). Reading a 2021-2027 strategy on 2014 data, as the
-# suite did before, judges it on an economy seven years older than the one it was written for.
+# **Period pairing.** A strategy is read against data of its own period where the data have it: a 2014-2020
+# list against 2014 employment, the economy it started from. The business statistics end in 2015, so a
+# 2021-2027 list can only be read against the place's latest full year (2014 or 2015), six or seven years
+# before the period starts: the match then says how the strategy fits the economy as it was, not as it is.
+# Where the region's 2014-2020 list is sourced too, `period = "2014-2020"` gives the like-for-like reading.
 
 # %% slideshow={"slide_type": "subslide"}
 try:
@@ -319,22 +320,25 @@ if main is not None and len(main.priorities) and main.level in (1, 2):
     cands = main.candidates
     fig, ax = plots.figure()
     axis = V.study.benefit
-    word = axis.word.split()[0] if axis is not None else "benefit"
+    word = axis.word if axis is not None else "benefit"
     plots.candidate_board(ax, cands, names, n=3, label_width=26, priorities=list(main.priorities["label"]),
                           benefit_word=word)
-    plots.annotate(fig, f"Candidates per {row_word} ({tag})",
+    plots.annotate(fig, f"New paths per {row_word} ({tag})",
                    place=f"{P.name} ({main.region})", level=f"NUTS{main.level}",
                    year=year,
                    source=[plots.SOURCE_SBS, ("New paths only; relatedness over all EU NUTS2 regions (Balland et al. "
                                               "2019 frame), benefit: the axis that passes the validity gate; NACE "
                                               "mapping of the priorities: our own.")])
     display(Image(save(fig, "candidates")))
-    best = cands.sort_values("score", ascending=False).drop_duplicates("industry").head(3)
-    display(Markdown("Best candidates overall (score): " + "; ".join(
+    ideal = cands[cands["quadrant"] == "low risk, high benefit"]
+    best = ideal.sort_values("score", ascending=False).drop_duplicates("industry").head(3)
+    display(Markdown(f"New paths both related and of high {word}: " + "; ".join(
         f"**{r.industry}** {plots.short_name(names.get(r.industry, ''), 36)} for *{r.label}* "
-        f"(RD {r.density:.2f}, {word} {r.benefit:+.2f}, {r.quadrant})" for r in best.itertuples()) + "."
-        if len(best) else "No new path among the priorities' industries: each is specialised, a latent strength, "
-        "not traded, broken in the series or too small (notebook 02 lists each with its reason)."))
+        f"(relatedness density {r.density:.2f}, {word} {r.benefit:+.2f} standard deviations)" for r in best.itertuples())
+        + "." if len(best) else f"No new path of the priorities is both related and of high {word}"
+        + (f" ({len(cands)} new paths in other quadrants, on the board above)." if len(cands) else
+           ": each of their industries is specialised, a latent strength, not traded, location-bound, broken in "
+           "the series, estimated or too small (notebook 02 lists each with its reason).")))
 else:
     display(Markdown("**No candidates**: no priority list to match at NUTS1/NUTS2."))
 
@@ -360,12 +364,18 @@ if len(sim):
                    year=year, source=["Source, broad sectors: " + plots.SOURCE_NAMA.removeprefix("Source: "),
                                       "NACE divisions: " + plots.SOURCE_SBS.removeprefix("Source: ")])
     display(Image(save(fig, "profile-similarity")))
-    top = sim.iloc[sim["cosine_log_lq"].idxmax()]
-    low = sim.iloc[sim["cosine_log_lq"].idxmin()]
-    display(Markdown(f"Most alike: {top.region_a} and {top.region_b} (cosine of log LQ {top.cosine_log_lq:+.2f}, "
-                     f"plain cosine {top.cosine_lq:.2f}); least alike: {low.region_a} and {low.region_b} "
-                     f"({low.cosine_log_lq:+.2f}, plain {low.cosine_lq:.2f}). The plain cosine ranges only "
-                     f"{sim['cosine_lq'].min():.2f}-{sim['cosine_lq'].max():.2f} here."))
+    lines = []
+    for classification, group in sim.groupby("classification", sort=False):
+        pairs = "; ".join(f"{r.region_a} and {r.region_b} {r.cosine_log_lq:+.2f}" for r in group.itertuples())
+        lines.append(f"- {classification}: cosine of log LQ {pairs}")
+    city = sim[(sim["region_a"] == P.nuts3) | (sim["region_b"] == P.nuts3)] if P.nuts3 else sim.iloc[0:0]
+    lead = (f"The city ({P.nuts3}) against its regions: " + "; ".join(
+        f"{r.region_b if r.region_a == P.nuts3 else r.region_a} {r.cosine_log_lq:+.2f}" for r in city.itertuples())
+        + " (1 = specialised in the same direction, 0 = unrelated). " if len(city) else "")
+    display(Markdown(lead + "By classification:\n\n" + "\n".join(lines) + f"\n\nThe plain cosine ranges only "
+                     f"{sim['cosine_lq'].min():.2f}-{sim['cosine_lq'].max():.2f}: it is high for any two LQ profiles. "
+                     "A parent region that is most of its country (its LQ against the country near 1 everywhere) "
+                     "gives a log cosine that is mostly noise."))
 for note in similarity.notes:
     display(Markdown(f"**Not computed:** {note}."))
 
@@ -382,8 +392,8 @@ if P.ris3_level == 1:
 if choice.period and choice.period[0].isdigit():
     start, end = (int(y) for y in choice.period.split("-"))
     notes.append(f"Years: employment {year}, strategy period {choice.period}. " + (
-        "The strategy postdates the data: it is matched with the economy it was written about, not the one it "
-        "shaped." if year < start else f"{year} lies inside the period: the data show the economy the strategy "
+        f"The data end {start - year} years before the period starts: the strategy is read against the economy as "
+        "it was then, the latest the statistics show, not as it is." if year < start else f"{year} lies inside the period: the data show the economy the strategy "
         "started from." if year <= end else "The data postdate the strategy period."))
 elif choice.kind == "strengths only":
     notes.append(f"Years: employment {year}; the strength rows come from sources of periods "

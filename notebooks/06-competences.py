@@ -91,15 +91,14 @@ display(by_size.head(10).set_index("occupation")[["name", "employees", "share", 
 top = big.iloc[0]
 n_present = int((pf["present"] == 1).sum())
 n_known = int(pf["present"].notna().sum())
-eci_rank = int(study.structure.loc[region, "eci_rank"])
 display(Markdown(
     f"{P.name} holds {n_present} of the {n_known} occupational groups with a value ($LQ \\ge 1$). Its most "
     f"specialised sizeable group is **{top['occupation']} {top['name']}** (LQ {top['lq']:.2f}, "
     f"{top['employees']:,.0f} employees); the largest is **{by_size.iloc[0]['occupation']} "
     f"{by_size.iloc[0]['name']}** ({by_size.iloc[0]['employees']:,.0f}, {by_size.iloc[0]['share']:.1%} of the "
-    f"district's observed employees, LQ {by_size.iloc[0]['lq']:.2f}). By the complexity of the occupations it "
-    f"holds, the district ranks {eci_rank} of {int(study.eci.notna().sum())} German districts "
-    f"(ECI {study.eci[region]:.2f}; {study.orientation}). Suppressed cells of the district (missing, not zero): "
+    f"district's observed employees, LQ {by_size.iloc[0]['lq']:.2f}). The occupations' complexity (`pci`) "
+    "describes how rare and how co-located an occupation is; it has not passed a validity gate for occupations, "
+    "so no district is ranked on it here. Suppressed cells of the district (missing, not zero): "
     f"{', '.join(pf.loc[pf['lq'].isna(), 'occupation']) or 'none'}."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -96,13 +96,14 @@ display(D[cols].style.format({"employment": "{:,.0f}", "lq": "{:.2f}", "stars": 
                              na_rep="n/m").hide(axis="index"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The same clusters as bars: the LQ of the cluster's divisions (log scale, 1 = EU average), coloured by
-# verdict; a cluster that is not measurable has no bar, only its verdict.
+# The clusters the data can measure as bars: the LQ of the cluster's divisions (log scale, 1 = EU average),
+# coloured by verdict; the clusters that are not measurable are in the table above, with why.
 
 # %% slideshow={"slide_type": "-"}
-if len(D):
+measured = D[D["lq"].notna()]  # a cluster the data cannot measure gets no bar: the table above says why
+if len(measured):
     fig, ax = plots.figure()
-    lens_plots.declared_bars(ax, D)
+    lens_plots.declared_bars(ax, measured)
     plots.annotate(fig, "Declared clusters measured", place=where, level="NUTS2", year=year,
                    source=[plots.SOURCE_SBS + " Not visible: A, K, O-U (finance, health, culture, agriculture).",
                            SOURCE_SEG])

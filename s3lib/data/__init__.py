@@ -29,9 +29,9 @@ Example
 from __future__ import annotations
 
 from s3lib.data import _store
+from s3lib.data._store import cached_table as _table
 from s3lib.data._store import clear_cache, data_dir
 from s3lib.data._store import manifest as _manifest
-from s3lib.data._store import table as _table
 from s3lib.data.curated import (
     caveats,
     city_segmentations,
@@ -270,9 +270,10 @@ def is_extra_regio(codes):
     >>> is_extra_regio(["DEZ", "DEZZ", "DE71", "ITC1"]).tolist()
     [True, True, False, False]
     """
+    import numpy as np
     import pandas as pd
 
-    return pd.Index([str(c) for c in codes]).str[2:3] == "Z"
+    return np.asarray(pd.Series(codes).astype(str).str[2:3].eq("Z"), dtype=bool)
 
 
 def coverage(level=2, years=None, indicator="persons"):

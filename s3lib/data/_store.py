@@ -171,8 +171,15 @@ def _sha_of(folder: Path, name: str) -> str | None:
 
 
 def table(name: str, folder: Path | None = None):
-    """A verified table of the snapshot, read once per process and per version of the file; each call hands
-    out a shallow copy (with pandas' copy-on-write, changing it never changes what the next caller gets).
+    """A verified table of the snapshot (:func:`cached_table`), as a shallow copy: with pandas' copy-on-write,
+    changing it never changes what the next caller gets."""
+    return cached_table(name, folder).copy(deep=False)
+
+
+def cached_table(name: str, folder: Path | None = None):
+    """The cached table itself, read once per process and per version of the file, for the loaders of
+    :mod:`s3lib.data` that only select rows from it (:func:`selection` hands those out as copies); never hand
+    it out as it is.
 
     Parquet files are read with pandas (GeoParquet with geopandas), ``.csv`` files as strings
     with empty cells kept as empty strings (the curated tables). The cache key holds the file's
@@ -186,7 +193,7 @@ def table(name: str, folder: Path | None = None):
             _TABLES[key] = read_csv(name, folder)
         else:
             _TABLES[key] = read_table(name, folder)
-    return _TABLES[key].copy(deep=False)
+    return _TABLES[key]
 
 
 def remember(key: tuple, compute, folder: Path | None = None):

@@ -96,7 +96,7 @@ def occupations(year=None, regions=None, occupations=None):
     """
     from s3lib.data import _years
 
-    df = _store.table(_FILE)
+    df = _store.cached_table(_FILE)  # rows selected from it are handed out as copies
     years = _years(year, df["year"].unique())
     codes = _occupation_codes(occupations, df)
     regs = _region_codes(regions, df)

@@ -19,7 +19,7 @@ least as many divisions outside the statistics as inside: FinTech's J62-J63 are 
 ``not measurable at this resolution`` (less than half of the measured employment is in divisions
 named whole: the figure is the divisions', an upper bound), else ``visible and specialised``
 (``LQ >= 1``) or ``visible, not specialised``. A cluster that is not measurable gets no employment, LQ,
-stars or strong flag (NaN / False), only its reason: a division's figure is not the cluster's.
+stars or strong flag (NaN / None), only its reason: a division's figure is not the cluster's.
 """
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def measure(declared: pd.DataFrame, counts: pd.DataFrame, region: str, units: pd
     # names the divisions' own figures as the upper bound they are)
     blind = out["verdict"].isin(VERDICTS[2:])
     out.loc[blind, ["employment", "share", "lq", "stars"]] = np.nan
-    out.loc[blind, "strong"] = False
+    out["strong"] = out["strong"].astype(object).where(~blind, None)
     return out
 
 
@@ -268,7 +268,7 @@ def undeclared(portfolio: pd.DataFrame, weights: pd.DataFrame, region_counts: pd
                          np.where(apportioned, "estimate: most of its employment is an apportioned share of "
                                   "divisions it shares with other clusters", ""))
     pf.loc[fragment, ["employment", "lq", "stars"]] = np.nan
-    pf.loc[fragment, "strong"] = False
+    pf["strong"] = pf["strong"].astype(object).where(~fragment, None)
     cols = ["cluster", "employment", "lq", "stars", "strong", "partial", "share_declared", "weight_declared",
             "declared", "why"]
     return pf[cols].reset_index(drop=True)

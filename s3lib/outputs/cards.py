@@ -200,9 +200,10 @@ def _diversification_block(fig, card, x0, x1, top):
     fig.text(x0, top - 0.375, "NEW PATHS", fontsize=14, fontweight="bold", color=_INK, va="baseline")
     if len(ideal):
         subtitle, shown = f"related, high {card.benefit_short}, not specialised before", ideal
-    else:  # no ideal path: the best by both axes together, said as such
-        shown = card.opportunities.sort_values("score", ascending=False)
-        subtitle = (f"none both related and high {card.benefit_short};\nclosest by both: {shown['quadrant'].iloc[0]}"
+    else:  # no ideal path: the quadrant of the best path by both axes, and only its paths
+        ranked = card.opportunities.sort_values("score", ascending=False)
+        shown = ranked[ranked["quadrant"] == ranked["quadrant"].iloc[0]] if len(ranked) else ranked
+        subtitle = (f"none both related and high {card.benefit_short};\nclosest: {shown['quadrant'].iloc[0]}"
                     if len(shown) else "no activity passes the rules")
     fig.text(x0, top - 0.39, subtitle, fontsize=12.5, color=_MUTED, va="top", linespacing=1.25)
     drop = 0.02 if "\n" in subtitle else 0.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from s3lib.plots.style import OKABE_ITO, styled, thousands, wrap_text
+from s3lib.plots.style import OKABE_ITO, short_name, styled, thousands
 
 __all__ = ["VERDICT_COLOURS", "declared_bars", "three_way_grid", "urban_bars"]
 
@@ -42,7 +42,7 @@ def declared_bars(ax, declared, *, label_width: int = 34):
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.axvline(1, color="#333333", lw=1.2, ls="--")
-    labels = [wrap_text(f"{r['cluster']}" + (f" [{r['tier']}]" if r.get("tier") else ""), label_width)
+    labels = [short_name(f"{r['cluster']}" + (f" [{r['tier']}]" if r.get("tier") else ""), label_width)
               for _, r in d.iterrows()]
     ax.set_yticks(y, labels)
     ax.set_xlabel("location quotient of the cluster's divisions (log scale; 1 = EU average)")
@@ -74,8 +74,8 @@ def three_way_grid(ax, three_way, *, label_width: int = 30):
             ax.scatter(len(cols) - 1, rows.index(r.cluster), marker="x", s=200, color=OKABE_ITO[5])
         else:
             ax.scatter(cols.index(r.priority), len(rows) - 1, marker="x", s=200, color=OKABE_ITO[5])
-    ax.set_xticks(range(len(cols)), [wrap_text(c, 22) for c in cols], fontsize=10)
-    ax.set_yticks(range(len(rows)), [wrap_text(r, label_width) for r in rows], fontsize=11)
+    ax.set_xticks(range(len(cols)), [short_name(c, 22) for c in cols], fontsize=11, rotation=35, ha="right")
+    ax.set_yticks(range(len(rows)), [short_name(r, label_width) for r in rows], fontsize=11)
     ax.set_xlim(-0.5, len(cols) - 0.3)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.grid(True, color="#dddddd", lw=0.8)

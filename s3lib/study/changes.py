@@ -31,8 +31,9 @@ class Changes:
     counts0, counts1, lq0, lq1, presence0, presence1 : the two years on the panel (LQ against the panel).
     density0 : relatedness density in the base year (proximity of the base year's panel presence).
     broken : True for a panel cell with a break in the series between the two years (a cell break or the
-        source's series-break flag, :meth:`s3lib.study.Study.breaks`): it gives no entry, no exit, and is not
-        at risk in the principle of relatedness.
+        source's series-break flag, :meth:`s3lib.study.Study.breaks`) or estimated in either year (a confidential
+        value filled from its parent): it gives no entry, no exit, and is not at risk in the principle of
+        relatedness.
     """
 
     def __init__(self, study, base, keep: tuple):
@@ -54,7 +55,10 @@ class Changes:
         cells = cells[cells["region"].isin(self._panel) & cells["activity"].isin(broken.columns)]
         for region, activity in zip(cells["region"], cells["activity"]):
             broken.at[region, activity] = True
-        self._broken = broken
+        # an estimated cell (a confidential value filled from its parent) cannot show an entry or an exit either
+        estimated = (base.estimated.reindex(index=self._panel, columns=broken.columns).fillna(False).astype(bool)
+                     | study.estimated.reindex(index=self._panel, columns=broken.columns).fillna(False).astype(bool))
+        self._broken = broken | estimated
         self._sealed = True
 
     @cached_property
@@ -87,7 +91,8 @@ class Changes:
 
         ``params``: ``entries``, ``exits``, ``stays``, ``unknown`` (activities missing in a year) and
         ``marginal``: moves with the LQ within 0.1 of 1 in both years (threshold crossings rather than
-        structural change), ``broken`` (activities with a break between the years: no entry or exit read).
+        structural change), ``broken`` (activities with a break between the years or an estimated cell: no entry or
+        exit read).
         """
         if region not in self._panel:
             from s3lib.errors import UsageError
@@ -107,7 +112,7 @@ class Changes:
         broken = list(broken.index[broken.to_numpy()])
         unknown = [a for a in out.index[out["status"].isna()] if a not in broken]
         out.index.name = self.study.space.activity
-        notes = list(self.notes) + ([f"{len(broken)} activities with a break in the series between the years give no "
+        notes = list(self.notes) + ([f"{len(broken)} activities with a break in the series or an estimated cell give no "
                                      f"entry or exit: {', '.join(broken[:12])}{' ...' if len(broken) > 12 else ''}."]
                                     if broken else [])
         return Result(out, notes=notes, params={
@@ -123,7 +128,7 @@ class Changes:
 
         result = entry_rates(self._presence0, self._presence1.mask(self._broken), self._density0, region=region, bins=bins)
         n_broken = int(self._broken.to_numpy().sum())
-        return result.replace(notes=[*self.notes, f"{n_broken} cells with a break between the years left out."],
+        return result.replace(notes=[*self.notes, f"{n_broken} cells with a break between the years or an estimated value left out."],
                               params={"panel": len(self._panel), "base_year": self.base_year, "year": self.year,
                                       "broken": n_broken})
 

@@ -369,9 +369,11 @@ class Study(Advice):
 
     def describe(self) -> str:
         """One sentence on the sample, for figure source lines and notebook prose."""
+        axis = self.benefit
         return (f"LQ vs all {len(self._base.counts)} NUTS{self.level} regions in {self.space.key.upper()}; relatedness "
-                f"and complexity from the {len(self.sample)} with >= {self.min_coverage:.0%} of "
-                f"{self._base.counts.shape[1]} {self.space.activities} observed in {self.year}; {self.orientation}")
+                f"and the benefit axis from the {len(self.sample)} with >= {self.min_coverage:.0%} of "
+                f"{self._base.counts.shape[1]} {self.space.activities} observed in {self.year}; benefit axis: "
+                + (axis.label if axis is not None else "none passes the validity gate"))
 
     @property
     def traded(self) -> pd.Series:
