@@ -150,7 +150,7 @@ present = pd.DataFrame({"density": study.density.loc[region], "benefit": benefit
 ideal = C[C["quadrant"] == "low risk, high benefit"]
 best = (ideal if len(ideal) else C).nlargest(8, "score")  # score: mean percentile of density and benefit
 fig, ax = plots.figure()
-plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index},
+plots.opportunity_chart(ax, C, present=present, labels={c: label[c] for c in best.index[:5]},
                         medians=opportunities.params, benefit_label=axis.short if axis is not None else "no benefit axis")
 plots.annotate(fig, "New paths", place=where, level="NUTS2", year=year,
                source=[plots.SOURCE_SBS,

@@ -48,7 +48,8 @@ def declared_bars(ax, declared, *, label_width: int = 34):
     ax.set_xlabel("location quotient of the cluster's divisions (log scale; 1 = EU average)")
     from matplotlib.patches import Patch
 
-    handles = [Patch(facecolor=c, edgecolor="#555555", label=v) for v, c in VERDICT_COLOURS.items()]
+    present = set(d["verdict"])
+    handles = [Patch(facecolor=c, edgecolor="#555555", label=v) for v, c in VERDICT_COLOURS.items() if v in present]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=10, frameon=False)
     return ax
 
