@@ -31,6 +31,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from s3lib.measures.links import MIN_COOPERATION_SHARE
 from s3lib.result import Result
 
 __all__ = ["CLUSTER_COLUMNS", "LEADING_MIN_SHARE", "MIN_EMPLOYMENT", "TOP_CLUSTERS", "PlaceView", "Summary"]
@@ -38,7 +39,7 @@ __all__ = ["CLUSTER_COLUMNS", "LEADING_MIN_SHARE", "MIN_EMPLOYMENT", "TOP_CLUSTE
 #: Rows of the ``clusters`` table of a view.
 TOP_CLUSTERS = 10
 #: A leading cluster must hold at least this share of the region's observed employment.
-LEADING_MIN_SHARE = 0.005
+LEADING_MIN_SHARE = MIN_COOPERATION_SHARE  # one floor: a cluster this small neither leads nor pairs
 #: Activities listed as top specialisations need at least this many persons employed in the region.
 MIN_EMPLOYMENT = 1000
 #: Columns of the ``clusters`` table of a view.
