@@ -336,7 +336,10 @@ def draw(card: CardData):
         fig.text(0.025, 0.082, _level_line(card), fontsize=12, color=_MUTED, va="baseline")
         fig.text(0.025, 0.057, _source_line(card), fontsize=12, color=_MUTED, va="baseline")
         caveats = " ".join(filter(None, (card.checks, "Caveat: " + " ".join(card.caveats) if card.caveats else "")))
-        fig.text(0.025, 0.043, textwrap.fill(caveats, 250) if caveats else
+        lines = textwrap.wrap(caveats, 250)
+        if len(lines) > 2:  # the card has room for two lines; the notebooks print every caveat in full
+            lines = [lines[0], textwrap.shorten(lines[1], 215, placeholder=" ...") + " (in full: notebooks 00 and 01)"]
+        fig.text(0.025, 0.043, "\n".join(lines) if caveats else
                  "s3lib cluster card · numbers recomputed from public Eurostat data; methods and caveats in the "
                  "notebooks", fontsize=10, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.25)
     plots.set_metadata(fig, _metadata(card))
