@@ -198,3 +198,17 @@ def test_making_and_saving_suite_figures_leaves_rcparams_as_they_were(tmp_path):
     user_title = user_ax.set_title("mine")
     assert user_title.get_fontsize() != plots.rc_params()["axes.titlesize"]
     plt.close("all")
+
+
+def test_a_shared_study_view_or_pair_of_years_cannot_be_changed_in_place():
+    s = Study(year=2014)
+    view, pair = s.at("frankfurt"), s.changes(2010)
+    for obj, name in ((s, "year"), (view, "region"), (pair, "panel")):
+        with pytest.raises(AttributeError, match="cannot be changed"):
+            setattr(obj, name, None)
+    counts = pair.counts0
+    counts.iloc[0, 0] = -1.0
+    assert pair.counts0.iloc[0, 0] != -1.0   # the pair hands out copies
+    weights = s.scheme.weights
+    weights.loc[0, "weight"] = 99.0
+    assert s.scheme.weights.loc[0, "weight"] != 99.0   # so does the scheme every study shares
