@@ -151,7 +151,7 @@ display(Markdown(
 #   published children, shared by the children's employment in the nearest year). A parent that is
 #   missing, or smaller than its published children, leaves the cell missing: never a zero.
 # - **cell break**: the cell and its parent region both move by 50 % or more in one year
-#   ($x_{t}/x_{t-1} \notin [2/3, 3/2]$ for both, in the same direction): a reclassification, not a change
+#   ($x_{t}/x_{t-1} \le 1/2$ for both, or $\ge 3/2$ for both): a reclassification, not a change
 #   of the economy (the parent is the NUTS1 region, or the country where the NUTS1 region is the same territory).
 # - **series break**: Eurostat's own break flag (`b`) on the cell.
 #

@@ -201,8 +201,7 @@ display(Markdown(
 apart = review[review["status"] != "new path"].sort_values(["status", "lq"], ascending=[True, False])
 display(apart[["name", "status", "reason", "employment", "lq", "max_lq_before"]].style
         .format({"employment": "{:,.0f}", "lq": "{:.2f}", "max_lq_before": "{:.2f}"}, na_rep="-"))
-series = [n for n in V.candidate_review.notes if n.startswith("Series breaks")]
-if any(region[:2] in n for n in series):
+if (V.data_checks.table["check"] == "series break").any():
     display(Markdown(f"**{region}'s series breaks in the window** ({V.data_checks.notes[0]}): its earlier LQs, which "
                      "decide latent strengths, come from the old series. Read them as indications."))
 
@@ -265,7 +264,7 @@ display(local.set_index("activity").style.format({"employment": "{:,.0f}", "lq":
 # not published) is neither an entry nor an exit: it is counted as unknown and listed below. **Data
 # integrity first**: a cell with a break between the two years gives no entry and no exit. A break is
 # either a cell break (the cell and its parent NUTS1 region, or the country where the parent is the same
-# territory, both move by 50 % or more in one year: $x_{r,t}/x_{r,t-1} \notin [2/3, 3/2]$ and the parent's
+# territory, both move by 50 % or more in one year: $x_{r,t}/x_{r,t-1} \le 1/2$ or $\ge 3/2$, and the parent's
 # ratio on the same side; a reclassification, not a change of the economy) or a series break flagged by
 # Eurostat (flag `b`). Estimated cells are never zeros: a parent that is missing, or smaller than its
 # published children, leaves the confidential cells missing.

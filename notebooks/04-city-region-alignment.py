@@ -243,12 +243,12 @@ if main is not None and len(main.priorities):
     for lvl, why in skipped.items():
         lines.append(f"- NUTS{lvl}: not computed. {why}.")
     best = main.scores.drop(index="all").sort_values("coverage", ascending=False)
-    if main.benchmark is not None:
-        own, bench = main.scores.loc["all"], main.benchmark
-        lines.append(f"- The same list in the {len(bench)} NUTS{main.level} regions of the sample: median coverage "
-                     f"**{bench['coverage'].median():.0%}**, fit **{bench['fit'].median():.0%}**; {where(main.region)} "
-                     f"is above {(bench['coverage'] < own['coverage']).mean():.0%} of them on coverage and "
-                     f"{(bench['fit'] < own['fit']).mean():.0%} on fit.")
+    yard = main.yardstick()  # the same list in every region of the sample
+    if yard:
+        lines.append(f"- The same list in the {len(main.benchmark)} NUTS{main.level} regions of the sample: median "
+                     f"coverage **{yard['coverage_median']:.0%}**, fit **{yard['fit_median']:.0%}**; "
+                     f"{where(main.region)} is at or above {yard['coverage_pct']:.0f} % of them on coverage and "
+                     f"{yard['fit_pct']:.0f} % on fit.")
     text = "\n".join(lines)
     if best["coverage"].notna().any():
         b, w = best.dropna(subset=["coverage"]).iloc[0], best.dropna(subset=["coverage"]).iloc[-1]

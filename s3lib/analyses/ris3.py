@@ -259,6 +259,19 @@ class Alignment:
     def period(self):
         return self.choice.period
 
+    def yardstick(self) -> dict:
+        """The same list in every region of the sample (:attr:`benchmark`): ``coverage_median``, ``fit_median`` and
+        the place's percentiles ``coverage_pct``, ``fit_pct`` (share of regions at or below it, 0-100); empty at
+        NUTS3."""
+        if self.benchmark is None or self.benchmark.empty:
+            return {}
+        out = {}
+        for key in ("coverage", "fit"):
+            values, own = self.benchmark[key].dropna(), float(self.scores.loc["all", key])
+            out[f"{key}_median"] = float(values.median()) if len(values) else None
+            out[f"{key}_pct"] = float(100 * (values <= own).mean()) if len(values) and own == own else None
+        return out
+
     def matrix(self, value: str = "lq") -> pd.DataFrame:
         """Priority x industry matrix of ``value`` (see :func:`s3lib.measures.alignment.matching_matrix`)."""
         return matching_matrix(self.match, value)
@@ -463,16 +476,5 @@ def fit(view) -> Ris3Fit:
                    coverage=float(a.scores.loc["all", "coverage"]), fit=float(a.scores.loc["all", "fit"]),
                    n_priorities=len(a.priorities),
                    not_measurable=a.scores.loc["all", "not_measurable"].replace(";", ", "), not_found=not_found,
-                   n_empty=len(a.priority_gaps), **_yardstick(a))
+                   n_empty=len(a.priority_gaps), **a.yardstick())
 
-
-def _yardstick(a) -> dict:
-    """Median of the list's scores over the sample and the place's percentile (share of regions at or below it)."""
-    if a.benchmark is None or a.benchmark.empty:
-        return {}
-    out = {}
-    for key in ("coverage", "fit"):
-        values, own = a.benchmark[key].dropna(), float(a.scores.loc["all", key])
-        out[f"{key}_median"] = float(values.median()) if len(values) else None
-        out[f"{key}_pct"] = float(100 * (values <= own).mean()) if len(values) and own == own else None
-    return out
