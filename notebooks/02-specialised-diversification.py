@@ -228,18 +228,21 @@ if (V.data_checks.table["check"] == "series break").any():
 # services from manufacturing: its sign follows income, but it falls with diversity and ranks travel agencies
 # above machinery. The table shows every axis, whatever it shows, and which one is chosen.
 
-# %% slideshow={"slide_type": "fragment"}
-validity = study.validity()
-columns = ["label", "activities", "corr_gdp", "corr_diversity", "marker_auc", "high_median_rank", "low_median_rank",
-           "passes", "failed", "chosen"]
-display(validity[columns].style.format(precision=2, na_rep="not testable"))
-ranks = validity[[c for c in validity.columns if c.startswith("rank_")]].rename(columns=lambda c: c[5:])
-display(Markdown("Rank of each marker division on each axis (1 = most beneficial; empty = not scored, e.g. a "
-                 "mixed or local division):"))
-display(ranks.style.format("{:.0f}", na_rep="-"))
-verdicts = [f"**{key}** {'passes' if row.passes else 'fails (' + row.failed + ')'}" for key, row in validity.iterrows()]
-display(Markdown(f"In {year}: " + "; ".join(verdicts) + ". " + (
+# %% slideshow={"slide_type": "subslide"}
+validity = study.validity()  # one row per axis: the three checks, whether it passes, which one is chosen
+columns = {"activities": "activities scored", "corr_gdp": "corr. log GDP/head", "corr_diversity": "corr. diversity",
+           "marker_auc": "manufacturing above routine services", "passes": "passes", "chosen": "chosen"}
+display(validity[list(columns)].rename(columns=columns).style.format(precision=2, na_rep="not testable"))
+verdicts = [f"**{key}** ({row.label}) {'passes' if row.passes else 'fails: ' + row.failed}"
+            for key, row in validity.iterrows()]
+display(Markdown(f"In {year}:\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n\n" + (
     f"Chosen: **{axis.label}**." if axis is not None else "No axis passes: new paths are ranked by density alone.")))
+
+# %% slideshow={"slide_type": "subslide"}
+ranks = validity[[c for c in validity.columns if c.startswith("rank_")]].rename(columns=lambda c: c[5:])
+display(Markdown("Rank of each marker division on each axis (1 = most beneficial; - = not scored, e.g. a mixed or "
+                 "local division): knowledge-intensive manufacturing C20-C30 against routine services N77-I55."))
+display(ranks.style.format("{:.0f}", na_rep="-"))
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Local and mixed services, shown apart

@@ -190,20 +190,31 @@ display(Markdown(
 # the five pairs may share one cluster**, unless the data leave no other pair (said below).
 
 # %% slideshow={"slide_type": "subslide"}
-pair_columns = {"cluster_a": "cluster", "cluster_b": "with", "lq_a": "LQ", "lq_b": "LQ with", "channels": "channels",
-                "co-location": "co-location pc", "value chain": "value chain pc", "occupations": "occupations pc",
-                "apportioned": "apportioned", "shared_divisions": "shared divisions"}
-fmt = {"LQ": "{:.2f}", "LQ with": "{:.2f}", "co-location pc": "{:.0f}", "value chain pc": "{:.0f}",
-       "occupations pc": "{:.0f}"}
+def pair_table(pairs):
+    """The pairs as a table a room can read: the two clusters, their LQs, the channels that relate them, notes."""
+    notes = [", ".join(w for w, flag in (("apportioned", r.apportioned), ("shares divisions", r.shared_divisions))
+                       if flag) for r in pairs.itertuples()]
+    shown = pairs[["cluster_a", "cluster_b", "lq_a", "lq_b", "channels"]].assign(note=notes)
+    return shown.rename(columns={"cluster_a": "cluster", "cluster_b": "with", "lq_a": "LQ", "lq_b": "LQ with"}).style \
+        .format({"LQ": "{:.2f}", "LQ with": "{:.2f}"}).hide(axis="index")
+
+
 if len(coop):
     display(Markdown(f"**Cooperation pairs in {region}**, {year}:"))
-    display(coop[list(pair_columns)].rename(columns=pair_columns).style.format(fmt, na_rep="-").hide(axis="index"))
+    display(pair_table(coop))
 else:
     display(Markdown(f"No two clusters held in {region} are related on any channel at the 90th percentile."))
+
+# %% slideshow={"slide_type": "subslide"}
 if len(development):
     display(Markdown(f"**Development pairs in {region}**, {year}: a cluster held here and a related cluster not yet held"))
-    display(development[list(pair_columns)].rename(columns=pair_columns).style.format(fmt, na_rep="-")
-            .hide(axis="index"))
+    display(pair_table(development))
+else:
+    display(Markdown(f"No cluster held in {region} has a related cluster that could be a path."))
+display(Markdown("Each channel's percentile among all pairs of clusters (co-location, value chain, occupations) is "
+                 "in the tables `V.cooperation.table` and `V.development.table`; *apportioned*: a cluster rests on "
+                 "divisions shared among clusters; *shares divisions*: the two clusters draw most of their jobs from "
+                 "the same divisions, so their co-location is not counted."))
 
 # %% slideshow={"slide_type": "fragment"}
 lines = []

@@ -146,7 +146,8 @@ else:
 # $LQ_i = \dfrac{x_i / x_\cdot}{X_i / X_\cdot}$, on a log scale centred at 1 (purple: specialised,
 # orange: under-represented); each cell shows the region's persons employed. Grey cells cannot be measured:
 # hatched **n/m** = the section is not in the statistics (A, K, O-U), **–** = confidential for this region.
-# A dotted, faded cell is a local or mixed industry: shown with its LQ, counted in neither coverage nor fit.
+# A faded cell with a dotted frame is a local or mixed industry: shown with its LQ, counted in neither coverage
+# nor fit.
 # A dashed frame marks a priority that maps only part of the industry.
 
 # %% slideshow={"slide_type": "subslide"}
@@ -224,11 +225,14 @@ if main is not None and len(main.priorities):
                    source=[plots.SOURCE_SBS + " NUTS3: " + plots.SOURCE_NAMA.replace("Source: ", ""),
                            "NACE mapping of the priorities: our own. n/m = nothing measurable."])
     display(Image(save(fig, "coverage-fit")))
+else:
+    display(Markdown("**No coverage or fit**: no priority list to match."))
+
+# %% slideshow={"slide_type": "subslide"}
+if main is not None and len(main.priorities):
     shown = main.scores.drop(index="all")[["label", "coverage", "fit", "n_measured", "n_industries",
                                             "not_measurable", "missing", "partial"]]
     display(shown.set_index("label").style.format({"coverage": "{:.0%}", "fit": "{:.0%}"}, na_rep="n/m"))
-else:
-    display(Markdown("**No coverage or fit**: no priority list to match."))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # **The scores at every level** (the owner's level first; NUTS3 on broad sectors):

@@ -75,7 +75,7 @@ big = comp.competence_table(V)  # those with at least 1,000 employees
 found = comp.competence_clusters(V)  # used in section 2; the cluster number is printed after each bar here
 clusters = found.params["clusters"]
 fig, ax = plots.figure()
-cplots.occupation_bars(ax, big, n=15, clusters=clusters)
+cplots.occupation_bars(ax, big, n=15, clusters=clusters, reference=study.space.reference)
 plots.annotate(fig, "Top occupations (KldB 3-digit) by LQ", place=WHERE, level="NUTS3", year=year,
                source=SOURCE)
 display(Image(save(fig, "competences-occupations")))
@@ -123,7 +123,7 @@ display(Markdown(
 # %% slideshow={"slide_type": "subslide"}
 profile = found.table  # the district in each competence cluster
 fig, ax = plots.figure()
-cplots.competence_clusters_chart(ax, profile)
+cplots.competence_clusters_chart(ax, profile, reference=study.space.reference)
 plots.annotate(fig, "Competence clusters", place=WHERE, level="NUTS3",
                year=year, source=SOURCE + [found.params["method"] + "."])
 display(Image(save(fig, "competences-clusters")))

@@ -27,8 +27,8 @@ def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True
     measured cell carries the place's persons employed (``"12k"``). Cells the statistics cannot
     give are grey: hatched ``"n/m"`` = not measurable (section not in the statistics),
     ``"–"`` = missing for this place (confidential). A dashed frame marks a priority that
-    maps only part of the industry (its employment is an upper bound). A dotted, faded cell is a local or
-    mixed industry (``not traded``): shown, counted in neither coverage nor fit. Blank = the
+    maps only part of the industry (its employment is an upper bound). A faded cell with a dotted frame is a
+    local or mixed industry (``not traded``): shown, counted in neither coverage nor fit. Blank = the
     priority does not map to the industry.
 
     Parameters
@@ -79,8 +79,9 @@ def alignment_heatmap(ax, match, *, clip: float = LQ_CLIP, colorbar: bool = True
                 ax.text(c + 0.5, r + 0.5, thousands(emp.iat[r, c]), ha="center", va="center", fontsize=size,
                         color="black" if light else "white", zorder=3, in_layout=False)
             if state == NOT_TRADED:  # shown with its LQ, but counted in neither coverage nor fit
-                ax.add_patch(Rectangle((c, r), 1, 1, facecolor="white", alpha=0.55, edgecolor="none", hatch="..",
-                                       zorder=2.5))
+                ax.add_patch(Rectangle((c, r), 1, 1, facecolor="white", alpha=0.45, edgecolor="none", zorder=2.5))
+                ax.add_patch(Rectangle((c + 0.04, r + 0.06), 0.92, 0.88, fill=False, edgecolor="#555555", lw=1.0,
+                                       ls=(0, (1, 2)), zorder=2.6))
             if partial.iat[r, c] == 1.0:
                 ax.add_patch(Rectangle((c + 0.06, r + 0.08), 0.88, 0.84, fill=False, edgecolor="#222222",
                                        lw=1.1, ls=(0, (2, 1.5)), zorder=4))

@@ -42,7 +42,7 @@ def declared_bars(ax, declared, *, label_width: int = 34):
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.axvline(1, color="#333333", lw=1.2, ls="--")
-    labels = [short_name(f"{r['cluster']}" + (f" [{r['tier']}]" if r.get("tier") else ""), label_width)
+    labels = [short_name(f"{r['cluster']}" + (f" [{r['tier']}]" if r.get("tier") else ""), label_width, first_part=False)
               for _, r in d.iterrows()]
     ax.set_yticks(y, labels)
     ax.set_xlabel("location quotient of the cluster's divisions (log scale; 1 = EU average)")
@@ -76,7 +76,7 @@ def three_way_grid(ax, three_way, *, label_width: int = 30):
         else:
             ax.scatter(cols.index(r.priority), len(rows) - 1, marker="x", s=200, color=OKABE_ITO[5])
     ax.set_xticks(range(len(cols)), [short_name(c, 22) for c in cols], fontsize=11, rotation=35, ha="right")
-    ax.set_yticks(range(len(rows)), [short_name(r, label_width) for r in rows], fontsize=11)
+    ax.set_yticks(range(len(rows)), [short_name(r, label_width, first_part=False) for r in rows], fontsize=11)
     ax.set_xlim(-0.5, len(cols) - 0.3)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.grid(True, color="#dddddd", lw=0.8)

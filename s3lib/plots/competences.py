@@ -76,7 +76,8 @@ def occupation_bars(ax, table, n: int = 15, *, clusters=None, lq_max: float = 8.
 
 
 @styled
-def competence_clusters_chart(ax, profile, *, lq_max: float = 4.0, label_width: int = 58):
+def competence_clusters_chart(ax, profile, *, lq_max: float = 4.0, label_width: int = 58,
+                              reference: str = "all districts"):
     """Competence clusters of a place: bars = employees (thousands), colour = LQ, label = LQ and size.
 
     ``profile`` is :func:`s3lib.measures.competences.cluster_profile` (index = cluster number;
@@ -98,7 +99,7 @@ def competence_clusters_chart(ax, profile, *, lq_max: float = 4.0, label_width: 
     ax.set_yticks(y, labels, fontsize=11.5)
     ax.set_xlim(0, float(values.max()) * 1.6)
     ax.set_xlabel("Employees (thousands)")
-    lq_colorbar(ax.figure, ax, norm, label="LQ (log scale; Germany = 1)")
+    lq_colorbar(ax.figure, ax, norm, label=f"LQ (log scale; {reference} = 1)")
     return done(ax)
 
 
@@ -169,5 +170,5 @@ def bridge_heatmap(ax, links, linked, *, names=None, label_width: int = 34, empt
     ax.set_xticks(range(links.shape[1]), [short_name(str(c), 24) for c in links.columns], rotation=35,
                   ha="right", fontsize=11)
     bar = plt.colorbar(im, ax=ax, shrink=0.8, pad=0.01)
-    bar.set_label("co-location link (association strength, 1 = chance)")
+    bar.set_label("association (1 = chance)")
     return done(ax)
