@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["DataError", "S3libError", "UnknownChoiceError", "UsageError", "error_line", "suggest"]
+__all__ = ["DataError", "InputError", "S3libError", "UnknownChoiceError", "UsageError", "error_line", "suggest"]
 
 
 class S3libError(Exception):
@@ -21,6 +21,10 @@ class UsageError(S3libError, ValueError):
     """Bad input from the user: an unknown place, a year out of range, a bad option."""
 
     exit_code = 2
+
+
+class InputError(UsageError, TypeError):
+    """An argument of the wrong kind: an array where a labelled DataFrame is expected, text where numbers are."""
 
 
 class DataError(S3libError):

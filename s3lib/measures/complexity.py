@@ -18,7 +18,9 @@ import pandas as pd
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures._util import binary as _binary
 from s3lib.measures._util import divide as _divide
+from s3lib.measures._util import numeric as _numeric
 from s3lib.measures._util import offdiagonal as _offdiagonal
+from s3lib.measures._util import require as _require
 from s3lib.measures.relatedness import density as relatedness_density
 
 __all__ = ["METHODS", "STANDARDISATIONS", "cog", "coi", "eci_pci", "fitness_complexity"]
@@ -30,7 +32,14 @@ STANDARDISATIONS = ("stata", "zscore", None)
 def _density(presence, proximity, density) -> np.ndarray:
     if density is None:
         density = relatedness_density(presence, proximity)
+    _require(density, pd.DataFrame, "density", "a region x industry DataFrame (relatedness.density)")
     return density.reindex(index=presence.index, columns=presence.columns).to_numpy(dtype=float)
+
+
+def _pci(pci, columns: pd.Index) -> np.ndarray:
+    """``pci`` on ``columns``, 0 where unknown (industries without a PCI are left out)."""
+    pci = _numeric(_require(pci, pd.Series, "pci", "a Series by industry (eci_pci(...)[1])"), "pci")
+    return np.nan_to_num(pci.reindex(columns).to_numpy(dtype=float))
 
 
 def _second_eigenvector(m: np.ndarray, kr: np.ndarray, ki: np.ndarray) -> np.ndarray:
@@ -145,6 +154,13 @@ def eci_pci(
     pci : Series
         By industry (name ``"pci"``).
 
+    Raises
+    ------
+    UsageError
+        Fewer than 2 regions or industries with a presence; no variation (every region holds the
+        same industries: the second eigenvalue is 0 and the ECI undefined); ``orient`` known for
+        fewer than 2 regions; ``presence`` not 0/1/NaN (``InputError``: not a DataFrame of numbers).
+
     Notes
     -----
     * ``"stata"`` (default, reproduces Stata ``ecomplexity``): ``ECI = (ECI_raw - m) / s``
@@ -187,6 +203,11 @@ def eci_pci(
     if m.shape[0] < 2 or m.shape[1] < 2:
         raise UsageError("complexity needs at least 2 regions and 2 industries with a presence")
     kr, ki = m.sum(axis=1), m.sum(axis=0)
+    if (kr == m.shape[1]).all():  # every region holds every industry present anywhere: M~ has rank 1
+        raise UsageError(f"presence has no variation: all {m.shape[0]} regions hold the same {m.shape[1]} industries, "
+                         "so the ECI is undefined; expected regions that differ in what they hold")
+    if orient is not None:
+        orient = _numeric(_require(orient, pd.Series, "orient", "a Series by region"), "orient")
     if method == "eigh":
         vector = _second_eigenvector(m, kr, ki)
     else:
@@ -297,7 +318,7 @@ def coi(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,
     """
     m = _binary(presence)
     rd = np.nan_to_num(_density(presence, proximity, density))
-    p = np.nan_to_num(pci.reindex(presence.columns).to_numpy(dtype=float))
+    p = _pci(pci, presence.columns)
     return pd.Series((rd * (1 - m)) @ p, index=presence.index, name="coi")
 
 
@@ -328,9 +349,9 @@ def cog(presence: pd.DataFrame, proximity: pd.DataFrame, pci: pd.Series,
     [0.0, 0.0, -2.0]
     """
     m = _binary(presence)
-    phi, diagonal = _offdiagonal(proximity, presence.columns)  # diagonal subtracted: phi_ii = 0
-    p = np.nan_to_num(pci.reindex(presence.columns).to_numpy(dtype=float))
-    p_over_w = _divide(p, phi.sum(axis=0) - diagonal, fill=0.0)  # PCI_j / sum_k phi_kj
+    phi, diagonal, totals = _offdiagonal(proximity, presence.columns)  # diagonal subtracted: phi_ii = 0
+    p = _pci(pci, presence.columns)
+    p_over_w = _divide(p, totals, fill=0.0)  # PCI_j / sum_k phi_kj
     absent = 1.0 - m
     absent *= p_over_w[None, :]
     gain = absent @ phi.T

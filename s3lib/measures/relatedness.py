@@ -12,8 +12,11 @@ import pandas as pd
 
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.measures._util import binary as _binary
+from s3lib.measures._util import check_labels as _check_labels
 from s3lib.measures._util import divide as _divide
+from s3lib.measures._util import numeric as _numeric
 from s3lib.measures._util import offdiagonal as _offdiagonal
+from s3lib.measures._util import require as _require
 
 __all__ = ["NORMALISATIONS", "cooccurrence", "density", "distance", "graph", "proximity"]
 
@@ -130,12 +133,20 @@ def density(presence: pd.DataFrame, proximity: pd.DataFrame) -> pd.DataFrame:
     presence : DataFrame
         Region x industry 0/1.
     proximity : DataFrame
-        Industry x industry, e.g. :func:`proximity` (aligned on ``presence.columns``).
+        Industry x industry, e.g. :func:`proximity`, over (at least) ``presence.columns``: it is
+        aligned on them, and industries not in ``presence`` are left out.
 
     Returns
     -------
     DataFrame
         Region x industry density.
+
+    Raises
+    ------
+    UsageError
+        ``proximity`` lacks some industries of ``presence`` (or shares none), or holds missing,
+        negative or infinite values; ``presence`` holds values other than 0, 1 and NaN. An
+        ``InputError`` when either is not a DataFrame (a numpy array has no labels to align).
 
     References
     ----------
@@ -149,11 +160,11 @@ def density(presence: pd.DataFrame, proximity: pd.DataFrame) -> pd.DataFrame:
     [0.5, 0.0, 0.0]
     """
     m = _binary(presence)
-    phi, diagonal = _offdiagonal(proximity, presence.columns)
+    phi, diagonal, totals = _offdiagonal(proximity, presence.columns)
     numerator = m @ phi
     if diagonal.any():
         numerator -= m * diagonal[None, :]
-    rd = _divide(numerator, (phi.sum(axis=0) - diagonal)[None, :], out=numerator)
+    rd = _divide(numerator, totals[None, :], out=numerator)
     np.clip(rd, 0.0, 1.0, out=rd)  # removes rounding error only (matmul and sum add in different orders)
     return pd.DataFrame(rd, index=presence.index, columns=presence.columns, copy=False)
 
@@ -203,8 +214,10 @@ def graph(proximity: pd.DataFrame, threshold: float = 0.55, extra_links: int | N
     """
     import networkx as nx
 
+    _require(proximity, pd.DataFrame, "proximity", "an industry x industry DataFrame")
+    _check_labels(proximity.index, proximity.columns, "proximity (columns)", "its rows")
     labels = list(proximity.index)
-    phi = proximity.reindex(columns=proximity.index).to_numpy(dtype=float, copy=True)
+    phi = _numeric(proximity, "proximity").reindex(columns=proximity.index).to_numpy(dtype=float, copy=True)
     if not np.allclose(phi, phi.T, equal_nan=True):
         raise UsageError("proximity must be symmetric to build an undirected industry network")
     np.fill_diagonal(phi, 0.0)

@@ -15,7 +15,13 @@ The rule used throughout this module:
   with a hidden cell is compared with the reference on a like-for-like basis;
 * the reference totals ``ref_i`` (reference ``None``) are the column sums of
   observed cells;
-* results for a missing cell are NaN.
+* results for a missing cell are NaN;
+* a region with no known employment (every cell 0 or missing) has no structure: its
+  shares, LQs and indices (Krugman, Hachman, Herfindahl, entropy) are NaN, never 0.
+
+Refused with an error naming the argument: a matrix that is not a DataFrame, non-numeric,
+negative or infinite values (``matrix``, ``reference``), and a ``reference`` Series or
+DataFrame that lacks some of the matrix's industries.
 
 Without missing cells this is the textbook formula. ``fill=0`` reproduces the
 "missing = zero" convention of EconGeo and the complexity packages.
@@ -27,7 +33,12 @@ import pandas as pd
 
 from s3lib.errors import UsageError
 from s3lib.measures._util import check_counts as _check
+from s3lib.measures._util import check_labels as _check_labels
+from s3lib.measures._util import check_range as _check_range
 from s3lib.measures._util import divide as _divide
+from s3lib.measures._util import numeric as _numeric
+from s3lib.measures._util import require as _require
+from s3lib.measures._util import rowsum as _rowsum
 from s3lib.result import Result
 
 __all__ = [
@@ -167,12 +178,23 @@ def reference_totals(matrix: pd.DataFrame, reference=None) -> pd.Series:
     Series
         Reference employment by industry (NaN where the reference has no observed value).
 
+    Raises
+    ------
+    UsageError
+        The reference is negative or infinite somewhere, a Series/DataFrame reference lacks some of
+        the matrix's industries (``InputError``: it is not numeric).
+
     Examples
     --------
     >>> x = pd.DataFrame({"C10": [1.0, 3.0, 5.0]}, index=["DE71", "DE72", "FRI1"])
     >>> float(reference_totals(x, "DE")["C10"])
     4.0
     """
+    return _totals(_check(matrix), reference)
+
+
+def _totals(matrix: pd.DataFrame, reference) -> pd.Series:
+    """:func:`reference_totals` of a checked matrix (float64, no negative or infinite value)."""
     if reference is None:
         rows = matrix
     elif isinstance(reference, str):
@@ -186,9 +208,13 @@ def reference_totals(matrix: pd.DataFrame, reference=None) -> pd.Series:
                     "region code, an industry-total Series or a DataFrame of reference rows"
                 )
     elif isinstance(reference, pd.Series):
-        return reference.astype(float).reindex(matrix.columns)
+        _check_labels(matrix.columns, reference.index, "reference", "the matrix")
+        reference = _numeric(reference, "reference").reindex(matrix.columns)
+        _check_range(reference, "reference", "employment")
+        return reference
     elif isinstance(reference, pd.DataFrame):
-        rows = reference
+        _check_labels(matrix.columns, reference.columns, "reference", "the matrix")
+        rows = _check(reference, name="reference")
     else:
         raise UsageError(
             f"reference must be None, a region/country code, a Series or a DataFrame, not {type(reference).__name__}"
@@ -202,9 +228,9 @@ def _reference_shares(matrix: pd.DataFrame, reference) -> np.ndarray:
     values = matrix.to_numpy()
     missing = np.isnan(values)
     if not missing.any():  # every region observes every industry: one reference share vector
-        ref = values.sum(axis=0) if reference is None else reference_totals(matrix, reference).to_numpy()
+        ref = values.sum(axis=0) if reference is None else _totals(matrix, reference).to_numpy()
         return _divide(ref, np.nansum(ref))[None, :]
-    ref = reference_totals(matrix, reference).to_numpy()
+    ref = _totals(matrix, reference).to_numpy()
     ref0 = np.nan_to_num(ref)
     denom = (~missing).astype(float) @ ref0  # sum of reference over the region's observed industries
     out = _divide(ref[None, :], denom[:, None])
@@ -235,7 +261,15 @@ def location_quotient(matrix: pd.DataFrame, reference=None, fill: float | None =
     Returns
     -------
     DataFrame
-        LQ, same labels; NaN for missing cells and industries absent from the reference.
+        LQ, same labels; NaN for missing cells, regions with no known employment and industries
+        the reference does not observe (NaN or 0 in the reference).
+
+    Raises
+    ------
+    UsageError
+        Negative or infinite counts in ``matrix`` or ``reference``; a Series or DataFrame
+        ``reference`` without some of the matrix's industries (an ``InputError`` when either is
+        not a DataFrame of numbers).
 
     References
     ----------
@@ -279,7 +313,8 @@ def presence(lq: pd.DataFrame, threshold: float = 1.0) -> pd.DataFrame:
     >>> presence(lq)["C10"].tolist()
     [1.0, 0.0, nan]
     """
-    values = lq.to_numpy(dtype=float)
+    _require(lq, pd.DataFrame, "lq", "a region x industry DataFrame of LQs")
+    values = _numeric(lq, "lq").to_numpy(dtype=float)
     out = (values >= threshold).astype(float)
     out[np.isnan(values)] = np.nan
     return pd.DataFrame(out, index=lq.index, columns=lq.columns, copy=False)
@@ -299,7 +334,8 @@ def krugman(matrix: pd.DataFrame, reference=None, fill: float | None = None) -> 
     Returns
     -------
     DataFrame
-        Index = regions; columns ``krugman`` (K) and ``coefficient`` (K/2).
+        Index = regions; columns ``krugman`` (K) and ``coefficient`` (K/2); NaN for a region with
+        no known employment or none in the industries the reference observes.
 
     References
     ----------
@@ -312,7 +348,7 @@ def krugman(matrix: pd.DataFrame, reference=None, fill: float | None = None) -> 
     [1.0, 1.0]
     """
     matrix = _check(matrix, fill)
-    k = np.nansum(np.abs(_shares(matrix.to_numpy()) - _reference_shares(matrix, reference)), axis=1)
+    k = _rowsum(np.abs(_shares(matrix.to_numpy()) - _reference_shares(matrix, reference)))
     return pd.DataFrame({"krugman": k, "coefficient": k / 2}, index=matrix.index)
 
 
@@ -327,7 +363,7 @@ def hachman(matrix: pd.DataFrame, reference=None, fill: float | None = None) -> 
     Returns
     -------
     Series
-        By region, in (0, 1].
+        By region, in (0, 1]; NaN for a region with no known employment.
 
     References
     ----------
@@ -342,37 +378,39 @@ def hachman(matrix: pd.DataFrame, reference=None, fill: float | None = None) -> 
     """
     matrix = _check(matrix, fill)
     s = _shares(matrix.to_numpy())
-    lq = location_quotient(matrix, reference).to_numpy()
+    lq = _divide(s, _reference_shares(matrix, reference))
     total = np.nansum(s * lq, axis=1)
     return pd.Series(_divide(1.0, total), index=matrix.index, name="hachman")
 
 
 def herfindahl(matrix: pd.DataFrame, fill: float | None = None) -> pd.Series:
-    """Herfindahl concentration ``H_r = sum_i s_ri^2`` (1/n for n equal industries, 1 for one).
+    """Herfindahl concentration ``H_r = sum_i s_ri^2`` (1/n for n equal industries, 1 for one; NaN
+    for a region with no known employment).
 
     Examples
     --------
-    >>> x = pd.DataFrame({"C10": [1.0, 1.0], "C20": [1.0, 0.0]}, index=["A1", "B1"])
+    >>> x = pd.DataFrame({"C10": [1.0, 1.0, 0.0], "C20": [1.0, 0.0, 0.0]}, index=["A1", "B1", "C1"])
     >>> herfindahl(x).tolist()
-    [0.5, 1.0]
+    [0.5, 1.0, nan]
     """
     s = shares(matrix, fill).to_numpy()
-    return pd.Series(np.nansum(s**2, axis=1), index=matrix.index, name="herfindahl")
+    return pd.Series(_rowsum(s**2), index=matrix.index, name="herfindahl")
 
 
 def entropy(matrix: pd.DataFrame, fill: float | None = None) -> pd.Series:
-    """Shannon entropy in bits ``E_r = -sum_i s_ri log2 s_ri`` (zero shares contribute 0).
+    """Shannon entropy in bits ``E_r = -sum_i s_ri log2 s_ri`` (zero shares contribute 0; NaN for a
+    region with no known employment).
 
     Examples
     --------
-    >>> x = pd.DataFrame({"C10": [1.0, 1.0], "C20": [1.0, 0.0]}, index=["A1", "B1"])
+    >>> x = pd.DataFrame({"C10": [1.0, 1.0, 0.0], "C20": [1.0, 0.0, 0.0]}, index=["A1", "B1", "C1"])
     >>> entropy(x).tolist()
-    [1.0, 0.0]
+    [1.0, 0.0, nan]
     """
     s = shares(matrix, fill).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(s > 0, -s * np.log2(s), 0.0)
-    return pd.Series(terms.sum(axis=1), index=matrix.index, name="entropy")
+        terms = np.where(s > 0, -s * np.log2(s), s)  # a zero share gives 0, a missing one NaN
+    return pd.Series(_rowsum(terms), index=matrix.index, name="entropy")
 
 
 def growth(m0: pd.DataFrame, m1: pd.DataFrame, years: float | None = None) -> pd.DataFrame:
@@ -388,7 +426,7 @@ def growth(m0: pd.DataFrame, m1: pd.DataFrame, years: float | None = None) -> pd
     >>> growth(a, a * 1.21, years=2).round(4)["C10"].tolist()
     [0.1]
     """
-    x0, x1 = _check(m0).align(_check(m1))
+    x0, x1 = _check(m0, name="m0").align(_check(m1, name="m1"))
     ratio = _divide(x1.to_numpy(), x0.to_numpy())
     out = ratio - 1 if years is None else ratio ** (1.0 / years) - 1
     return pd.DataFrame(out, index=x0.index, columns=x0.columns)
@@ -418,7 +456,9 @@ def transitions(m0: pd.DataFrame, m1: pd.DataFrame) -> pd.DataFrame:
     >>> transitions(m0, m1).loc["A1"].tolist()
     ['entry', 'exit']
     """
-    f0, f1 = m0.astype(float).align(m1.astype(float))
+    f0, f1 = (_numeric(_require(m, pd.DataFrame, name, "a region x industry presence DataFrame"), name)
+              for m, name in ((m0, "m0"), (m1, "m1")))
+    f0, f1 = f0.align(f1)
     a, b = f0.to_numpy(), f1.to_numpy()
     labels = np.select(
         [np.isnan(a) | np.isnan(b), (a == 0) & (b == 1), (a == 1) & (b == 0), (a == 1) & (b == 1)],

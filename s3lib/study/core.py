@@ -65,7 +65,7 @@ import pandas as pd
 
 from s3lib.config import MIN_COVERAGE
 from s3lib.data import _store
-from s3lib.errors import UsageError
+from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.result import Result
 from s3lib.result import copy_out as _frame
 from s3lib.study import spaces
@@ -201,8 +201,14 @@ class _Base:
         return out
 
 
-def _check_arguments(level, year, min_coverage) -> tuple[int, int, float]:
-    """The study's numeric arguments as the types it uses, or a :class:`UsageError` naming the argument."""
+def _check_arguments(level, year, min_coverage, scheme, estimate) -> tuple[int, int, float, bool]:
+    """The study's arguments as the types it uses, or a :class:`UsageError` naming the argument.
+
+    ``level`` and ``year`` are whole numbers (an int, a numpy int or a string of digits; not a bool, a
+    float such as 2014.5 or None); ``min_coverage`` a share in (0, 1]; ``estimate`` True or False;
+    ``scheme`` a built-in name, a CSV/YAML file that exists or a ClusterScheme (checked here, though the
+    scheme itself is built on first use).
+    """
     for name, value in (("level", level), ("year", year)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
             if not (isinstance(value, str) and value.strip().isdigit()):
@@ -210,7 +216,31 @@ def _check_arguments(level, year, min_coverage) -> tuple[int, int, float]:
     if isinstance(min_coverage, bool) or not isinstance(min_coverage, numbers.Real) \
             or not 0 < float(min_coverage) <= 1:
         raise UsageError(f"min_coverage must be a share in (0, 1], not {min_coverage!r}")
-    return int(level), int(year), float(min_coverage)
+    if not isinstance(estimate, (bool, np.bool_)):
+        raise UsageError(f"estimate must be True or False, not {estimate!r}")
+    _check_scheme(scheme)
+    return int(level), int(year), float(min_coverage), bool(estimate)
+
+
+def _check_scheme(scheme) -> None:
+    from pathlib import Path
+
+    from s3lib.measures.clusters import ClusterScheme
+    from s3lib.study import schemes
+
+    if isinstance(scheme, ClusterScheme):
+        return
+    hint = "or give a .csv/.yaml mapping file or a ClusterScheme"
+    if not isinstance(scheme, (str, Path)):
+        raise UnknownChoiceError("cluster scheme", scheme, schemes.SCHEMES, hint=hint)
+    if str(scheme).lower() in schemes.SCHEMES:
+        return
+    path = Path(scheme)
+    if path.suffix.lower() not in {".csv", ".yaml", ".yml"}:
+        raise UnknownChoiceError("cluster scheme", scheme, schemes.SCHEMES, hint=hint)
+    if not path.is_file():
+        raise UsageError(f"scheme: cluster mapping file {path} not found; expected a CSV or YAML file "
+                         "(columns nace, cluster[, weight])")
 
 
 class Study(Advice):
@@ -266,11 +296,12 @@ class Study(Advice):
                 min_coverage: float = MIN_COVERAGE, estimate: bool = True):
         from s3lib.study import schemes
 
+        if not isinstance(space, (str, spaces.ActivitySpace)):  # an unhashable list would fail in the lookup
+            raise UnknownChoiceError("activity space", space, list(spaces.SPACES))
         space = spaces.get(space)
-        level, year, min_coverage = _check_arguments(level, year, min_coverage)
+        level, year, min_coverage, estimate = _check_arguments(level, year, min_coverage, scheme, estimate)
         space.check(level, year)
         folder = _store.data_dir()
-        estimate = bool(estimate)
         base_key = (_store.manifest_sha(folder), str(folder), space, level, year, min_coverage, estimate)
         key = (*base_key, schemes.key(scheme))
 
