@@ -20,13 +20,96 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_writes", "sibling", "swap_dir", "write_parquet"]
+__all__ = ["atomic_write", "atomic_writes", "check_output_dir", "clean_leftovers", "pid_tag", "refuse_links", "sibling", "swap_dir",
+           "write_parquet"]
+
+
+def pid_tag() -> str:
+    """``"pid<N>-"``: put in a temporary name, it lets a later run tell a leftover of a killed process
+    (:func:`clean_leftovers`) from the work in progress of a live one."""
+    return f"pid{os.getpid()}-"
+
+
+def clean_leftovers(folder: Path, pattern: str) -> list[Path]:
+    """Remove the files and folders matching ``pattern`` in ``folder`` that a process now dead left there
+    (their names carry :func:`pid_tag`) and that belong to this user; return what was removed. Links are
+    removed, never followed."""
+    import re
+    import shutil
+
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(pattern):
+        match = re.search(r"pid(\d+)-", path.name)
+        try:
+            if not match or path.lstat().st_uid != os.getuid() or _alive(int(match.group(1))):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def check_output_dir(path: Path, what: str = "--out") -> None:
+    """Refuse, before any work starts, an output folder that cannot be written: one that is a file, lies
+    below a file, or whose nearest existing folder (the folder itself or, as it is replaced whole or
+    created, a parent) is not writable. One :class:`~s3lib.errors.UsageError` line naming the path."""
+    from s3lib.errors import UsageError
+
+    path = Path(path).absolute()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{what} {path} is a file, not a folder: give a folder")
+    probe = path if path.exists() else path.parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{what} {path}: {probe} is a file, not a folder: give a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"{what} {path}: {probe} is not writable: choose a folder you can write to")
+    if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{what} {path}: {path.parent} is not writable: choose a folder you can write to")
+
+
+def refuse_links(path: Path, root: Path) -> None:
+    """Refuse, with one :class:`~s3lib.errors.UsageError` line, a path below ``root`` that runs through a
+    symbolic link (a folder on the way or the file itself): no write follows a link out of the output folders.
+    ``root`` itself is the user's choice and is not checked."""
+    from s3lib.errors import UsageError
+
+    path, root = Path(path), Path(root)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        raise UsageError(f"{path} is not inside the output folder {root}") from None
+    current = root
+    for part in parts:
+        current = current / part
+        if current.is_symlink():
+            raise UsageError(f"refusing to write through the symbolic link {current}: remove it and run again")
 
 
 def sibling(final: Path, suffix: str = "") -> Path:
-    """A new, empty temporary file next to ``final`` (same folder, hidden name, readable by all)."""
+    """A new, empty temporary file next to ``final`` (same folder, hidden name with this process's
+    :func:`pid_tag`, readable by all; created exclusively, so never through a planted link)."""
     final = Path(final)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=suffix or final.suffix or ".tmp", dir=final.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{pid_tag()}", suffix=suffix or final.suffix or ".tmp",
+                               dir=final.parent)
     os.close(fd)
     os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are for everyone to read
     return Path(tmp)

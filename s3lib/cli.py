@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from s3lib.errors import S3libError, UsageError
+from s3lib.errors import S3libError, UsageError, shorten
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -127,15 +127,32 @@ def main(argv=None) -> int:
     """Run the command line; return the exit code (0 ok, 1 data error, 2 usage error)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named with the subcommand whose help lists the valid options
+            prog = " ".join(["s3lib", *(c for c in (getattr(args, "command", None), getattr(args, "data_command", None))
+                                        if c)])
+            raise UsageError(f"unrecognized arguments: {' '.join(extra)} (see `{prog} --help`)")
         args.command_line = _command_line(argv)
         return int(args.func(args) or 0)
     except S3libError as exc:
-        print(f"s3lib: error: {exc}", file=sys.stderr)
+        print(f"s3lib: error: {shorten(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a file system problem on an output or cache path: the path and what to do
+        if isinstance(exc, BrokenPipeError):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"s3lib: error: {shorten(where + (exc.strerror or str(exc)))}; check the path and its permissions",
+              file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. `s3lib data info | head`
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
     except KeyboardInterrupt:
-        print("s3lib: interrupted", file=sys.stderr)
+        print("s3lib: interrupted", file=sys.stderr, flush=True)
+        # What the interrupted work prints while the interpreter shuts down (asyncio's "Task exception was never
+        # retrieved" of a kernel stopped mid-cell) would follow as a traceback: the line above says it all.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
         return 130

@@ -8,7 +8,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["DataError", "InputError", "S3libError", "UnknownChoiceError", "UsageError", "error_line", "suggest"]
+__all__ = ["DataError", "InputError", "S3libError", "UnknownChoiceError", "UsageError", "error_line", "shorten",
+           "suggest"]
 
 
 class S3libError(Exception):
@@ -39,8 +40,8 @@ class UnknownChoiceError(UsageError, LookupError):
     def __init__(self, what: str, value: object, choices: Iterable[str], hint: str | None = None):
         choices = [str(c) for c in choices]
         self.what, self.value, self.choices = what, value, choices
-        close = suggest(str(value), choices)
-        msg = f"unknown {what} {value!r}"
+        close = suggest(str(value)[:200], choices)
+        msg = f"unknown {what} {shorten(repr(value), 80)}"
         if close:
             msg += f"; did you mean {', '.join(repr(c) for c in close)}?"
         elif choices and len(choices) <= 12:
@@ -49,6 +50,16 @@ class UnknownChoiceError(UsageError, LookupError):
             msg += f"; {hint}" if not close and not 0 < len(choices) <= 12 else f" ({hint})"
         self.suggestions = close
         super().__init__(msg)
+
+
+def shorten(text: str, limit: int = 600) -> str:
+    """``text`` on one line and at most ``limit`` characters (cut with "..."): an error never floods a terminal.
+
+    >>> shorten("x" * 10, 8)
+    'xxxxx...'
+    """
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def suggest(value: str, choices: Iterable[str], n: int = 3) -> list[str]:

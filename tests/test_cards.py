@@ -163,14 +163,19 @@ def test_cli_batch_goes_past_failing_places_and_lists_them(tmp_path, monkeypatch
                     "  nl32: ValueError: cannot convert NaN"]
 
 
-def test_cli_real_batch_renders_past_a_place_without_data(tmp_path):
-    """Bordeaux has no data in 2008 (France: 2010-2014); PL91 is drawn from the PL12 data, named for its year."""
+def test_cli_refuses_a_year_without_data_for_a_place_before_any_card(tmp_path):
+    """Bordeaux has no data in 2008 (France: 2010-2015): the batch is refused up front (exit 2, one line, nothing
+    written) instead of failing per place after a kernel of work; PL91 alone is drawn from the PL12 data."""
     proc = subprocess.run([sys.executable, "-m", "s3lib", "card", "--places", "bordeaux", "PL91", "--year", "2008",
-                           "--out", str(tmp_path)], capture_output=True, text=True, check=False)
-    assert proc.returncode == 1, proc.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pl91-2008.pdf", "pl91-2008.png"]
-    assert "bordeaux" in proc.stderr.splitlines()[-1] and "FRI1" in proc.stderr and "Traceback" not in proc.stderr
-    meta = plots.read_png_metadata(tmp_path / "pl91-2008.png")
+                           "--out", str(tmp_path / "c")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == ("s3lib: error: no business statistics for FRI1 (Bordeaux) in 2008; years with "
+                                   "data: 2010-2015")
+    assert not (tmp_path / "c").exists()
+    proc = subprocess.run([sys.executable, "-m", "s3lib", "card", "--places", "PL91", "--year", "2008",
+                           "--out", str(tmp_path / "c")], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    meta = plots.read_png_metadata(tmp_path / "c" / "pl91-2008.png")
     assert "PL12" in meta["Level"] and meta["Year"] == "2008"
 
 

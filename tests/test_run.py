@@ -50,14 +50,14 @@ def _run(suite, **kw):
 
 def test_plan_passes_typed_parameters_and_filters_undeclared(suite, tmp_path):
     params = tmp_path / "p.yaml"
-    params.write_text("weights: [0.5, 0.25]\nunused: 3\nnotebooks:\n  '01': {year: 2012}\n")
+    params.write_text("weights: [0.5, 0.25]\nnotebooks:\n  '01': {year: 2012}\n")
     tasks = runner.plan(["Frankfurt am Main", "DE712", "porto"], params_file=params,
                         reports_dir=suite / "reports", figures_dir=suite / "figures",
                         notebooks_dir=suite / "notebooks")
     by = {(t.name, t.place): t.parameters for t in tasks}
     # the same place under two names runs once; the suite notebook runs once for all places
     assert by[("01-ok", "frankfurt")] == {"place": "frankfurt", "year": 2012, "weights": [0.5, 0.25],
-                                          "figures_dir": str(suite / "figures")}
+                                          "figures_dir": str(suite / "figures" / "2012")}
     assert by[("02-boom", "porto")] == {"place": "porto"}
     assert by[("05-all", runner.SUITE_KEY)] == {"places": ["frankfurt", "porto"]}
     assert len(tasks) == 5
@@ -223,4 +223,4 @@ def test_another_year_never_overwrites_the_default_outputs(tmp_path):
     assert default[0].output == tmp_path / "r" / "bordeaux" / "01-cluster-structure.ipynb"
     assert other[0].output == tmp_path / "r" / "2012" / "bordeaux" / "01-cluster-structure.ipynb"
     assert other[0].figures_dir == str(tmp_path / "f" / "2012") and other[0].parameters["year"] == 2012
-    assert runner._state_key(default[0]) != runner._state_key(other[0])
+    assert runner._state_key(default[0], tmp_path / "r") != runner._state_key(other[0], tmp_path / "r")

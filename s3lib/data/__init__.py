@@ -42,7 +42,7 @@ from s3lib.data.curated import (
 from s3lib.data.occupations import ags_nuts, kldb, occupation_matrix, occupations
 from s3lib.data.registry import Place, normalise, place, places, require_level
 from s3lib.data.territories import data_region
-from s3lib.errors import UnknownChoiceError, UsageError
+from s3lib.errors import UnknownChoiceError, UsageError, shorten
 
 __all__ = [
     "INDICATORS",
@@ -317,7 +317,9 @@ def resolve_places(places, level: int = 2) -> list:
     if len(problems) == 1:
         raise problems[0]
     if problems:
-        error = UsageError(f"{len(problems)} places refused, nothing was run: " + " | ".join(map(str, problems)))
+        more = f" (the first 3 of {len(problems)})" if len(problems) > 3 else ""
+        shown = " | ".join(shorten(str(e), 110) if more else str(e) for e in problems[:3])
+        error = UsageError(f"{len(problems)} places refused, nothing was run{more}: {shown}")
         error.suggestions = suggestions
         raise error
     unique = {}
@@ -509,9 +511,12 @@ GAPS = (
 
 
 def info() -> str:
-    """A text summary of the snapshot: tables, rows, years, levels, provenance, licences and gaps."""
+    """A text summary of the snapshot: tables, rows, years, levels, provenance, licences and gaps, after checking
+    every file against the manifest's sha256 (:class:`~s3lib.errors.DataError` for a corrupt or missing file)."""
     m = _manifest()
-    lines = [f"s3lib data snapshot in {data_dir()}",
+    for e in m["files"]:  # every file against its checksum first: a corrupt snapshot is an error (exit 1)
+        _store.verified_path(e["file"])
+    lines = [f"s3lib data snapshot in {data_dir()} (every file matches its sha256 in the manifest)",
              f"built {m.get('built_at', '?')} by `{m.get('command', '?')}` from {m.get('raw', '?')}", ""]
     for e in m["files"]:
         span = f" years {e['years'][0]}-{e['years'][1]}" if e.get("years") else ""

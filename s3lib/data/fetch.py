@@ -103,6 +103,7 @@ def fetch(cache: Path | None = None, bundled: Path | None = None, command: str =
     DataError
         "cannot reach ... (offline?)" when a server cannot be reached.
     """
+    from s3lib.atomic import check_output_dir
     from s3lib.data import nuts, regional, sbs
     from s3lib.data.build import (
         LICENCE_EUROSTAT,
@@ -112,6 +113,7 @@ def fetch(cache: Path | None = None, bundled: Path | None = None, command: str =
     )
 
     cache = Path(cache or config.CACHE_DIR)
+    check_output_dir(cache, "--cache")  # a file or a read-only folder: one line before any download
     bundled = Path(bundled or _store.data_dir())
     ref = _reference(bundled)
     records = download(cache)

@@ -351,33 +351,15 @@ def _register() -> None:
 _register()
 
 
-#: Voila's ``lab`` template without its two Font Awesome links to cdn.jsdelivr.net (the icons are
-#: bundled in voila.js anyway): the app makes no request beyond localhost.
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block notebook_css -%}
-{{ super.super() }}
-{% if frontend == "voila" %}{{ resources.include_js("static/voila-style.js") }}{% endif %}
-{{ spinner.css() }}
-<style>.jp-mod-noOutputs.jp-mod-noInput { display: none; }</style>
-{%- endblock notebook_css -%}
-"""
-
-
 def template_path() -> str:
-    """A Jupyter data folder holding the ``s3lib`` Voila template (written once, in the temp folder);
-    ``voila_command`` puts it on ``JUPYTER_PATH``."""
-    import json
-    import tempfile
+    """The Jupyter data folder shipped with the package that holds the ``s3lib`` Voila template
+    (``s3lib/outputs/jupyter/voila/templates/s3lib``: Voila's ``lab`` template without its two Font Awesome
+    links to cdn.jsdelivr.net, so the app makes no request beyond localhost). ``voila_command`` puts it first
+    on ``JUPYTER_PATH``; it is part of the installed package, never a folder in the shared temp folder, where
+    another user could plant a template or a kernel the presenter would run."""
     from pathlib import Path
 
-    root = Path(tempfile.gettempdir()) / "s3lib-voila"
-    folder = root / "voila" / "templates" / "s3lib"
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in {"index.html.j2": _TEMPLATE, "conf.json": json.dumps({"base_template": "lab"})}.items():
-        path = folder / name
-        if not path.is_file() or path.read_text() != text:
-            path.write_text(text)
-    return str(root)
+    return str(Path(__file__).resolve().parent / "jupyter")
 
 
 def voila_command(notebook=None, port: int = 8866, ip: str = "127.0.0.1") -> list[str]:

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3lib import config
-from s3lib.atomic import swap_dir
+from s3lib.atomic import check_output_dir, clean_leftovers, pid_tag, swap_dir
 from s3lib.errors import UnknownChoiceError, UsageError, error_line
+from s3lib.processes import stop_pool, worker_init
 from s3lib.runner.tasks import Outcome
 
 __all__ = ["CARD_DPI", "MARKER", "CardTask", "add_parser", "build", "main", "render_card", "search_data"]
@@ -149,6 +150,7 @@ def render_card(task: CardTask) -> Outcome:
 
 
 def _warm() -> None:
+    worker_init()  # ignore Ctrl-C (the parent stops the pool), end with the parent
     import matplotlib.figure  # noqa: F401
 
     import s3lib.outputs.cards
@@ -176,8 +178,9 @@ def _execute(tasks, total: int, jobs: int, executor: str, scheduler: str | None,
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
         # spawn: the parent holds pyarrow's threads, which fork must not copy
-        with ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_warm) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, total), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_warm)
+        try:
             pending = set()
             for task in tasks:
                 pending.add(pool.submit(render_card, task))
@@ -191,6 +194,10 @@ def _execute(tasks, total: int, jobs: int, executor: str, scheduler: str | None,
                 for future in done:
                     bar.update(1)
                     yield future.result()
+        except BaseException:  # Ctrl-C or a failed build: the workers end now
+            stop_pool(pool)
+            raise
+        pool.shutdown()
     finally:
         bar.close()
 
@@ -427,13 +434,26 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
         raise UsageError("--jobs must be at least 1")
     if executor not in ("local", "dask"):
         raise UnknownChoiceError("executor", executor, ["local", "dask"])
-    out = Path(out or config.PROJECT_ROOT / "atlas").resolve()
+    out = Path(out or config.PROJECT_ROOT / "atlas").absolute()
+    check_output_dir(out, "--out")
+    if out.is_symlink():
+        raise UsageError(f"refusing to replace the symbolic link {out}: give the folder itself as --out")
     if out.exists() and not (out / MARKER).exists() and any(out.iterdir()):
         raise UsageError(f"{out} exists and is not an atlas (no {MARKER}); choose another --out")
+    from s3lib.runner.params import check_scheme, check_year
+
+    check_scheme(scheme)
     study = Study("sbs", 2, year, scheme)
     codes = _regions(study, regions)
+    if regions:
+        from s3lib.data import resolve_places
+
+        check_year(year, resolve_places(regions, level=2))
+    else:
+        check_year(year, [])
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    clean_leftovers(out.parent, f".{out.name}.building-pid*-*")  # what a killed build left
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{pid_tag()}", dir=out.parent))
     try:
         (tmp / "cards").mkdir()
         (tmp / "regions").mkdir()

@@ -454,14 +454,22 @@ def add_parser(subparsers) -> None:
 
 
 def main(args) -> int:
-    """Render the cards of ``args.places``: every place is resolved first (an unknown place or a NUTS0/1
-    region: exit 2, nothing written); then every card is rendered, past any place that fails, and the
-    failures are listed at the end (exit 1)."""
+    """Render the cards of ``args.places``: every place, the year, the scheme and the output folder are checked
+    first (an unknown place, a NUTS0/1 region, a place without data in the year, an unknown scheme: exit 2,
+    nothing written); then every card is rendered, past any place that fails, and the failures are listed at
+    the end (exit 1)."""
     import sys
 
     from s3lib import data
+    from s3lib.atomic import check_output_dir
+    from s3lib.runner.params import check_places_have_data, check_scheme, check_year
 
     places = data.resolve_places(args.places or list(data.places().index))
+    check_places_have_data(places)  # every check before the first card: a usage error writes nothing
+    check_scheme(args.scheme)
+    if args.year is not None:
+        check_year(args.year, places)
+    check_output_dir(Path(args.out or config.CARDS_DIR), "--out")
     root = config.PROJECT_ROOT
     failures = []
     for p in places:

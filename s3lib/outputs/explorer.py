@@ -152,7 +152,7 @@ class Explorer:
 
         chosen = self.state["year"] if year is None else int(year)  # 0: the place's latest full year
         wanted = {"place": (place or self.state["place"]).strip(), "year": chosen, "scheme": scheme or self.state["scheme"]}
-        self.status.value = (f"drawing {html.escape(wanted['place'])}, {wanted['year']}, scheme {wanted['scheme']}"
+        self.status.value = (f"drawing {html.escape(wanted['place'])}, {wanted['year']}, scheme {html.escape(str(wanted['scheme']))}"
                              " (the first use of a year or scheme computes the EU-wide tables: a few seconds)")
         try:
             wanted["year"] = place_year(wanted["place"], chosen)[0]
@@ -171,7 +171,7 @@ class Explorer:
         self.seconds = {name: d.seconds for name, d in drawn.items()}
         timing = ", ".join(f"{name} {s:.2f} s" for name, s in self.seconds.items())
         self.status.value = (f"{html.escape(wanted['place'])}, {wanted['year']}" + (" (its latest full year)" if not chosen
-                                                                                    else "") + f", scheme {wanted['scheme']} "
+                                                                                    else "") + f", scheme {html.escape(str(wanted['scheme']))} "
                              f"<span style='color:#666'>({timing})</span>")
         return self.seconds
 

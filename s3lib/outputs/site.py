@@ -39,7 +39,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from s3lib import config
-from s3lib.atomic import swap_dir
+from s3lib.atomic import check_output_dir, clean_leftovers, pid_tag, swap_dir
 from s3lib.config import SUITE_KEY
 from s3lib.errors import S3libError, UsageError
 
@@ -233,6 +233,8 @@ def _notebook_page(source: Path, place_title: str, name: str, siblings: list[str
         links.append(("notebook (.ipynb)", f"{name}.ipynb"))
     nav = _nav("../", links, f"{place_title}: {_notebook_title(name)}")
     style = '<link rel="stylesheet" href="../style.css">\n'
+    title = html.escape(f"{place_title}: {_notebook_title(name)} | s3lib gallery")
+    page = re.sub(r"<title>.*?</title>", lambda m: f"<title>{title}</title>", page, count=1, flags=re.S)
     page = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + "\n" + nav, page, count=1)
     page = page.replace("</head>", style + "</head>", 1)
     if "text/x-mathjax-config" in page:  # after nbconvert's config block, as MathJax 2 requires
@@ -244,9 +246,9 @@ def _thumbs(figures: list[Path], href_prefix: str) -> str:
     tiles = []
     for png in figures:
         caption = html.escape(_figure_caption(png))
-        href = f"{href_prefix}{png.name}"
+        href = html.escape(f"{href_prefix}{png.name}")
         svg = png.with_suffix(".svg")
-        extra = f' · <a href="{href_prefix}{svg.name}">SVG</a>' if svg.exists() else ""
+        extra = f' · <a href="{html.escape(href_prefix + svg.name)}">SVG</a>' if svg.exists() else ""
         tiles.append(f'<div class="tile"><a href="{href}"><img src="{href}" alt="{caption}"></a>'
                      f'<p>{caption}{extra}</p></div>')
     return f'<div class="grid">{"".join(tiles)}</div>' if tiles else '<p class="meta">No figures.</p>'
@@ -261,7 +263,7 @@ def _place_page(key: str, title: str, notebooks: dict[str, dict], figures: list[
             items.append(f'<li class="failed">{html.escape(_notebook_title(name))}: failed, see reports/</li>')
     body = [_nav("../", [], title), f"<h1>{html.escape(title)}</h1>"]
     if card:
-        body.append(f'<p><a href="../cards/{card.name}"><img src="../cards/{card.name}" '
+        body.append(f'<p><a href="../cards/{html.escape(card.name)}"><img src="../cards/{html.escape(card.name)}" '
                     f'alt="City card: {html.escape(title)}" style="max-width:100%"></a></p>')
     body.append(f"<h2>Notebooks</h2><ul>{''.join(items)}</ul>")
     for name in notebooks:
@@ -276,13 +278,14 @@ def _index_page(suite: dict, titles: dict[str, str], cards: dict[str, Path], com
     tiles = []
     for key in places + sorted(k for k in cards if k not in titles):
         title = html.escape(titles.get(key, key))
-        picture = (f'<img src="cards/{cards[key].name}" alt="City card: {title}">' if key in cards
+        picture = (f'<img src="cards/{html.escape(cards[key].name)}" alt="City card: {title}">' if key in cards
                    else f'<div class="nocard">{title}</div>')
         pdf = key in cards and cards[key].with_suffix(".pdf").exists()
-        extra = f'<p><a href="cards/{key}.pdf">City card (PDF)</a></p>' if pdf else ""
+        href = html.escape(key)
+        extra = f'<p><a href="cards/{href}.pdf">City card (PDF)</a></p>' if pdf else ""
         if key in suite:
-            tiles.append(f'<div class="tile"><a href="{key}/index.html">{picture}</a><h3>'
-                         f'<a href="{key}/index.html">{title}</a></h3>{extra}</div>')
+            tiles.append(f'<div class="tile"><a href="{href}/index.html">{picture}</a><h3>'
+                         f'<a href="{href}/index.html">{title}</a></h3>{extra}</div>')
         else:
             tiles.append(f'<div class="tile">{picture}<h3>{title}</h3>{extra}</div>')
     body = ["<h1>s3lib gallery</h1>",
@@ -302,10 +305,11 @@ def _index_page(suite: dict, titles: dict[str, str], cards: dict[str, Path], com
             for n in names:
                 entry = suite.get(key, {}).get(n)
                 if entry and entry["html"]:
-                    cells.append(f'<td><a href="{key}/{n}.html">open</a></td>')
+                    cells.append(f'<td><a href="{html.escape(key)}/{html.escape(n)}.html">open</a></td>')
                 else:
                     cells.append('<td class="failed">failed</td>' if entry else "<td>-</td>")
-            rows.append(f'<tr><th><a href="{key}/index.html">{html.escape(titles[key])}</a></th>{"".join(cells)}</tr>')
+            rows.append(f'<tr><th><a href="{html.escape(key)}/index.html">{html.escape(titles[key])}</a></th>'
+                        f'{"".join(cells)}</tr>')
         body += ["<h2>All notebooks</h2>", f'<table class="runs"><tr><th>place</th>{head}</tr>{"".join(rows)}</table>']
     return _page("s3lib gallery", "\n".join(body))
 
@@ -318,6 +322,21 @@ def _mathjax_dir() -> Path:
         raise S3libError("the gallery needs jupyter-server-mathjax (offline formulas): "
                          "pip install -e '.[site]'") from None
     return Path(jupyter_server_mathjax.__file__).parent / "static"
+
+
+def _refuse_links(roots: list[Path], suite: dict) -> None:
+    """Refuse (one line, before any work) a symbolic link among what the gallery reads or copies: the place
+    folders of the reports and figures, their files, the cards; a link would pull a file from outside the
+    project into ``site/``."""
+    reports_dir, figures_dir, cards_dir = roots
+    for key in suite:
+        for folder in (reports_dir / key, figures_dir / key):
+            for path in [folder, *(folder.iterdir() if folder.is_dir() and not folder.is_symlink() else [])]:
+                if path.is_symlink():
+                    raise UsageError(f"refusing to copy through the symbolic link {path}: remove it and build again")
+    for path in [cards_dir, *(cards_dir.iterdir() if cards_dir.is_dir() and not cards_dir.is_symlink() else [])]:
+        if path.is_symlink():
+            raise UsageError(f"refusing to copy through the symbolic link {path}: remove it and build again")
 
 
 def _write(path: Path, text: str) -> None:
@@ -344,8 +363,11 @@ def build(reports_dir: Path | None = None, figures_dir: Path | None = None, out:
 
     titles = _place_names(set(suite))
     cards = {p.stem: p for p in sorted(cards_dir.glob("*.png"))} if cards_dir.is_dir() else {}
+    _refuse_links([reports_dir, figures_dir, cards_dir], suite)
+    check_output_dir(out, "--out")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    clean_leftovers(out.parent, f".{out.name}.building-pid*-*")  # what a killed build left
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{pid_tag()}", dir=out.parent))
     try:
         (tmp / MARKER).write_text("built by s3lib site\n", encoding="utf-8")
         _write(tmp / "style.css", STYLE)

@@ -177,7 +177,9 @@ def export_notebook(source: Path, out_dir: Path) -> Path:
     from nbconvert import SlidesExporter
 
     source = Path(source)
-    nb = prepare(nbformat.read(str(source), as_version=4))
+    from s3lib.htmlsafe import clean_notebook
+
+    nb = clean_notebook(prepare(nbformat.read(str(source), as_version=4)))
     exporter = SlidesExporter(template_name="s3lib_slides", extra_template_basedirs=[str(_template_dir())],
                               exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.reveal_url_prefix = STATIC + "/reveal"

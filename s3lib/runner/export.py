@@ -10,7 +10,8 @@ __all__ = ["export_html"]
 
 
 def export_html(path: Path) -> str:
-    """A self-contained HTML page of an executed notebook (images inlined, no CDN scripts).
+    """A self-contained HTML page of an executed notebook (images inlined, no CDN scripts, outputs made safe by
+    :func:`s3lib.htmlsafe.clean_notebook`).
 
     nbconvert's ``HTMLExporter`` ends by parsing the whole page (about 1 MB, mostly inline
     CSS and images) with BeautifulSoup only to add image alt texts and ``tabindex``
@@ -20,7 +21,9 @@ def export_html(path: Path) -> str:
     import nbformat
     from nbconvert.exporters import html as nbconvert_html
 
-    nb = nbformat.read(str(path), as_version=4)
+    from s3lib.htmlsafe import clean_notebook
+
+    nb = clean_notebook(nbformat.read(str(path), as_version=4))  # names from data or users never become markup
     parser = nbconvert_html.BeautifulSoup
     nbconvert_html.BeautifulSoup = _Unparsed
     try:

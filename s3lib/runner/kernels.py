@@ -23,6 +23,8 @@ import os
 import shutil
 import tempfile
 
+from s3lib.atomic import pid_tag
+
 #: Modules imported once per kernel before its first notebook, so that the import-time
 #: side effects (warning filters, matplotlib's inline backend settings) are part of the
 #: state every notebook starts from.
@@ -93,7 +95,7 @@ class _Keeper:
 
             from s3lib.runner.tasks import KERNEL
 
-            self.folder = tempfile.mkdtemp(prefix="s3lib-kernel-")
+            self.folder = tempfile.mkdtemp(prefix=f"s3lib-kernel-{pid_tag()}")
             kwargs = {"transport": "ipc", "ip": os.path.join(self.folder, "kernel")} if os.name == "posix" else {}
             self.km = AsyncKernelManager(kernel_name=KERNEL, **kwargs)
             _register_cleanup()
