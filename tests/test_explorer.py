@@ -53,6 +53,10 @@ def test_bad_choice_keeps_the_figures(app):
     assert app.update(place="atlantis") == {}
     assert app.state == before
     assert "atlantis" in app.status.value and "did you mean" in app.status.value
+    assert app.update(place="<script>alert(2)</script>") == {}
+    assert "<script>" not in app.status.value and "&lt;script&gt;" in app.status.value  # a typed label stays text
+    assert app.update(scheme="<img src=x onerror=alert(3)>.csv") == {}
+    assert "<img" not in app.status.value and "&lt;img" in app.status.value and app.state == before
 
 
 def test_explorer_notebook_executes_with_widgets(tmp_path):

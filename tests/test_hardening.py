@@ -14,7 +14,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from s3lib import htmlsafe
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.runner import run as runner
 
@@ -288,6 +287,8 @@ def test_markdown_and_table_outputs_are_escaped_in_reports(tmp_path):
     page = export_html(path)
     assert HOSTILE not in page and "alert(3)" not in page and "evil.example" not in page
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page  # shown as text
+    from s3lib import htmlsafe
+
     styled = htmlsafe.clean_html('<style type="text/css">#T_1 td { color: red; }</style><table id="T_1"><tr>'
                                  '<td class="data row0">R&amp;D</td></tr></table>')
     assert styled.startswith('<style type="text/css">#T_1 td { color: red; }</style>') and "R&amp;D" in styled
@@ -384,5 +385,8 @@ def test_a_killed_runs_hidden_files_are_removed_by_the_next_run(suite):
     dead.write_text("{}")
     live = folder / f".01-typed.pid{os.getpid()}-abcd.running.ipynb"  # a live process's work in progress
     live.write_text("{}")
+    import tempfile
+
+    sockets = Path(tempfile.mkdtemp(prefix="s3lib-kernel-pid999999999-"))  # a SIGKILLed kernel's folder
     assert [r.status for r in _run(suite, places=["porto"], notebooks=["01"])] == ["ok"]
-    assert not dead.exists() and live.exists()
+    assert not dead.exists() and live.exists() and not sockets.exists()
