@@ -278,6 +278,16 @@ class PlaceView:
         return link_pairs(self.portfolio, study.channels, development=True, targets=targets,
                           overlap=study.cluster_overlap)
 
+    def partners(self, cluster=None, kind: str = "all", *, countries=None, max_km=None, other_countries: bool = True,
+                 min_size=None, n: int = 10):
+        """Regions to approach for one of the place's clusters (default: the leading one; a declared segment of the
+        city lens works too): peers, complements and priority partners, each with its reason; regions resting on
+        apportioning, estimates or broken cells listed apart (:func:`s3lib.study.partners.partners`)."""
+        from s3lib.study.partners import partners
+
+        return partners(self, cluster, kind, countries=countries, max_km=max_km, other_countries=other_countries,
+                        min_size=min_size, n=n)
+
     # ------------------------------------------------------------------ activities
     @_frame_property
     def specialisations(self) -> pd.DataFrame:
