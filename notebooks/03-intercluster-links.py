@@ -31,13 +31,16 @@ place: str = "frankfurt"  # case place key (frankfurt, bordeaux, bilbao, turin, 
 year: int = 0  # analysis year (2008-2015); 0: the place's latest full year (as on its card)
 scheme: str = "uscmp"  # cluster scheme: "uscmp" (US Cluster Mapping, 51 traded clusters), "colocation" or a CSV/YAML path
 figures_dir: str = ""  # where figures are written (the runner sets it; empty: the project's figures/)
+partner_cluster: str = ""  # cluster (or a segment the city declares) for the partners abroad; empty: the leading cluster
 
 # %% slideshow={"slide_type": "skip"}
 import networkx as nx
 from IPython.display import Image, Markdown, display
 
-from s3lib import plots
+from s3lib import data, plots
+from s3lib.plots.partners import partners_figure
 from s3lib.study import Study, place_year
+from s3lib.study.partners import region_geometries
 
 year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year, scheme=scheme)
@@ -238,7 +241,114 @@ display(Markdown(" ".join(lines) or f"No pair for {region}."))
 # level of its industries.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## 4. For comparison: links from European co-location
+# ## 4. Partners abroad
+#
+# **Question.** Cooperation within the city is one half of intercluster work; the other is internationalisation.
+# Which regions abroad should the managers of one of the place's clusters, or the city's international office,
+# approach, and why: to benchmark and brand together, to complete a value chain, or to join a shared strategy?
+#
+# **Method.** For the place's leading cluster (or the cluster or declared segment named in the parameters; a
+# declared segment is read as the cluster whose employment it overlaps most, $O / \sqrt{E_{segment} E_{cluster}}$),
+# every other EU NUTS2 region is judged in three ways, each row with its reason in words and numbers:
+#
+# * **Peers** are strong in the same cluster: specialised ($LQ_{rc} \ge 1$) with at least 1,000 persons employed,
+#   ranked by Cluster Observatory stars (size, specialisation, focus), then by the mean percentile of their
+#   employment and LQ among all regions with the cluster. They are the regions to benchmark against, brand with
+#   and promote abroad with.
+# * **Complements** are strong (same test) in a cluster related to it that the place lacks or has weakly
+#   ($LQ < 1$): related on the US value chain or shared occupations at the 90th percentile, each channel judged on
+#   its own as in section 3 (EU co-location counts beside them, never alone), at most two regions per related
+#   cluster; clusters bound to a location (mining, fishing, forestry: `data/cluster_roles.csv`) are not sought.
+#   They are the value-chain and cross-innovation partners.
+# * **Priority partners** are regions whose *sourced* RIS3 priorities name the cluster's activities (the priority's
+#   NACE codes, our own mapping, cover at least half of the cluster's employment). Sourced lists exist for a few
+#   regions only; a region without one is never a priority partner, and the notes below say so.
+#
+# The integrity rules of every advice table apply. A partner must pass on **clean cells** (published, not an
+# estimate of a confidential cell, no cell break in the study year or the five before); on the **apportioned**
+# value of a cluster whose divisions are shared among clusters, not only with whole divisions; and its value
+# must not be mostly a **division another cluster claims** (the division goes mostly, by class count, to a
+# sibling cluster that the region holds on divisions of its own: C30 is a quarter ships and an eighth aircraft,
+# so a coast that holds water transport reads its C30 as shipbuilding). Such regions are **set apart**, with the
+# flag, never ranked. By default the place's own country is left out (partners *abroad*); distances are great-circle
+# km between the centroids of the NUTS regions.
+
+# %% slideshow={"slide_type": "subslide"}
+P = V.partners(partner_cluster or None, n=5)
+geometry = region_geometries(study.level, tuple(study.counts.index))
+fig = partners_figure(P, geometry, borders=data.geometries(0))
+Image(save(fig, "partners"))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# **Reading the map.** The place's region is black; the first five peers (blue, `P1`...) and complements (orange,
+# `C1`...) are numbered as in the list beside the map; regions whose sourced RIS3 priorities name the cluster are
+# outlined in green; regions that would pass but are set apart by the integrity rules are hatched grey. The table
+# below gives the numbers each peer is ranked on; the reading after the tables names the first of each kind with
+# its reason and every region set apart with its flag.
+
+# %% slideshow={"slide_type": "fragment"}
+display(Markdown(" ".join(P.notes)))
+
+
+def partner_table(table, columns):
+    """The rows a room reads: the region, its country and the numbers that rank it."""
+    shown = table[list(columns)].rename(columns=columns)
+    return shown.style.format({c: "{:,.0f}" for c in ("employed", "km")} | {c: "{:.2f}" for c in ("LQ", "covers")}
+                              | {"stars": "{:.0f}"}, na_rep="-").hide(axis="index")
+
+
+display(Markdown(f"**Peers abroad in {P.cluster}**, {year}:" if len(P.peers) else
+                 f"No region abroad is specialised in {P.cluster} on clean cells within the options."))
+if len(P.peers):
+    display(partner_table(P.peers.table, {"name": "region", "country": "country", "employment": "employed",
+                                          "lq": "LQ", "stars": "stars", "distance_km": "km"}))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Complements are listed with the related cluster they are strong in and the place's own LQ in it ("LQ here",
+# below 1 by construction); priority partners with the priority that names the cluster and the share of the
+# cluster's employment its NACE codes cover.
+
+# %% slideshow={"slide_type": "fragment"}
+display(Markdown(f"**Complements abroad**: strong in a cluster related to {P.cluster} that {region} lacks"
+                 if len(P.complements) else "No complement abroad within the options."))
+if len(P.complements):
+    display(partner_table(P.complements.table, {"name": "region", "country": "country", "related": "strong in",
+                                                "lq": "LQ", "place_lq": "LQ here", "distance_km": "km"}))
+display(Markdown(f"**Priority partners** (sourced RIS3 lists naming {P.cluster}):" if len(P.priority) else
+                 "No priority partner: " + P.priority.notes[-1]))
+if len(P.priority):
+    display(partner_table(P.priority.table, {"name": "region", "country": "country", "priority": "priority",
+                                             "covers": "covers", "distance_km": "km"}))
+
+# %% slideshow={"slide_type": "fragment"}
+home = V.partners(P.asked, kind="peers", countries=[P.place.country], other_countries=False, n=3).peers.table
+lines = [f"- **{kind}: {result.table['name'].iloc[0]} ({result.table['country'].iloc[0]})**: "
+         f"{result.table['reason'].iloc[0]}." for kind, result in (("First peer", P.peers),
+                                                                  ("First complement", P.complements),
+                                                                  ("First priority partner", P.priority))
+         if len(result)]
+if len(home):
+    lines.append(f"- At home ({P.place.country}, left out above): " + ", ".join(home["name"]) + ".")
+apart = P.apart
+if len(apart):
+    lines.append("- Set apart, never ranked: " + "; ".join(f"{r['name']} ({r['country']}, {r['cluster']}): {r['why']}"
+                                                        for _, r in apart.head(3).iterrows()) + ".")
+lines += [f"- {note}" for result in (P.peers, P.complements, P.priority) for note in result.notes]
+display(Markdown("\n".join(lines)))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# *Caveats.* Statistics find candidates, not agreements: a region on these lists is strong or related in the
+# data, not a partner that wants to cooperate; the next step is a conversation with its cluster organisation,
+# development agency or RIS3 team. Strength is measured at NUTS2 in the business statistics of one year, so a
+# peer is a region, not a city, and finance, agriculture and public services are invisible. A cluster built on a
+# slice of shared divisions (aerospace is an eighth of C30 by class count) is ranked on that slice: the
+# whole-division value is shown beside it, regions whose value rests on it alone are set apart, and rail and
+# motorcycle makers inside C30 cannot be told from aircraft makers by any signal in these data. The related
+# clusters are US evidence carried to Europe. Priority partners depend on which RIS3 lists were found and on our
+# own NACE mapping of them.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 5. For comparison: links from European co-location
 #
 # **Method.** The same clusters linked by European evidence: the mean co-location proximity $\varphi$
 # of their NACE divisions over all EU NUTS2 regions in the analysis year, the top decile of cluster
