@@ -276,7 +276,7 @@ display(Markdown(" ".join(lines) or f"No pair for {region}."))
 # %% slideshow={"slide_type": "subslide"}
 P = V.partners(partner_cluster or None, n=5)
 geometry = region_geometries(study.level, tuple(study.counts.index))
-fig = partners_figure(P, geometry, borders=data.geometries(0))
+fig = partners_figure(P, geometry, borders=data.geometries(0), label=where)
 Image(save(fig, "partners"))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

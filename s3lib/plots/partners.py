@@ -165,17 +165,18 @@ def partner_list(ax, partners, *, n: int = 5, width: int = 44, bottom: float = 0
 
 
 @styled
-def partners_figure(partners, geometries, *, borders=None, n: int = 5):
+def partners_figure(partners, geometries, *, borders=None, n: int = 5, label: str | None = None):
     """A 1280 x 720 px figure: :func:`partner_map` beside :func:`partner_list`, titled
-    ``"Partners for <cluster>: <place> (<region>), NUTS<level>, <year>"`` with its source lines (statistics find
-    candidates, not agreements). Returns the figure (save it with :func:`s3lib.plots.save`)."""
+    ``"Partners abroad for <cluster>: <label>, NUTS<level>, <year>"`` (``label``: the view's ``label``, as every
+    figure of a notebook; default ``"<place> (<region>)"``) with its source lines (statistics find candidates, not
+    agreements). Returns the figure (save it with :func:`s3lib.plots.save`)."""
     from s3lib.plots.io import annotate, figure
 
     fig, (left, right) = figure(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     partner_map(left, partners, geometries, n_labels=n, borders=borders, legend_ax=right)
     partner_list(right, partners, n=n, bottom=0.17)
     abroad = " abroad" if partners.params.get("other_countries") else ""
-    annotate(fig, f"Partners{abroad} for {partners.cluster}", place=f"{partners.place.name} ({partners.region})",
+    annotate(fig, f"Partners{abroad} for {partners.cluster}", place=label or f"{partners.place.name} ({partners.region})",
              level=f"NUTS{partners.level}", year=partners.year,
              source=[SOURCE_SBS, SOURCE_USCMP, "RIS3 priorities: data/ris3_priorities.csv (sourced lists only; NACE "
                      "mapping our own). " + SOURCE_GISCO,
