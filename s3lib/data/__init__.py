@@ -42,6 +42,13 @@ from s3lib.data.curated import (
 from s3lib.data.occupations import ags_nuts, kldb, occupation_matrix, occupations
 from s3lib.data.registry import Place, normalise, place, places, require_level
 from s3lib.data.territories import data_region
+from s3lib.data.urssaf import (
+    naf,
+    urssaf_communes,
+    urssaf_employment,
+    urssaf_territories,
+    urssaf_territory,
+)
 from s3lib.errors import UnknownChoiceError, UsageError, shorten
 
 __all__ = [
@@ -68,6 +75,7 @@ __all__ = [
     "kldb",
     "manifest",
     "matrix",
+    "naf",
     "nace",
     "normalise",
     "occupation_matrix",
@@ -78,6 +86,10 @@ __all__ = [
     "regions",
     "require_level",
     "resolve_places",
+    "urssaf_communes",
+    "urssaf_employment",
+    "urssaf_territories",
+    "urssaf_territory",
     "validity_markers",
 ]
 

@@ -209,7 +209,7 @@ def build(raw: Path | None = None, out: Path | None = None, command: str = "s3li
         TableOut("nuts_crosswalk.parquet", crosswalk, "JRC NUTS converter (cross_walks)", "NUTS 2006/2010/2013/2016 -> 2021",
                  RAW_FILES["crosswalk"], LICENCE_JRC, "flows from older NUTS codes to NUTS 2021; one_to_one = recoded"),
     ]
-    extra = _uscmp_entries(raw, out) + _ba_entries(raw, out)
+    extra = _uscmp_entries(raw, out) + _ba_entries(raw, out) + _urssaf_entries(raw, out, regions, nace)
     extra += _gazetteer_entries(out, geometries, command)
     return write_snapshot(tables, out, command, _label(raw), extra)
 
@@ -229,6 +229,13 @@ def _ba_entries(raw: Path, out: Path) -> list[dict]:
     from s3lib.data import build_ba
 
     return list(build_ba.build(raw, out))
+
+
+def _urssaf_entries(raw: Path, out: Path, regions, nace) -> list[dict]:
+    """Manifest entries of the French city tables (URSSAF private employment by commune x APE code)."""
+    from s3lib.data import build_urssaf
+
+    return list(build_urssaf.build(raw, out, regions, nace))
 
 
 def _gazetteer_entries(out: Path, geometries, command: str) -> list[dict]:
