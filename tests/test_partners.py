@@ -71,30 +71,62 @@ def test_constructed_peers_by_hand():
     assert m.rank_peers(bigger, _keep(), "A")[0]["region"].tolist() == ["DE1"]   # ES1's 2,400 is too small now
 
 
-def test_constructed_complements_and_the_channels_by_hand():
-    """B is related to A on the value chain (95): a complement. C only on co-location (95): co-location alone
-    relates nothing. S on co-location (99), but A draws a fifth and S four fifths of its jobs from divisions the
-    other uses too: their co-location restates ``sh`` and is not counted. The place FR1 has no B."""
+def _channels(values: dict) -> dict:
+    """Channel -> symmetric cluster x cluster percentiles of A with the others (0 elsewhere)."""
     names = ["A", "S", "B", "C"]
-    co = pd.DataFrame(0.0, index=names, columns=names)
-    vc = pd.DataFrame(0.0, index=names, columns=names)
-    for (a, b), value in {("A", "C"): 95, ("A", "S"): 99, ("A", "B"): 40}.items():
-        co.loc[a, b] = co.loc[b, a] = value
-    for (a, b), value in {("A", "B"): 95, ("A", "C"): 10, ("A", "S"): 50}.items():
-        vc.loc[a, b] = vc.loc[b, a] = value
+    out = {}
+    for channel, pairs in values.items():
+        frame = pd.DataFrame(0.0, index=names, columns=names)
+        for b, value in pairs.items():
+            frame.loc["A", b] = frame.loc[b, "A"] = value
+        out[channel] = frame
+    return out
+
+
+#: B is related to A on the value chain (95) and shared occupations (92): two channels, through the gate. S on
+#: co-location (99) and the value chain (93), but A draws a fifth and S four fifths of its jobs from divisions the
+#: other uses too, so their co-location restates ``sh`` and is not counted: one channel left, below the gate. C on
+#: co-location alone (95): not related at all where the US channels exist.
+CHANNELS = _channels({"co-location": {"B": 40, "S": 99, "C": 95}, "value chain": {"B": 95, "S": 93, "C": 10},
+                      "occupations": {"B": 92, "S": 30, "C": 20}})
+
+
+def test_constructed_complements_pass_the_two_channel_gate_by_hand():
     shares = m.directional_shares(SCHEME.weight_matrix(), COUNTS.sum(axis=0))
     assert shares.loc["A", "S"] == pytest.approx(2900 / 13800) and shares.loc["S", "A"] == pytest.approx(8700 / 10700)
-    related = m.relatives("A", {"co-location": co, "value chain": vc}, shares)
-    assert related.index.tolist() == ["B"] and related.loc["B", "n_channels"] == 1
+    related = m.relatives("A", CHANNELS, shares)
+    assert related.index.tolist() == ["B", "S"] and related["n_channels"].tolist() == [2, 1]
+    assert np.isnan(related.loc["S", "co-location"])   # shared divisions: not counted
+    passing, below = m.complement_gate(related)
+    assert passing.index.tolist() == ["B"] and below.index.tolist() == ["S"]
+    assert below.loc["S", "why"] == ("related through input-output links (US) (pc 93) only: a complement needs 2 "
+                                     "channels at the 90th percentile")
+    # the same relation with its occupations at 89 fails, at 90 passes: the gate is the 90th percentile on both
+    for occupations, passes in ((89, False), (90, True)):
+        ch = _channels({"co-location": {"B": 40}, "value chain": {"B": 95}, "occupations": {"B": occupations}})
+        assert ("B" in m.complement_gate(m.relatives("A", ch))[0].index) is passes
+    # a scheme measuring co-location only can relate no complement, and says so
+    co_only = m.relatives("A", {"co-location": CHANNELS["co-location"]})
+    ok, none = m.complement_gate(co_only, measured=1)
+    assert ok.empty and none.index.tolist() == ["S", "C"]   # B's co-location (40) relates nothing
+    assert none["why"].str.endswith("the scheme measures 1 channel only").all()
     # B: DE1 1,500 (LQ 2.33, specialisation star), ES1 3,000 (LQ 4.67, all three stars)
-    place_lq = pd.Series({"B": 0.0})
-    table, _ = m.rank_complements({"B": _judged("B")}, related, place_lq, _keep(), peers=("DE1", "ES1", "DE2"))
+    place_lq = pd.Series({"B": 0.0, "S": 0.0})
+    table, _ = m.rank_complements({"B": _judged("B")}, passing, place_lq, _keep(), peers=("DE1", "ES1", "DE2"))
     assert table["region"].tolist() == ["ES1", "DE1"] and table["stars"].tolist() == [3, 1]
     assert table["also_peer"].all() and table["reason"].str.contains("does not have").all()
-    one, _ = m.rank_complements({"B": _judged("B")}, related, place_lq, _keep(), max_per_related=1)
+    assert table["channels"].str.contains("input-output").all() and table["channels"].str.contains("occupations").all()
+    one, _ = m.rank_complements({"B": _judged("B")}, passing, place_lq, _keep(), max_per_related=1)
     assert one["region"].tolist() == ["ES1"]
-    held, _ = m.rank_complements({"B": _judged("B")}, related, pd.Series({"B": 1.3}), _keep())
+    held, _ = m.rank_complements({"B": _judged("B")}, passing, pd.Series({"B": 1.3}), _keep())
     assert held.empty   # a related cluster the place holds is cooperation at home, not a complement abroad
+    # S below the gate: IT1 (8,000 of S: LQ 0.8 / (10,700 / 70,000) = 5.23) and PL1 (2,700, LQ 1.77) would be
+    # complements; they are set apart with the one channel named
+    weak, _ = m.rank_complements({"S": _judged("S")}, below, place_lq, _keep())
+    apart = m.gate_apart(weak, below, 10)
+    assert apart["region"].tolist() == ["IT1", "PL1"] and (apart["flag"] == m.GATE_FLAG).all()
+    assert (apart["kind"] == "complement").all() and (apart["cluster"] == "S").all()
+    assert apart.at[0, "why"].startswith("strong in S (8,000 employed, LQ 5.23), related through input-output links")
 
 
 def test_constructed_priorities_and_segments_by_hand():
@@ -212,12 +244,65 @@ def test_leading_cluster_peers_of_each_case_city(s14, place):
     assert c.groupby("related").size().max() <= m.MAX_PER_RELATED if len(c) else True
 
 
-def test_complements_need_a_channel_beyond_co_location_and_no_deposit(s14):
+#: Per case city (leading cluster, 2014): the related clusters complements come from, and the one-channel links a
+#: practitioner would not act on, now set apart (the related cluster, the channel that alone relates it).
+GATE = {
+    "frankfurt": (set(), {"Aerospace Vehicles and Defense": "value chain", "Environmental Services": "occupations"}),
+    "bordeaux": ({"Furniture"}, {"Jewelry and Precious Metals": "occupations",
+                                 "Construction Products and Services": "value chain"}),
+    "bilbao": (set(), {"Electric Power Generation and Transmission": "value chain"}),
+    "turin": (set(), {"Footwear": "value chain", "Jewelry and Precious Metals": "occupations"}),
+    "bucharest": ({"Information Technology and Analytical Instruments"}, {"Aerospace Vehicles and Defense": "occupations"}),
+    "porto": (set(), {"Distribution and Electronic Commerce": "value chain"}),
+}
+
+
+def _strong_channels(s14, a: str, b: str) -> list[str]:
+    """The channels relating a and b at the 90th percentile, recomputed from the study's matrices; co-location left
+    out where one of the two draws half its jobs from divisions the other also uses."""
+    shares = m.directional_shares(s14.scheme.weight_matrix(), s14.counts.sum(axis=0))
+    shared = max(shares.at[a, b], shares.at[b, a]) >= 0.5
+    return [c for c, frame in s14.channels.items() if frame.at[a, b] >= 90 and not (c == "co-location" and shared)]
+
+
+@pytest.mark.parametrize("place", sorted(GATE))
+def test_complements_pass_the_two_channel_gate_on_real_data(s14, place):
+    sources, flagged = GATE[place]
+    view = s14.at(place)
+    p = view.partners()
+    lead = p.cluster
+    c = p.complements.table
+    assert set(c["related"]) == sources, (place, c[["region", "related"]].values.tolist())
+    for b in c["related"]:
+        assert len(_strong_channels(s14, lead, b)) >= m.MIN_COMPLEMENT_CHANNELS, b
+    below = set(p.complements.params["below_gate"])
+    assert set(flagged) <= below and not below & set(p.complements.params["related"])
+    for b, channel in flagged.items():
+        strong = _strong_channels(s14, lead, b)
+        assert strong == [channel], (b, strong)
+    gate = p.apart[p.apart["flag"] == m.GATE_FLAG]
+    assert set(gate["cluster"]) <= below and not set(gate["region"]) & set(c["region"])
+    assert gate["why"].str.contains("only: a complement needs 2 channels").all()
+    assert any(n.startswith("Complements pass a stated gate") for n in p.complements.notes)
+    assert any(n.startswith("Related on one channel only") for n in p.complements.notes)
+
+
+def test_one_channel_complements_of_before_are_set_apart_with_the_reason(s14):
+    """The pairs the first evaluation found weak: footwear for automotive (Norte), waste services for logistics
+    (Sicilia), power generation for steel: set apart, the one channel named, never ranked."""
+    for place, region, cluster in (("turin", "PT11", "Footwear"), ("frankfurt", "ITG1", "Environmental Services"),
+                                   ("bilbao", "FR10", "Electric Power Generation and Transmission")):
+        p = s14.at(place).partners()
+        row = p.apart[(p.apart["region"] == region) & (p.apart["cluster"] == cluster)]
+        assert len(row) == 1 and row["flag"].iloc[0] == m.GATE_FLAG and region not in set(p.complements.table["region"])
+    t = s14.at("bordeaux").partners().complements.table
+    assert t["region"].tolist() == ["PL41", "RO11"]   # Wielkopolska and north-west Romania: furniture
+    assert t["channels"].str.contains("occupations").all() and t["channels"].str.contains("input-output").all()
+
+
+def test_no_complement_from_a_deposit(s14):
     p = s14.at("turin").partners()
-    ch = s14.channels
-    for b in p.complements.table["related"]:
-        assert max(ch["value chain"].loc["Automotive", b], ch["occupations"].loc["Automotive", b]) >= 90, b
-    assert "Metal Mining" not in set(p.complements.table["related"])   # bound to deposits: data/cluster_roles.csv
+    assert "Metal Mining" not in set(p.complements.table["related"]) | set(p.complements.params["below_gate"])
     assert any("bound to a location" in n and "Metal Mining" in n for n in p.complements.notes)
 
 
@@ -273,14 +358,17 @@ def test_bad_arguments_raise_one_line_naming_the_choices(s14, kwargs, error, wor
 
 
 def test_partners_line_for_the_card(s14):
-    for place in ("bordeaux", "turin"):
+    for place in ("bordeaux", "bucharest", "turin"):
         view = s14.at(place)
         line = sp.partners_line(view)
         p = view.partners(n=2)
         assert line.startswith(f"partners abroad ({view.summary.leading_cluster}): peers ")
         first = p.peers.table.iloc[0]
         assert f"{first['name']} ({first['country']})" in line
-        assert p.complements.table.iloc[0]["related"] in line
+        if place == "turin":   # every related cluster through the gate is held in Piemonte
+            assert p.complements.table.empty and "no complement abroad passes the gate" in line
+        else:
+            assert p.complements.table.iloc[0]["related"] in line
     assert "no sourced RIS3 list abroad names it" in sp.partners_line(s14.at("porto"))   # apparel: Norte's own list
     assert sp.partners_line(s14.at("porto"), "Coal Mining").endswith("no sourced RIS3 list names it")
 

@@ -15,9 +15,18 @@ study hands in (:mod:`s3lib.study.partners` builds them):
   that sibling on divisions of its own: C30 is a quarter ships and an eighth aircraft, so a coast holding water
   transport (H50) reads its C30 as shipbuilding, not aerospace).
 * **Peers** (:func:`rank_peers`): strong in ``c``. **Complements** (:func:`rank_complements`): strong in a cluster
-  related to ``c`` (:func:`relatives`: a channel at the 90th percentile, each channel on its own, co-location not
-  counted where one cluster is mostly divisions the other also draws on) that the place lacks or has weakly
-  (``LQ < 1``), at most ``max_per_related`` regions per related cluster. **Priority partners**
+  related to ``c`` that the place lacks or has weakly (``LQ < 1``), at most ``max_per_related`` regions per related
+  cluster, where the relation **passes the gate** (:func:`complement_gate`, :data:`GATE_RULE`): at least
+  :data:`MIN_COMPLEMENT_CHANNELS` of the channels (EU co-location, US value chain, US shared occupations;
+  :func:`relatives`) at the 90th percentile of their hub-normalised strength, co-location not counted where one
+  cluster is mostly divisions the other also draws on. Delgado, Porter & Stern (2016) relate clusters on a
+  combination of linkage types because each type alone captures one partial reason two industries go together
+  (their related clusters are the top decile of the combined measure); Neffke & Henning (2013) show that skill
+  links and value-chain links are distinct and that a value-chain link alone says little about shared
+  capabilities. One channel alone at the 90th percentile admits 17.5 % of all pairs of the 51 US CMP clusters (an
+  input-output purchase such as electricity for steel, a generic occupation such as drivers or craft workers);
+  two channels admit 6.3 %. Regions strong in a cluster related on one channel only are set apart
+  (:func:`gate_apart`, flag :data:`GATE_FLAG`), never ranked. **Priority partners**
   (:func:`priority_matches`): regions whose sourced RIS3 priorities name the cluster's activities (the priority's
   codes cover at least :data:`MIN_PRIORITY_COVER` of the cluster's employment).
 
@@ -33,10 +42,10 @@ import pandas as pd
 
 from s3lib.measures.links import CHANNEL_PERCENTILE, CHANNEL_WORDS, MAX_SHARED_ACTIVITY, MIN_COOPERATION_EMPLOYMENT
 
-__all__ = ["CAVEAT", "KINDS", "MAX_PER_RELATED", "MIN_PARTNER_LQ", "MIN_PARTNER_SIZE", "MIN_PRIORITY_COVER",
-           "MIN_SEGMENT_MATCH", "SIBLING_SHARE", "code_matches", "directional_shares", "evidence", "haversine_km",
-           "judge", "keep_mask", "priority_matches", "rank_complements", "rank_peers", "relatives", "segment_clusters",
-           "sibling_claims"]
+__all__ = ["CAVEAT", "GATE_FLAG", "GATE_RULE", "KINDS", "MAX_PER_RELATED", "MIN_COMPLEMENT_CHANNELS", "MIN_PARTNER_LQ",
+           "MIN_PARTNER_SIZE", "MIN_PRIORITY_COVER", "MIN_SEGMENT_MATCH", "SIBLING_SHARE", "code_matches",
+           "complement_gate", "directional_shares", "evidence", "gate_apart", "haversine_km", "judge", "keep_mask",
+           "priority_matches", "rank_complements", "rank_peers", "relatives", "segment_clusters", "sibling_claims"]
 
 #: The kinds of partner, in the order they are shown.
 KINDS = ("peers", "complements", "priority")
@@ -46,6 +55,16 @@ MIN_PARTNER_LQ = 1.0
 MIN_PARTNER_SIZE = MIN_COOPERATION_EMPLOYMENT
 #: At most this many complements per related cluster in the ranked list (unless the data leave no other).
 MAX_PER_RELATED = 2
+#: A complement's cluster is related to the place's on at least this many channels at the 90th percentile.
+MIN_COMPLEMENT_CHANNELS = 2
+#: The gate a complement passes, in words (shown beside every complement table).
+GATE_RULE = (f"a complement is strong in a cluster related on at least {MIN_COMPLEMENT_CHANNELS} channels at the "
+             f"{CHANNEL_PERCENTILE}th percentile of all cluster pairs (EU co-location; US input-output links and "
+             "shared occupations, hub-normalised; co-location not counted for clusters cut from the same divisions): "
+             "one channel alone is one partial reason to be related (Delgado, Porter & Stern 2016 combine them; "
+             "Neffke & Henning 2013)")
+#: The flag of a region strong in a cluster related on too few channels.
+GATE_FLAG = "below the relatedness gate"
 #: A declared segment maps to a cluster only when their employment overlap (Ochiai) reaches this.
 MIN_SEGMENT_MATCH = 0.25
 #: A priority names a cluster when its codes cover at least this share of the cluster's EU employment.
@@ -324,7 +343,8 @@ def rank_peers(judged: pd.DataFrame, keep: pd.Series, cluster: str, n: int = 10)
 def relatives(cluster: str, channels: dict[str, pd.DataFrame], shares: pd.DataFrame | None = None,
               threshold: float = CHANNEL_PERCENTILE, max_overlap: float = MAX_SHARED_ACTIVITY) -> pd.DataFrame:
     """The clusters related to ``cluster`` on at least one channel (percentile ``>= threshold``), each channel on
-    its own (:func:`s3lib.measures.links.link_pairs`' rule).
+    its own (:func:`s3lib.measures.links.link_pairs`' rule); complements come only from those that also pass
+    :func:`complement_gate` (two channels).
 
     ``shares`` (:func:`directional_shares`): where the two clusters both draw ``max_overlap`` or more of their
     employment from the same activities the other is left out (the other half of the same divisions); where one
@@ -370,6 +390,43 @@ def relatives(cluster: str, channels: dict[str, pd.DataFrame], shares: pd.DataFr
     return out.sort_values(["n_channels", "mean_percentile"], ascending=False)
 
 
+def complement_gate(related: pd.DataFrame, min_channels: int = MIN_COMPLEMENT_CHANNELS,
+                    measured: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split :func:`relatives` into the related clusters a complement may come from and the rest (:data:`GATE_RULE`).
+
+    A related cluster passes with ``n_channels >= min_channels``; the rest get a ``why`` in words. ``measured``:
+    the channels the scheme measures (a scheme with co-location only can relate no complement; said in ``why``).
+
+    >>> rel = pd.DataFrame({"n_channels": [3, 1], "channels": ["a (pc 95), b (pc 93), c (pc 91)", "b (pc 97)"]},
+    ...                    index=pd.Index(["K", "L"], name="cluster"))
+    >>> ok, below = complement_gate(rel)
+    >>> ok.index.tolist(), below["why"].tolist()
+    (['K'], ['related through b (pc 97) only: a complement needs 2 channels at the 90th percentile'])
+    """
+    passes = related["n_channels"] >= min_channels
+    below = related[~passes].copy()
+    if measured is not None and measured < min_channels:
+        note = f"the scheme measures {measured} channel{'s' if measured != 1 else ''} only"
+    else:
+        note = None
+    below["why"] = [f"related through {ch} only: " + (note or f"a complement needs {min_channels} channels at the "
+                                                              f"{CHANNEL_PERCENTILE}th percentile")
+                    for ch in below["channels"]]
+    return related[passes], below
+
+
+def gate_apart(table: pd.DataFrame, below: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The regions :func:`rank_complements` would list for the clusters ``below`` the gate, as rows set apart
+    (``kind`` complement, ``flag`` :data:`GATE_FLAG`, ``why``: the region's strength and the one channel)."""
+    if table.empty:
+        return pd.DataFrame(columns=_APART_COLUMNS)
+    rows = table.head(n).assign(kind="complement", cluster=table["related"], upper=np.nan, lq_upper=np.nan,
+                                flag=GATE_FLAG)
+    rows["why"] = [f"strong in {b} ({e:,.0f} employed, LQ {lq:.2f}), {below.at[b, 'why']}"
+                   for b, e, lq in zip(rows["related"], rows["employment"], rows["lq"])]
+    return rows.reindex(columns=_APART_COLUMNS).reset_index(drop=True)
+
+
 _COMPLEMENT_COLUMNS = ["region", "name", "country", "related", "channels", "employment", "lq", "stars", "place_lq",
                        "distance_km", "also", "also_peer", "reason"]
 
@@ -377,8 +434,8 @@ _COMPLEMENT_COLUMNS = ["region", "name", "country", "related", "channels", "empl
 def rank_complements(judged: dict[str, pd.DataFrame], related: pd.DataFrame, place_lq: pd.Series, keep: pd.Series,
                      n: int = 10, max_per_related: int = MAX_PER_RELATED,
                      peers=()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The top ``n`` complements: regions strong (:func:`judge`) in a related cluster (:func:`relatives`) that the
-    place lacks or has weakly (``place_lq < 1`` or not observed there).
+    """The top ``n`` complements: regions strong (:func:`judge`) in a related cluster (:func:`relatives`, the part
+    that passes :func:`complement_gate`) that the place lacks or has weakly (``place_lq < 1`` or not observed there).
 
     Rows are ranked by the relation (number of channels, then mean percentile), then by the region's strength in
     the related cluster (stars, then score); one row per region (its first related cluster; ``also`` names the

@@ -2,7 +2,8 @@
 
 :func:`partner_map` draws the regions on a map (ETRS89-LAEA): the place's region in black, peers in blue,
 complements in orange, regions whose sourced RIS3 priorities name the cluster outlined in bluish green, regions
-set apart (apportioning, estimates, breaks, a sibling cluster's division) hatched grey; the first peers and
+set apart by the integrity rules (apportioning, estimates, breaks, a sibling cluster's division) hatched grey (not
+those strong in a cluster below the relatedness gate); the first peers and
 complements are numbered. :func:`partner_list` writes the same numbered regions with their reason in short, and
 :func:`partners_figure` puts both on one projector-sized figure, titled with the place, the cluster, the level and
 the year, with its source lines. Colours: Okabe & Ito (colour-blind safe), as every figure of the suite.
@@ -10,6 +11,7 @@ the year, with its source lines. Colours: Okabe & Ito (colour-blind safe), as ev
 from __future__ import annotations
 
 from s3lib.data.sources import SOURCE_GISCO, SOURCE_SBS, SOURCE_USCMP
+from s3lib.measures.partners import GATE_FLAG
 from s3lib.plots.maps import EUROPE_EXTENT, MAP_CRS, _draw_regions, extent_of, label_points
 from s3lib.plots.style import OKABE_ITO, halo, place_labels, short_name, styled
 
@@ -72,7 +74,8 @@ def partner_map(ax, partners, geometries, *, n_labels: int = 5, extent=None, bor
     g = geometries.to_crs(MAP_CRS)
     peers, complements = _codes(partners, "peers"), _codes(partners, "complements")
     priority = _codes(partners, "priority")
-    apart = [c for c in partners.apart["region"] if c not in set(peers) | set(complements)]
+    flagged = partners.apart[partners.apart["flag"] != GATE_FLAG]   # the integrity flags; a weak relation is no flag
+    apart = [c for c in flagged["region"] if c not in set(peers) | set(complements)]
     extent = extent or _extent(geometries, [partners.region, *peers, *complements, *priority])
     layers = [("other", [c for c in g["code"] if c not in {partners.region, *peers, *complements, *apart}]),
               ("apart", apart), ("complement", [c for c in complements if c not in set(peers)]), ("peer", peers),
@@ -148,7 +151,7 @@ def partner_list(ax, partners, *, n: int = 5, width: int = 44, bottom: float = 0
         for i, (_, r) in enumerate(t.iterrows()):
             rows += [f"C{i + 1} {name(r)}: LQ {r['lq']:.1f}, {int(r['stars'])}★",
                      f"      in {short_name(r['related'], width - 8, first_part=False)}"]
-        block("Complements (strong in a related cluster)", rows or ["none within the options"],
+        block("Complements (related on two channels)", rows or ["none passes the relatedness gate"],
               PARTNER_COLOURS["complement"])
     if partners.priority is not None:
         t = partners.priority.table.head(2)
@@ -180,8 +183,8 @@ def partners_figure(partners, geometries, *, borders=None, n: int = 5, label: st
              level=f"NUTS{partners.level}", year=partners.year,
              source=[SOURCE_SBS, SOURCE_USCMP, "RIS3 priorities: data/ris3_priorities.csv (sourced lists only; NACE "
                      "mapping our own). " + SOURCE_GISCO,
-                     "Peers and complements: LQ >= 1 and enough persons on clean cells; statistics find candidates, "
-                     "not agreements."])
+                     "Peers and complements: LQ >= 1 and enough persons on clean cells; complements: related on two "
+                     "channels at the 90th percentile; statistics find candidates, not agreements."])
     if len(fig._suptitle.get_text()) > 66:  # a long cluster name: the whole title stays on the figure
         fig._suptitle.set_fontsize(16)
     return fig

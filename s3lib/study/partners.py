@@ -6,8 +6,10 @@ kinds for a cluster of the place (a cluster of the study's scheme, or a segment 
 cluster it overlaps most):
 
 * ``peers``: strong in the same cluster (specialised and large enough on clean cells; stars, size and LQ);
-* ``complements``: strong in clusters related to it (US value chain, shared occupations, EU co-location, each
-  channel named) that the place lacks or has weakly;
+* ``complements``: strong in clusters related to it that the place lacks or has weakly, where the relation passes
+  the gate (:data:`s3lib.measures.partners.GATE_RULE`: at least two of US value chain, shared occupations and EU
+  co-location at the 90th percentile, each channel named); regions strong in a cluster related on one channel
+  only are set apart with the flag ``below the relatedness gate``;
 * ``priority``: regions whose sourced RIS3 priorities (``data/ris3_priorities.csv``, latest sourced period of each
   owner) name the cluster's activities; a region without a sourced list is never one, and the notes say so.
 
@@ -372,18 +374,26 @@ def _complements(view, target, judged, keep, n, peer_regions):
     roles = data.cluster_roles(study.scheme.name).set_index("cluster")["why"]
     bound = [b for b in related.index if b in roles.index]
     related = related.drop(index=bound)
+    passing, below = measures.complement_gate(related, measured=len(study.channels))
     pf = view.portfolio.set_index("cluster")
     place_lq = pf["lq"].where(~pf["partial"].astype(bool))
-    held = [b for b in related.index if place_lq.get(b, np.nan) >= 1]
+    held = [b for b in passing.index if place_lq.get(b, np.nan) >= 1]
     unseen = [b for b in related.index if b in pf.index and bool(pf.at[b, "partial"])]
-    wanted = [b for b in related.index if b not in held]
-    evs = {b: judged(b) for b in wanted}
-    table, away = measures.rank_complements(evs, related, place_lq.reindex(related.index), keep, n,
-                                            peers=peer_regions)
-    notes = [f"{len(related)} clusters are related to {target} on at least one channel at the "
-             f"{measures.CHANNEL_PERCENTILE}th percentile" + (f"; the place holds {len(held)} of them already "
-                                                              f"({', '.join(held)}): cooperation within the place, not "
-                                                              "partners abroad" if held else "") + "."]
+    wanted = [b for b in passing.index if b not in held]
+    weak = [b for b in below.index if not place_lq.get(b, np.nan) >= 1]
+    evs = {b: judged(b) for b in [*wanted, *weak]}
+    table, away = measures.rank_complements({b: evs[b] for b in wanted}, passing, place_lq.reindex(passing.index),
+                                            keep, n, peers=peer_regions)
+    one, _ = measures.rank_complements({b: evs[b] for b in weak}, below, place_lq.reindex(below.index), keep, n)
+    gate = measures.gate_apart(one, below, n)
+    notes = [f"Complements pass a stated gate: {measures.GATE_RULE}. {len(passing)} cluster{'s' if len(passing) != 1 else ''} "
+             f"related to {target} pass{'es' if len(passing) == 1 else ''} it" + (f"; the place holds {len(held)} of them already ({', '.join(held)}): cooperation within the "
+                     "place, not partners abroad" if held else "") + "."]
+    if len(below):
+        listed = "; ".join(f"{b} ({ch})" for b, ch in below["channels"].items())
+        notes.append(f"Related on one channel only, below the gate: {listed}"
+                     + (f"; the regions strong in them are set apart ({measures.GATE_FLAG}), never ranked." if len(gate)
+                        else "."))
     if bound:
         notes.append("Related but bound to a location (data/cluster_roles.csv), not sought as complements: "
                      + "; ".join(f"{b} ({roles[b]})" for b in bound) + ".")
@@ -395,8 +405,11 @@ def _complements(view, target, judged, keep, n, peer_regions):
         notes.append(f"Related but not observable in these statistics (a fragment in nine regions of ten: their "
                      f"industries lie mostly outside them): {', '.join(hidden)}; no partner can be found for them here.")
     if table.empty:
-        notes.append("No region within the options is strong on clean cells in a related cluster the place lacks.")
-    return Result(table, notes, {"cluster": target, "related": tuple(related.index)}), away
+        notes.append("No region within the options is strong on clean cells in a cluster the place lacks that passes "
+                     "the gate.")
+    params = {"cluster": target, "related": tuple(passing.index), "below_gate": tuple(below.index),
+              "min_channels": measures.MIN_COMPLEMENT_CHANNELS}
+    return Result(table, notes, params), pd.concat([a for a in (away, gate) if len(a)] or [away], ignore_index=True)
 
 
 def _priorities(view, target, main, keep, n) -> Result:
@@ -461,7 +474,8 @@ def partners_line(view, cluster=None, n: int = 2) -> str:
                          for _, r in table.head(n).iterrows())
 
     parts = [f"peers {listed(p.peers.table)}" if len(p.peers) else "no peer abroad",
-             f"complements {listed(p.complements.table, 'related')}" if len(p.complements) else "no complement abroad",
+             f"complements {listed(p.complements.table, 'related')}" if len(p.complements) else
+             "no complement abroad passes the gate",
              f"RIS3 {listed(p.priority.table)}" if len(p.priority) else
              "no sourced RIS3 list abroad names it" if p.priority.params.get("naming") else "no sourced RIS3 list names it"]
     return f"partners abroad ({p.cluster}): " + "; ".join(parts)
