@@ -59,11 +59,15 @@ __all__ = [
     "EXTRACT_COVERAGE",
     "LABELS",
     "LICENCE",
+    "NATIONAL_FILE",
     "RAW",
     "build",
     "build_naf",
     "build_tables",
+    "national_table",
     "read_portal_csv",
+    "write",
+    "write_national",
 ]
 
 #: The raw extract, relative to the raw folder.
@@ -236,6 +240,42 @@ def _numbers(frame: pd.DataFrame, column: str, name: str) -> np.ndarray:
     return values.to_numpy(dtype="float64")
 
 
+def national_table(source, name: str = "URSSAF national export") -> pd.DataFrame:
+    """France's private employees by APE code from a portal export in either header style: the commune x APE
+    table summed over every commune by the API (``group_by=code_ape``, each yearly field summed under its own
+    identifier), or any export with ``code_ape`` and yearly fields.
+
+    Returns ``ape, year, employees, establishments`` (float64; NaN = no value).
+
+    >>> t = national_table(b"code_ape;effectifs_salaries_2022\\n3030Z;60000\\n6512Z;\\n")
+    >>> t.to_dict("records")[1]
+    {'ape': '6512Z', 'year': 2022, 'employees': nan, 'establishments': nan}
+    """
+    frame = _read_text_table(source, name)
+    columns = [str(c).strip() for c in frame.columns]
+    labels = {**LABELS, **_yearly_labels(columns)}
+    frame.columns = [labels.get(c, c) for c in columns]
+    years = _years(frame.columns, "employees")
+    if "code_ape" not in frame.columns or not years:
+        raise DataError(f"{name}: not URSSAF's table by APE code (needs code_ape and effectifs_salaries_YYYY; found "
+                        f"{', '.join(columns[:6])})")
+    frame["code_ape"] = frame["code_ape"].astype(str).str.strip()
+    if frame["code_ape"].duplicated().any():
+        raise DataError(f"{name}: APE code {frame.loc[frame['code_ape'].duplicated(), 'code_ape'].iloc[0]} appears twice")
+    bad = frame.loc[~frame["code_ape"].str.fullmatch(r"\d{4}[A-Z]"), "code_ape"]
+    if len(bad):
+        raise DataError(f"{name}: APE code {bad.iloc[0]!r} is not a NAF rév. 2 sub-class (4 digits and a letter)")
+    frame = frame.sort_values("code_ape").reset_index(drop=True)
+    out = pd.DataFrame({"ape": np.repeat(frame["code_ape"].to_numpy(), len(years)),
+                        "year": np.tile(np.array(years, dtype="int16"), len(frame))})
+    for measure in ("employees", "establishments"):
+        fields = [YEARLY[measure][1].format(year=y) for y in years]
+        values = (np.column_stack([_numbers(frame, f, name) for f in fields]) if all(f in frame for f in fields)
+                  else np.full((len(frame), len(years)), np.nan))
+        out[measure] = values.reshape(-1)
+    return out
+
+
 # --------------------------------------------------------------------------- tables
 def build_tables(frame: pd.DataFrame, regions: pd.DataFrame, nace: pd.DataFrame, coverage: dict | None = None,
                  name: str = "URSSAF export") -> dict[str, pd.DataFrame]:
@@ -387,6 +427,21 @@ def write(tables: dict, out_dir: Path, *, vintage: str, source: str, command: st
                                     description=description, columns=[str(c) for c in table.columns],
                                     **more, **(extra or {})))
     return entries
+
+
+#: The national reference table (a fetched snapshot only).
+NATIONAL_FILE = "urssaf_france.parquet"
+
+
+def write_national(table: pd.DataFrame, out_dir: Path, *, vintage: str, source: str, command: str) -> dict:
+    """Write :func:`national_table`'s table as ``urssaf_france.parquet``; return its manifest entry."""
+    write_parquet(table.reset_index(drop=True), Path(out_dir) / NATIONAL_FILE)
+    return _store.entry(Path(out_dir), NATIONAL_FILE, len(table), dataset=f"URSSAF open data: {DATASET} (France)",
+                        vintage=vintage, source=source, licence=LICENCE, command=command,
+                        description="France's private-sector employees and employer establishments by APE code x year "
+                                    "(the commune x APE table summed over every commune by the portal)",
+                        columns=[str(c) for c in table.columns],
+                        years=[int(table["year"].min()), int(table["year"].max())])
 
 
 def build(raw_dir: Path, out_dir: Path, regions: pd.DataFrame, nace: pd.DataFrame) -> list[dict]:

@@ -32,6 +32,7 @@ from s3lib.data import _store
 from s3lib.errors import UnknownChoiceError, UsageError
 
 __all__ = [
+    "COUNTRY",
     "KINDS",
     "SOURCE_URSSAF",
     "Territory",
@@ -44,6 +45,8 @@ __all__ = [
     "urssaf_territory",
 ]
 
+#: The one country the URSSAF data cover.
+COUNTRY = "FR"
 #: Territory kinds, finest first, as the user may name them.
 KINDS = ("commune", "epci", "zone_emploi", "departement", "nuts3")
 _KIND_WORDS = {"commune": "commune", "epci": "intercommunality (EPCI)", "zone_emploi": "employment zone",
