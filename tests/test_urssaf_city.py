@@ -150,3 +150,86 @@ def test_bad_arguments_in_one_line():
         city("Rouen").activities("classes")
     with pytest.raises(UnknownChoiceError, match="s3lib data fetch urssaf"):
         city("Bordeaux")
+
+
+# --------------------------------------------------------------------------- clusters at class level (step 3)
+def _uscmp_classes() -> pd.DataFrame:
+    t = pd.read_parquet(_store.data_dir() / "uscmp_nace_classes.parquet")
+    return t[t["kind"] == "traded"]
+
+
+def test_uscmp_on_classes_is_the_carry_over_without_division_shares(rouen):
+    from s3lib.study.city_clusters import class_scheme
+
+    w = class_scheme("uscmp").weights.set_index(["nace", "cluster"])["weight"]
+    raw = _uscmp_classes().set_index(["nace_class", "cluster"])["weight"]
+    assert dict(w) == {k: v for k, v in raw.items()}
+    assert w[("C3030", "Aerospace Vehicles and Defense")] == 1.0
+    x = rouen.employment("class")["employees"]
+    table = rouen.clusters().table
+    for cluster in ("Aerospace Vehicles and Defense", "Insurance Services", "Automotive"):
+        links = _uscmp_classes()[_uscmp_classes()["cluster"] == cluster]
+        expected = sum(float(x.get(k, 0) if not pd.isna(x.get(k, np.nan)) else 0) * wt
+                       for k, wt in zip(links["nace_class"], links["weight"]))
+        assert table.loc[cluster, "employees"] == pytest.approx(expected)
+    bio = table.loc["Biopharmaceuticals"]
+    assert bio["point"] and bio["employees"] == bio["upper"] == x[["C2110", "C2120"]].sum()
+    aero = table.loc["Aerospace Vehicles and Defense"]
+    assert not aero["point"] and aero["upper"] > aero["employees"] >= 415  # C30.30 whole, shared classes split
+
+
+def test_cluster_growth_and_offline_lq_ranges(rouen):
+    table = rouen.clusters().table
+    bio = table.loc["Biopharmaceuticals"]
+    assert bio["growth"] == pytest.approx(bio["employees"] / bio["employees_base"] - 1)
+    # a cluster made of whole divisions in the business statistics: the range is a point, the division's LQ
+    assert bio["lq_low"] == pytest.approx(bio["lq_high"]) == pytest.approx(rouen.lq("division").loc["C21", "lq"])
+    assert bio["specialisation_star"] is True or bio["specialisation_star"] == True  # noqa: E712 - nullable
+    ins = table.loc["Insurance Services"]
+    assert math.isnan(ins["lq_low"]) and "outside the business statistics" in ins["lq_reference"]
+    assert pd.isna(ins["specialisation_star"])
+    ranged = table.dropna(subset=["lq_low"])
+    assert (ranged["lq_low"] <= ranged["lq_high"] + 1e-12).all()
+    notes = " ".join(rouen.clusters().notes)
+    assert "read two ways" in notes and "specialisation star" in notes
+
+
+def test_cluster_lq_point_with_the_national_table(with_national):
+    v = city("Rouen")
+    table = v.clusters().table
+    nat = with_national[with_national["year"] == 2022].set_index("ape")["employees"]
+    n_class = nat.groupby(d.naf().set_index("ape")["nace_class"].reindex(nat.index).to_numpy()).sum(min_count=1)
+    links = _uscmp_classes()
+    links = links[links["cluster"] == "Insurance Services"]
+    n_c = sum(float(n_class.get(k, 0)) * wt for k, wt in zip(links["nace_class"], links["weight"]))
+    expected = (table.loc["Insurance Services", "employees"] / v.total()) / (n_c / nat.sum())
+    assert table.loc["Insurance Services", "lq"] == pytest.approx(expected)
+    assert table["lq_reference"].str.contains("URSSAF national table").all() and "lq_low" not in table
+
+
+def test_emerging_lists_read_on_classes(rouen):
+    from s3lib.study.city_clusters import class_scheme, expand
+
+    assert expand("C303") == ["C3030"] and len(expand("K65")) == 4 and expand("J6201") == ["J6201"] and expand("C3099Z") == []
+    kis = class_scheme("kis").weights
+    assert set(kis.loc[kis["nace"].str.startswith("K65"), "nace"]) == set(expand("K65"))
+    ict = class_scheme("ict_oecd").weights
+    assert set(ict["nace"]) == set(d.emerging_industries("ict_oecd", coded_only=True)["nace"])  # classes as given
+    table = rouen.clusters("ict_oecd").table
+    x = rouen.employment("class")["employees"]
+    member = ict.loc[ict["cluster"] == "ICT services industries", "nace"]
+    assert table.loc["ICT services industries", "employees"] == pytest.approx(x.reindex(member).sum())
+    with pytest.raises(UnknownChoiceError):
+        rouen.clusters("colocation")
+
+
+def test_declared_lists_read_on_classes(rouen):
+    empty = rouen.declared()
+    assert empty.table.empty and "No declared cluster segmentation" in empty.notes[0]
+    declared = rouen.declared("bordeaux").table  # another city's list, read on Rouen's classes (the mechanics)
+    aero = declared[declared["cluster"] == "Aerospace"].iloc[0]
+    x = rouen.employment("class")["employees"]
+    classes = ["C3030", "C3316", *[k for k in x.index if k.startswith(("C254", "H51"))]]
+    assert aero["employees"] == x.reindex(classes).sum() and aero["codes"] == "C303;C3316;C254;H51"
+    wine = declared[declared["cluster"] == "Wine"].iloc[0]
+    assert wine["outside_urssaf"] == "A0121"

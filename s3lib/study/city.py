@@ -235,6 +235,18 @@ class CityView:
         table = table.sort_values("employees", ascending=False, na_position="last")
         return Result(table, self._notes(level, table, offline), self._params(level, offline))
 
+    def clusters(self, scheme: str = "uscmp") -> Result:
+        """The territory's clusters read on NACE classes (:func:`s3lib.study.city_clusters.clusters`)."""
+        from s3lib.study.city_clusters import clusters
+
+        return clusters(self, scheme)
+
+    def declared(self, city: str | None = None) -> Result:
+        """A city's declared clusters read on the territory's classes (:func:`s3lib.study.city_clusters.declared`)."""
+        from s3lib.study.city_clusters import declared
+
+        return declared(self, city)
+
     def _params(self, level: str, offline: bool) -> dict:
         years = sorted(set(self.sbs()["year"])) if offline else [self.year]
         return {"territory": self.territory.code, "kind": self.territory.kind, "name": self.territory.name,
