@@ -192,7 +192,7 @@ def test_making_and_saving_suite_figures_leaves_rcparams_as_they_were(tmp_path):
     card = cards.draw(cards.card_data(view, with_competences=False))
     plots.write(card, tmp_path / "card.png")
     assert _rc() == before
-    assert plots.read_png_metadata(path)["Title"].startswith("Largest traded clusters: Porto (PT11)")
+    assert plots.read_png_metadata(path)["Title"].startswith("Largest traded clusters: Norte (PT11), which contains Porto")
     # and a user's own figure afterwards gets matplotlib's own sizes, not the projector style
     _, user_ax = plt.subplots()
     user_title = user_ax.set_title("mine")

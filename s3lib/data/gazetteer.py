@@ -383,6 +383,33 @@ def find(query: str) -> tuple[City | None, str | None]:
     return best, None
 
 
+#: A city within this many km of a city of at least :data:`DISTRICT_CITY` inhabitants in the same NUTS3 region is
+#: one of its districts (Paris 12 Reuilly, Altona, Białołęka, Villaverde): offered as the city itself.
+DISTRICT_KM, DISTRICT_CITY = 15.0, 500_000
+
+
+def presenter_names(min_population: int, regions) -> list[str]:
+    """City names to suggest in front of a room: cities of at least ``min_population`` whose NUTS3 region lies in
+    one of ``regions`` (NUTS2 codes with data; a NUTS3 code's first four characters), city districts left out
+    (:data:`DISTRICT_KM` of a city of :data:`DISTRICT_CITY` in the same NUTS3: the city is offered instead)."""
+    import numpy as np
+
+    df = cities()
+    regions = {str(r) for r in regions}
+    df = df[df["nuts3"].notna() & (df["population"] >= min_population)]
+    df = df[df["nuts3"].astype(str).str[:4].isin(regions)]
+    big = df[df["population"] >= DISTRICT_CITY]
+    district = np.zeros(len(df), dtype=bool)
+    lon, lat = np.radians(df["lon"].to_numpy(float)), np.radians(df["lat"].to_numpy(float))
+    nuts3, population = df["nuts3"].astype(str).to_numpy(), df["population"].to_numpy(float)
+    for b_lon, b_lat, b_nuts3, b_pop in zip(np.radians(big["lon"].to_numpy(float)), np.radians(big["lat"].to_numpy(float)),
+                                             big["nuts3"].astype(str), big["population"].to_numpy(float)):
+        km = 6371.0 * 2 * np.arcsin(np.sqrt(np.sin((lat - b_lat) / 2) ** 2
+                                            + np.cos(lat) * np.cos(b_lat) * np.sin((lon - b_lon) / 2) ** 2))
+        district |= (nuts3 == b_nuts3) & (km <= DISTRICT_KM) & (population < b_pop)
+    return sorted(dict.fromkeys(df.loc[~district, "name"].astype(str)))
+
+
 def names(min_population: int = 0) -> list[str]:
     """Main names of the European cities of the gazetteer (for "did you mean" suggestions)."""
     _, _, records = _index()

@@ -52,6 +52,9 @@ class Drawn:
 WIDTH_PX, HEIGHT_PX, DPI = 1280, 720, 100
 #: zlib level of the PNGs sent to the browser.
 PNG_LEVEL = 1
+#: Seconds a kernel without any open page may idle before the server ends it (the page's own shutdown on
+#: close or reload is the rule; this is the backstop).
+CULL_IDLE = 600
 #: Cities in the place box's suggestions: at least this many inhabitants.
 MIN_POPULATION = 50_000
 
@@ -66,8 +69,9 @@ def _snapshot() -> tuple:
 
 
 def suggestions() -> tuple[str, ...]:
-    """What the place box suggests: case-place keys and names, then European cities (>= 50,000
-    inhabitants, :func:`s3lib.data.gazetteer.names`), sorted, without duplicates."""
+    """What the place box suggests: case-place keys and names, then European cities (>= 50,000 inhabitants) in a
+    NUTS2 region with business statistics, city districts folded into their city
+    (:func:`s3lib.data.gazetteer.presenter_names`), sorted, without duplicates: every suggestion draws."""
     return _suggestions(_snapshot())
 
 
@@ -80,8 +84,52 @@ def _suggestions(_snapshot_key: tuple) -> tuple[str, ...]:
     from s3lib.data import gazetteer
 
     if gazetteer.available():  # without the gazetteer the box still takes names and codes
-        out += sorted(gazetteer.names(MIN_POPULATION))
+        with_data = set(data.coverage(level=2, indicator="persons")["region"])
+        out += [name for name in (_resolvable(n, with_data) for n in
+                                  gazetteer.presenter_names(MIN_POPULATION, with_data | _successors(with_data))) if name]
     return tuple(dict.fromkeys(out))
+
+
+def _resolvable(name: str, with_data: set) -> str | None:
+    """``name`` as the place box must be given it to draw (``"Cambridge, UK"`` where the name alone is ambiguous),
+    or None when it reaches no region with data."""
+    from s3lib import data
+    from s3lib.errors import S3libError
+
+    try:
+        place = data.place(name)
+    except S3libError as exc:
+        if "ambiguous" not in str(exc):
+            return None
+        from s3lib.data import gazetteer
+
+        chosen = [c for c in gazetteer.candidates(name) if c.nuts3 and c.nuts3[:4] in with_data]
+        if not chosen:
+            return None
+        name = f"{name}, {chosen[0].country}"
+        try:
+            place = data.place(name)
+        except S3libError:
+            return None
+    try:
+        region, _ = data.data_region(place.nuts2 or place.code, with_data)
+    except S3libError:
+        return None
+    return name if region in with_data else None
+
+
+def _successors(regions: set) -> set:
+    """NUTS 2021 codes whose territory the data hold under an older code (PL91 and PL92 in PL12): their
+    cities draw from the older region."""
+    from s3lib import data
+
+    out = set()
+    for code in regions:
+        try:
+            out.update(data.place(code).successors)
+        except Exception:  # noqa: BLE001 - a code without a registry entry has no successors
+            continue
+    return out
 
 
 def _png(fig, dpi: float = DPI) -> bytes:
@@ -112,11 +160,16 @@ class _Annotated:
         self.source = fig.text(0.01, 0.005, "", ha="left", va="bottom", fontsize=pio.SOURCE_FONTSIZE,
                                color="#333333")
         self.width = max(40, int(fig.get_figwidth() * 72 * 0.97 / (pio.SOURCE_FONTSIZE * pio.CHAR_EM)))
+        import matplotlib as mpl
+
+        size = mpl.font_manager.FontProperties(size=mpl.rcParams["figure.titlesize"]).get_size_in_points()
+        self.title_width = max(30, int(fig.get_figwidth() * 72 * 0.97 / (size * 0.62)))  # bold: wider than CHAR_EM
 
     def set(self, what: str, *, place: str, level: str, year, source: list[str]) -> None:
         title = f"{what}: {place}, {level}, {year}"
         lines = [part for line in source for part in textwrap.wrap(line, self.width, break_on_hyphens=False) or [""]]
-        self.fig.suptitle(title, fontweight="bold", ha="left", x=0.01, y=0.985)
+        shown = "\n".join(textwrap.wrap(title, self.title_width, break_on_hyphens=False))  # never cut at the edge
+        self.fig.suptitle(shown, fontweight="bold", ha="left", va="top", x=0.01, y=0.985)
         self.source.set_text("\n".join(lines))
         from s3lib import plots
 
@@ -134,8 +187,8 @@ class _Clusters:
 
         with plots.style():
             self.fig = fig = _new_figure()
-            self.ax = fig.add_axes((0.33, 0.16, 0.55, 0.74))
-            cax = fig.add_axes((0.9, 0.2, 0.015, 0.66))
+            self.ax = fig.add_axes((0.35, 0.15, 0.53, 0.70))  # room above for a title on two lines
+            cax = fig.add_axes((0.9, 0.2, 0.015, 0.62))
             norm = plots.lq_norm(4.0)
             bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=plots.DIVERGING), cax=cax)
             bar.set_label("LQ (log scale; 1 = EU average)")
@@ -144,7 +197,7 @@ class _Clusters:
             log_ticks(bar, norm)
             self.note = _Annotated(fig)
 
-    def draw(self, portfolio, *, place, year, source) -> bytes:
+    def draw(self, portfolio, *, place, year, source, what: str = "Largest traded clusters") -> bytes:
         from s3lib import plots
 
         with plots.style():
@@ -152,8 +205,13 @@ class _Clusters:
             for artist in [*self.ax.patches, *self.ax.texts, *self.ax.lines]:
                 artist.remove()
             self.ax.containers.clear()
-            plots.cluster_bars(self.ax, portfolio, n=12, label_width=42, colorbar=False)
-            self.note.set("Largest traded clusters", place=place, level="NUTS2", year=year, source=source)
+            plots.cluster_bars(self.ax, portfolio, n=12, label_width=34, colorbar=False, fontsize=15)
+            shown = min(12, len(portfolio))
+            self.ax.set_ylim(-0.6, max(shown, 1) - 0.4)  # the bars fill the axes, however few the scheme has
+            if not shown:
+                self.ax.text(0.5, 0.5, "No cluster of this scheme has employment here", transform=self.ax.transAxes,
+                             ha="center", va="center", fontsize=16)
+            self.note.set(what, place=place, level="NUTS2", year=year, source=source)
             return _png(self.fig)
 
 
@@ -184,7 +242,7 @@ class _Map:
         self.cmap, self.norm = plt.get_cmap(plots.DIVERGING), plots.lq_norm(4)
         with plots.style():
             self.fig = fig = _new_figure()
-            self.ax = ax = fig.add_axes((0.01, 0.07, 0.86, 0.84))
+            self.ax = ax = fig.add_axes((0.01, 0.07, 0.86, 0.80))
             ax.set_xlim(xmin, xmax)
             ax.set_ylim(ymin, ymax)
             ax.set_aspect("equal")
@@ -286,7 +344,8 @@ class Redrawer:
                 png, fig = cached[name]
             elif name == "clusters":
                 fig = self._figure(name).fig
-                png = self._figure(name).draw(view.portfolio, place=view.label, year=year, source=sources)
+                png = self._figure(name).draw(_readable(view.portfolio), place=view.label, year=year, source=sources,
+                                              what=_bars_title(view.study.scheme_arg))
             elif name == "map":
                 lead = summary.leading_cluster
                 what = f"LQ of {plots.short_name(lead, 34)}" if lead else "No leading cluster"
@@ -314,6 +373,40 @@ class Redrawer:
             while len(self._pngs) > self.cache:
                 self._pngs.popitem(last=False)
         return out
+
+
+def _bars_title(scheme) -> str:
+    """What the bar chart shows, by scheme: only the US scheme's clusters are all traded."""
+    from s3lib.study import schemes
+
+    name = str(scheme).lower()
+    if name == "uscmp":
+        return "Largest traded clusters"
+    if name == "colocation":
+        return "Largest co-location clusters (traded and local)"
+    return f"{schemes.title(scheme)}: groups by employment"
+
+
+def _readable(portfolio):
+    """Cluster names for people: a co-location cluster named by its NACE codes (``G47 + I56 + G45``) is named by
+    its largest division (``Retail trade and related``); the notebooks list every member."""
+    import re
+
+    from s3lib import data, plots
+
+    coded = portfolio["cluster"].astype(str).str.fullmatch(r"[A-Z]\d{2}( \+ [A-Z]\d{2})*")
+    if not coded.any():
+        return portfolio
+    names = data.nace().set_index("code")["name"]
+
+    def name(label: str) -> str:  # the largest member, named first in the scheme's label
+        codes = re.findall(r"[A-Z]\d{2}", label)
+        first = plots.short_name(str(names.get(codes[0], codes[0])), 26)
+        return first + (" and related" if len(codes) > 1 else "")
+
+    out = portfolio.copy()
+    out.loc[coded, "cluster"] = out.loc[coded, "cluster"].map(name)
+    return out
 
 
 @dataclass(frozen=True)
@@ -371,7 +464,11 @@ def voila_command(notebook=None, port: int = 8866, ip: str = "127.0.0.1") -> lis
 
     notebook = notebook or config.NOTEBOOKS_DIR / "explorer.ipynb"
     return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--Voila.ip={ip}", f"--port={port}",
-            "--Voila.port_retries=0", "--theme=light", "--strip_sources=True", "--template=s3lib"]
+            "--Voila.port_retries=0", "--theme=light", "--strip_sources=True", "--template=s3lib",
+            # a backstop for kernels whose page vanished without its shutdown beacon (a crashed browser): kernels
+            # with no open connection for CULL_IDLE seconds end; a presenter's open page is never culled
+            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE}", "--MappingKernelManager.cull_interval=60",
+            "--MappingKernelManager.cull_connected=False"]
 
 
 def voila_env() -> dict:

@@ -34,12 +34,14 @@ from s3lib.measures.declared import outside as outside_sbs
 
 __all__ = ["COLOCATION_RESOLUTION", "COLOCATION_SEED", "COLOCATION_THRESHOLD", "EMERGING",
            "SCHEMES", "ResolvedScheme", "colocation", "emerging_scheme", "from_file", "get", "key", "related_pairs", "resolve_codes",
-           "resolved_scheme", "uscmp"]
+           "resolved_scheme", "title", "uscmp"]
 
 #: Emerging urban industries built from ``data/emerging_industries.csv`` (:func:`emerging_scheme`).
 EMERGING = ("kis", "ict_oecd", "kibs", "cci_own", "digital_smart")
 #: Names accepted by :func:`get` (a path to a CSV/YAML file is accepted too).
 SCHEMES = ("uscmp", "colocation", *EMERGING)
+#: Names for people (menus, titles); the emerging schemes' come from data/emerging_industries.csv (:func:`title`).
+TITLES = {"uscmp": "US Cluster Mapping (51 traded clusters)", "colocation": "Co-location clusters (EU data)"}
 #: Seed of the Louvain community detection of the ``colocation`` scheme.
 COLOCATION_SEED = 2014
 #: Louvain resolution of the ``colocation`` scheme (higher = more, smaller clusters).
@@ -294,6 +296,23 @@ def resolved_scheme(name: str, table: pd.DataFrame, description: str = "", sourc
                       f"more than 1 are split between them: {parts}", UserWarning, stacklevel=3)
     scheme = ResolvedScheme(name, weights, description=description, resolution=res)
     return scheme
+
+
+def title(scheme) -> str:
+    """A scheme's name for people: ``"US Cluster Mapping (51 traded clusters)"`` for ``"uscmp"``, the list's own
+    name for an emerging-industry scheme (``"Knowledge-intensive business services (KIBS)"``), a file's name for a
+    user's mapping."""
+    name = str(scheme)
+    if name.lower() in TITLES:
+        return TITLES[name.lower()]
+    if name.lower() in EMERGING:
+        from s3lib import data
+
+        rows = data.emerging_industries(name.lower(), coded_only=False)
+        if not rows.empty:
+            full = str(rows["scheme_name"].iloc[0])
+            return full.split(", our own")[0].split(" (Eurostat")[0].split(", OECD")[0]
+    return Path(name).name
 
 
 def emerging_scheme(name: str) -> ResolvedScheme:

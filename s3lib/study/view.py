@@ -191,8 +191,14 @@ class PlaceView:
 
     @property
     def label(self) -> str:
-        """``"Frankfurt am Main (DE71)"``: the place and the region its figures are for (figure titles)."""
-        return f"{self.place.name} ({self.region})"
+        """The region the figures are for, and the place it stands for (figure titles):
+        ``"Darmstadt (DE71), which contains Frankfurt am Main"``; ``"Porto (PT11)"``-style when the place is the
+        region itself. The region comes first: the data are the region's, not the city's."""
+        place = self.place.city or self.place.name
+        region = f"{self.region_name} ({self.region})"
+        if self.place.code == self.region or place == self.region_name:
+            return region
+        return f"{region}, which contains {place}"
 
     # ------------------------------------------------------------------ clusters
     @_frame_property
