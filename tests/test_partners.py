@@ -406,3 +406,18 @@ def test_the_partner_map_names_place_cluster_level_year_and_draws_each_kind(s14,
     path = plots.save(fig, "bordeaux", "03", "partners", directory=tmp_path)
     assert plots.read_png_metadata(path)["Title"] == title
     plt.close("all")
+
+
+def test_searches_of_one_study_share_its_tables_without_leaking_between_them(s14):
+    """The integrity mask, clean cells, names, centroids, shares and judged clusters are computed once per study
+    (the atlas asks for every region); a search with another size floor, or a changed table, changes no other."""
+    view = s14.at("turin")
+    first = view.partners(kind="peers", n=5)
+    big = view.partners(kind="peers", n=5, min_size=60000)
+    assert len(big.peers) < len(first.peers)
+    table = first.peers.table
+    table.loc[:, "lq"] = 0.0
+    again = view.partners(kind="peers", n=5)
+    pd.testing.assert_frame_equal(again.peers.table, view.partners(kind="peers", n=5).peers.table)
+    assert (again.peers.table["lq"] >= 1).all() and again.peers.table["region"].tolist() == table["region"].tolist()
+    assert sp._shared(s14) is sp._shared(Study(year=2014))

@@ -45,7 +45,8 @@ from s3lib.measures.links import CHANNEL_PERCENTILE, CHANNEL_WORDS, MAX_SHARED_A
 __all__ = ["CAVEAT", "GATE_FLAG", "GATE_RULE", "KINDS", "MAX_PER_RELATED", "MIN_COMPLEMENT_CHANNELS", "MIN_PARTNER_LQ",
            "MIN_PARTNER_SIZE", "MIN_PRIORITY_COVER", "MIN_SEGMENT_MATCH", "SIBLING_SHARE", "code_matches",
            "complement_gate", "directional_shares", "evidence", "gate_apart", "haversine_km", "judge", "keep_mask",
-           "priority_matches", "rank_complements", "rank_peers", "relatives", "segment_clusters", "sibling_claims"]
+           "priority_matches", "priority_overlap", "rank_complements", "rank_peers", "relatives", "segment_clusters",
+           "sibling_claims"]
 
 #: The kinds of partner, in the order they are shown.
 KINDS = ("peers", "complements", "priority")
@@ -451,14 +452,14 @@ def rank_complements(judged: dict[str, pd.DataFrame], related: pd.DataFrame, pla
             continue
         ev = judged[b]
         ok = ev[(ev["status"] == "partner") & keep.reindex(ev.index).fillna(False).astype(bool)]
-        for region, r in ok.iterrows():
-            rows.append({"region": region, "name": r["name"], "country": r["country"], "related": b,
-                         "channels": rel["channels"], "employment": r["employment"], "lq": r["lq"], "stars": r["stars"],
-                         "place_lq": place_lq.get(b, np.nan), "distance_km": r.get("distance_km", np.nan),
-                         "_n": rel["n_channels"], "_m": round(float(rel["mean_percentile"]), 1), "_score": r["score"],
-                         "_reason": _reason(r, stars_words=False)})
+        if len(ok):
+            rows.append(ok.rename_axis("region").reset_index().assign(
+                related=b, channels=rel["channels"], place_lq=place_lq.get(b, np.nan), _n=rel["n_channels"],
+                _m=round(float(rel["mean_percentile"]), 1), _score=ok["score"].to_numpy()))
         apart.append(_apart(ev, keep, "complement", b, n))
-    frame = pd.DataFrame(rows)
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if "distance_km" not in frame:
+        frame["distance_km"] = np.nan
     if frame.empty:
         return pd.DataFrame(columns=_COMPLEMENT_COLUMNS), _top_apart(apart, n)
     frame = frame.sort_values(["_n", "_m", "stars", "_score"], ascending=False, kind="stable")
@@ -473,6 +474,7 @@ def rank_complements(judged: dict[str, pd.DataFrame], related: pd.DataFrame, pla
         chosen.append(r)
         uses[r["related"]] = uses.get(r["related"], 0) + 1
     out = pd.DataFrame(chosen)
+    out["_reason"] = [_reason(r, stars_words=False) for _, r in out.iterrows()]
     out["also"] = [", ".join(c for c in strong_in[r] if c != b) for r, b in zip(out["region"], out["related"])]
     out["also_peer"] = out["region"].isin(list(peers))
     out["reason"] = [f"strong in {b} ({why}), which the place " + _lacks(p) + f"; related through {ch}"
@@ -502,8 +504,21 @@ _PRIORITY_COLUMNS = ["region", "name", "country", "owner", "owner_name", "period
                      "covers", "focus", "lq", "distance_km", "reason"]
 
 
+def priority_overlap(priorities: pd.DataFrame, activities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(covers, focus)``: for each priority (rows, in the order of ``priorities``) and cluster, the share of the
+    cluster's employment the priority's codes cover and the cluster's share of the codes' employment
+    (:func:`segment_clusters`' ``recall`` and ``precision``; 0 where they do not overlap)."""
+    covers, focus = [], []
+    for codes in priorities["codes"]:
+        table = segment_clusters(list(codes), activities)
+        covers.append(table["recall"])
+        focus.append(table["precision"])
+    index = pd.RangeIndex(len(priorities))
+    return (pd.DataFrame(covers, index=index).fillna(0.0), pd.DataFrame(focus, index=index).fillna(0.0))
+
+
 def priority_matches(priorities: pd.DataFrame, activities: pd.DataFrame, cluster: str,
-                     min_cover: float = MIN_PRIORITY_COVER) -> pd.DataFrame:
+                     min_cover: float = MIN_PRIORITY_COVER, overlap=None) -> pd.DataFrame:
     """The priorities that name ``cluster``: their codes cover at least ``min_cover`` of its EU employment.
 
     Parameters
@@ -512,6 +527,8 @@ def priority_matches(priorities: pd.DataFrame, activities: pd.DataFrame, cluster
         One row per priority: ``priority_id``, ``codes`` (a list of NACE codes) and any other columns.
     activities : DataFrame
         As in :func:`segment_clusters`.
+    overlap : tuple, optional
+        :func:`priority_overlap` of the same tables, when computed once for many clusters.
 
     Returns
     -------
@@ -524,10 +541,7 @@ def priority_matches(priorities: pd.DataFrame, activities: pd.DataFrame, cluster
     >>> priority_matches(p, act, "K")["priority_id"].tolist()
     ['x']
     """
-    covers, focus = [], []
-    for codes in priorities["codes"]:
-        table = segment_clusters(list(codes), activities)
-        covers.append(float(table["recall"].get(cluster, 0.0)))
-        focus.append(float(table["precision"].get(cluster, 0.0)))
-    out = priorities.assign(covers=covers, focus=focus)
+    covers, focus = overlap if overlap is not None else priority_overlap(priorities, activities)
+    pick = (lambda frame: frame[cluster].to_numpy() if cluster in frame else np.zeros(len(priorities)))
+    out = priorities.assign(covers=pick(covers), focus=pick(focus))
     return out[out["covers"] >= min_cover].sort_values(["focus", "covers"], ascending=False)

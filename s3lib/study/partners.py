@@ -147,10 +147,6 @@ def region_geometries(level: int, codes=()):
     return _store.remember(("partners-geometries", int(level), tuple(sorted(codes))), build).copy()
 
 
-def _names(view, index) -> pd.Series:
-    return pd.Series([view.name_of(c) or c for c in index], index=index)
-
-
 def _integrity(study) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(mask, words)``: region x activity True where a cell is estimated or has a cell break in the study year or
     the years new paths look back on; ``words`` the same cells in words (``"C30 estimated"``)."""
@@ -176,6 +172,46 @@ def _cells(words: pd.DataFrame, counts: pd.DataFrame, divisions) -> pd.Series:
     divisions = [d for d in divisions if d in words.columns]
     sub = words[divisions].where(counts[divisions].fillna(0) > 0, "")
     return sub.apply(lambda row: ", ".join(v for v in row if v), axis=1)
+
+
+def _shared(study) -> dict:
+    """What every search of one study shares (computed once: the atlas asks for every region): the integrity
+    mask and its words, the cluster matrix of clean cells, region totals, the scheme's weights, region names and
+    centroids, the directional shares of the clusters' activities, and a memo of judged clusters."""
+    from s3lib import data
+    from s3lib.data import _store
+    from s3lib.data.registry import _name_of
+    from s3lib.measures.clusters import cluster_matrix
+
+    def build():
+        counts = study.counts
+        regions = counts.index
+        known = data.regions(nuts_version=None).dropna(subset=["name"]).drop_duplicates("code").set_index("code")
+        known = known["name"]   # as PlaceView.name_of: any NUTS version, then the registry
+        mask, words = _integrity(study)
+        weights = study.scheme.weight_matrix()
+        return {"words": words, "clean": cluster_matrix(counts.where(~mask), study.scheme),
+                "total": counts.sum(axis=1), "weights": weights,
+                "names": pd.Series([str(known[c]) if c in known.index else _name_of(c) or c for c in regions],
+                                   index=regions),
+                "geo": region_geometries(study.level, tuple(regions)).set_index("code").reindex(regions),
+                "shares": measures.directional_shares(weights, counts.sum(axis=0)), "judged": {}}
+
+    return _store.remember(("partners-shared", study.key), build)
+
+
+def _judged(study, shared: dict, cluster: str, min_size: float) -> pd.DataFrame:
+    """:func:`s3lib.measures.partners.judge` of one cluster in every region (remembered per study and size)."""
+    memo = shared["judged"]
+    if (cluster, min_size) not in memo:
+        counts, weights, total = study.counts, shared["weights"], shared["total"]
+        rows = study.portfolios.xs(cluster, level="cluster").reindex(counts.index)
+        ev = measures.evidence(rows, shared["clean"][cluster], total)
+        divisions = list(weights.index[weights[cluster] > 0])
+        memo[(cluster, min_size)] = measures.judge(
+            ev, min_size=min_size, cells=_cells(shared["words"], counts, divisions),
+            claims=measures.sibling_claims(counts, weights, cluster, total))
+    return memo[(cluster, min_size)]
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -276,27 +312,17 @@ def partners(view, cluster=None, kind: str = "all", *, countries=None, max_km=No
                              "other_countries=False to search it")
     target, mapping = _resolve(view, cluster)
 
-    geo = region_geometries(study.level, tuple(regions)).set_index("code").reindex(regions)
+    shared = _shared(study)
+    geo = shared["geo"]
     distance = pd.Series(measures.haversine_km(geo["lon"], geo["lat"], geo.at[view.region, "lon"],
                                                geo.at[view.region, "lat"]), index=regions).round(0)
     keep = measures.keep_mask(regions, country, view.region, countries=countries, other_countries=other_countries,
                               distance=distance, max_km=max_km)
-    names = _names(view, regions)
-    mask, words = _integrity(study)
-    from s3lib.measures.clusters import cluster_matrix
-
-    clean = cluster_matrix(counts.where(~mask), study.scheme)
-    total = counts.sum(axis=1)
-    weights = study.scheme.weight_matrix()
+    names = shared["names"]
     portfolios = study.portfolios
 
     def judged(c: str) -> pd.DataFrame:
-        rows = portfolios.xs(c, level="cluster").reindex(regions)
-        ev = measures.evidence(rows, clean[c], total)
-        divisions = list(weights.index[weights[c] > 0])
-        out = measures.judge(ev, min_size=min_size, cells=_cells(words, counts, divisions),
-                             claims=measures.sibling_claims(counts, weights, c, total))
-        return out.assign(name=names, country=country, distance_km=distance)
+        return _judged(study, shared, c, min_size).assign(name=names, country=country, distance_km=distance)
 
     options = {"countries": None if countries is None else tuple(countries), "max_km": max_km,
                "other_countries": bool(other_countries), "min_size": min_size, "n": int(n), "kind": kind}
@@ -367,10 +393,9 @@ def _peer_notes(cluster, main, keep, table, away, place_row, view) -> list[str]:
 
 def _complements(view, target, judged, keep, n, peer_regions):
     study = view.study
-    shares = measures.directional_shares(study.scheme.weight_matrix(), study.counts.sum(axis=0))
     from s3lib import data
 
-    related = measures.relatives(target, study.channels, shares)
+    related = measures.relatives(target, study.channels, _shared(study)["shares"])
     roles = data.cluster_roles(study.scheme.name).set_index("cluster")["why"]
     bound = [b for b in related.index if b in roles.index]
     related = related.drop(index=bound)
@@ -430,7 +455,10 @@ def _priorities(view, target, main, keep, n) -> Result:
         notes.append(f"No sourced RIS3 priority list for {view.place.name} ({view.place.ris3_owner or view.region}): "
                      "the match runs one way only, from the partners' lists to the cluster"
                      + (" (the region's sourced strengths are not an S3 list)." if choice.kind == "strengths only" else "."))
-    matched = measures.priority_matches(table, activities(study), target)
+    shared = _shared(study)
+    if "priorities" not in shared:   # every search of the study reads the same lists
+        shared["priorities"] = measures.priority_overlap(table, activities(study))
+    matched = measures.priority_matches(table, activities(study), target, overlap=shared["priorities"])
     columns = measures._PRIORITY_COLUMNS
     if matched.empty:
         notes.append(f"No sourced priority list on record names {target} (codes covering at least "
