@@ -42,9 +42,29 @@ def _data_build(args) -> int:
 def _data_fetch(args) -> int:
     from s3lib.data import fetch
 
+    if args.source == "urssaf":
+        return _data_fetch_urssaf(args)
+    if args.territory is not None:
+        raise UsageError("--territory is for `s3lib data fetch urssaf` (the French city data)")
     manifest = fetch.fetch(cache=args.cache, command=args.command_line)
     for d in manifest.get("downloads", []):
         print(f"downloaded {d['url']} -> {d['path']} ({d['bytes']:,} bytes, sha256 {d['sha256'][:12]}...)")
+    _print_written(manifest, "built")
+    print(f"use it with S3LIB_DATA_DIR={manifest['folder']}")
+    return 0
+
+
+def _data_fetch_urssaf(args) -> int:
+    from s3lib.data import fetch_urssaf
+
+    if args.territory is None:
+        raise UsageError("`s3lib data fetch urssaf` needs --territory: an EPCI name as the portal writes it (a "
+                         "city's métropole), an EPCI code (9 digits), a département code or name, or a commune")
+    manifest = fetch_urssaf.fetch(args.territory, cache=args.cache, command=args.command_line)
+    for d in manifest["downloads"]:
+        print(f"downloaded {d['url']} ({d['rows']:,} rows, {d['bytes']:,} bytes, sha256 {d['sha256'][:12]}...)")
+    t = manifest["territory"]
+    print(f"URSSAF data for {t['name']} ({t['kind']} {t['code']})" + (f"; {t['note']}" if t.get("note") else ""))
     _print_written(manifest, "built")
     print(f"use it with S3LIB_DATA_DIR={manifest['folder']}")
     return 0
@@ -72,7 +92,14 @@ def _add_data(sub) -> None:
     build.add_argument("--raw", type=Path, default=None, help="folder of the raw public files")
     build.add_argument("--out", type=Path, default=None, help="snapshot folder (default data/)")
     build.set_defaults(func=_data_build)
-    fetch = data_sub.add_parser("fetch", help="download the datasets from Eurostat and GISCO and build them")
+    fetch = data_sub.add_parser("fetch", help="download the datasets from Eurostat and GISCO (or, with `urssaf`, "
+                                "a French territory's private employment by commune x activity) and build them")
+    fetch.add_argument("source", nargs="?", choices=["eurostat", "urssaf"], default="eurostat",
+                       help="eurostat (default): the business statistics and geometries; urssaf: one French territory "
+                            "and France's totals by APE code from open.urssaf.fr")
+    fetch.add_argument("--territory", default=None,
+                       help="with urssaf: an EPCI name as the portal writes it, an EPCI code, a département code "
+                            "or name, or a commune (its EPCI is fetched)")
     fetch.add_argument("--cache", type=Path, default=None, help="download cache (default ~/.cache/s3lib)")
     fetch.set_defaults(func=_data_fetch)
     info = data_sub.add_parser("info", help="what is bundled: tables, provenance, licences, gaps")
