@@ -409,25 +409,35 @@ def _readable(portfolio):
     return out
 
 
-@dataclass(frozen=True)
 class _Chosen:
-    view: object
-    card: object
+    """A choice's view (``Study("sbs", 2, year, scheme)``) and, computed on first use, its card
+    (:func:`s3lib.outputs.cards.card_data`: the RIS3 fit and the rest, about 0.1-0.2 s): the first figure never
+    waits for the card."""
+
+    def __init__(self, view):
+        self.view = view
+        self._card = None
+
+    @property
+    def card(self):
+        if self._card is None:
+            from s3lib.outputs import cards
+
+            self._card = cards.card_data(self.view)
+        return self._card
 
 
 def _card_data(place, year: int, scheme: str) -> _Chosen:
-    """The place's view (``Study("sbs", 2, year, scheme)``) and its card (:func:`s3lib.outputs.cards.card_data`),
-    cached per choice and snapshot (forgotten with the snapshot's caches, :func:`s3lib.data.clear_cache`)."""
+    """The choice's :class:`_Chosen`, cached per choice and snapshot (forgotten with the snapshot's caches,
+    :func:`s3lib.data.clear_cache`)."""
     return _chosen(place, year, scheme, _snapshot())
 
 
 @lru_cache(maxsize=64)
 def _chosen(place, year: int, scheme: str, _snapshot_key: tuple) -> _Chosen:
-    from s3lib.outputs import cards
     from s3lib.study import Study
 
-    view = Study("sbs", 2, year, scheme).at(place)
-    return _Chosen(view, cards.card_data(view))
+    return _Chosen(Study("sbs", 2, year, scheme).at(place))
 
 
 def _clear() -> None:

@@ -207,11 +207,11 @@ class Explorer:
             if self.drawn:
                 self._show_state()
             return {}
+        # each figure is sent as soon as it is drawn: the first one shows while the header and the next are made
+        self.images[self.names[0]].value = drawn[self.names[0]].png
         view = self.redrawer.view(**wanted)
         self.title.value = _heading(view, wanted["year"])
         self.numbers.value = _numbers(view)
-        # each figure is sent as soon as it is drawn: the first one shows while the next are drawn
-        self.images[self.names[0]].value = drawn[self.names[0]].png
         for name in self.names[1:]:
             drawn[name] = self.redrawer.draw(wanted["place"], wanted["year"], wanted["scheme"], which=(name,))[name]
             self.images[name].value = drawn[name].png
