@@ -204,3 +204,75 @@ def test_german_places_get_a_competences_panel():
     texts = [t.get_text() for t in cards.draw(card).texts]
     assert "COMPETENCES" in texts and any("Bundesagentur für Arbeit" in t for t in texts)
     assert data.place("frankfurt").country == "DE"
+
+
+# ----------------------------------------------------------------------------- partners abroad (issue 22)
+def _line(fig):
+    return [t for t in fig.texts if t.get_text().startswith("partners abroad")]
+
+
+def _right_of_subtitle(fig, line) -> bool:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    subtitle = next(t for t in fig.texts if t.get_text().startswith("Cluster card"))
+    band_bottom = 0.855 * fig.bbox.height
+    box = line.get_window_extent(renderer)
+    return box.x0 > subtitle.get_window_extent(renderer).x1 and box.y0 > band_bottom and box.x1 <= fig.bbox.width
+
+
+def test_partners_line_names_three_peers_under_the_leading_cluster_when_they_fit():
+    from dataclasses import replace
+
+    card = replace(_view(), partners=(("Stuttgart", "DE"), ("Vest", "RO"), ("Střední Čechy", "CZ")))
+    fig = cards.draw(card)
+    (line,) = _line(fig)
+    assert line.get_text() == "partners abroad · peers: Stuttgart (DE), Vest (RO), Střední Čechy (CZ)"
+    assert line.get_fontsize() == 15 and _right_of_subtitle(fig, line)   # the size of the "leading cluster" label
+    assert min(t.get_fontsize() for t in fig.texts) >= 10   # nothing smaller than the footer was before
+
+
+def test_partners_line_shortens_then_drops_peers_never_overlapping_the_subtitle():
+    from dataclasses import replace
+
+    long = (("Outer London — West and North West", "UK"), ("Berkshire, Buckinghamshire and Oxfordshire", "UK"),
+            ("Bruxelles-Capitale / Brussels Hoofdstedelijk Gewest", "BE"))
+    fig = cards.draw(replace(_view(), partners=long))
+    (line,) = _line(fig)
+    text = line.get_text()
+    assert text.startswith("partners abroad · peers: Outer London (UK), ") and "—" not in text and "/" not in text
+    assert _right_of_subtitle(fig, line)
+    # a longer subtitle leaves less room: fewer peers, down to one, then no line at all, never an overlap
+    shown = []
+    for k in range(0, 21, 2):
+        fig = cards.draw(replace(_view(), region_name="Région " + "très " * k + "longue", partners=long))
+        lines = _line(fig)
+        assert len(lines) <= 1 and all(_right_of_subtitle(fig, line) for line in lines)
+        shown.append(lines[0].get_text().count("(") if lines else 0)
+    assert shown == sorted(shown, reverse=True) and shown[0] >= 2 and 1 in shown and shown[-1] == 0, shown
+
+
+def test_partners_line_says_when_there_is_no_peer_and_is_absent_without_a_leading_cluster():
+    from dataclasses import replace
+
+    card = replace(_view(), partners=(), partners_note="no peer abroad on clean cells")
+    assert [t.get_text() for t in _line(cards.draw(card))] == ["partners abroad: no peer abroad on clean cells"]
+    assert _line(cards.draw(_view())) == []   # a snapshot without partners: no line, nothing invented
+    no_lead = replace(_view(), partners=(("Stuttgart", "DE"),))
+    no_lead.summary.leading_cluster = None   # the hand-made summary is a fresh namespace
+    assert _line(cards.draw(no_lead)) == []
+
+
+def test_real_cards_name_the_leading_clusters_peers_abroad():
+    study = Study(year=2014)
+    view = study.at("turin")
+    card = cards.card_data(view, with_competences=False)
+    peers = view.partners(kind="peers", n=3).peers.table
+    assert card.partners == tuple(zip(peers["name"], peers["country"])) and len(card.partners) == 3
+    assert "IT" not in {country for _, country in card.partners}   # abroad
+    fig = cards.draw(card)
+    (line,) = _line(fig)
+    assert line.get_text().startswith(f"partners abroad · peers: {card.partners[0][0]} ({card.partners[0][1]})")
+    assert _right_of_subtitle(fig, line)
+    shared = view.partners(n=5)   # the atlas hands in what it computed: the same first peers
+    assert cards.card_data(view, with_competences=False, partners=shared).partners == card.partners

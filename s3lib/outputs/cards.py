@@ -16,6 +16,10 @@
 * **RIS3 fit**: coverage and fit of the strategy owner's priorities at NUTS2
   (:func:`s3lib.analyses.ris3.fit`), or plainly "RIS3 list not found".
 
+Under the leading cluster in the header, a **partners abroad** line names its first peers abroad (strong in the
+same cluster on clean cells, outside the place's country: the peers of :func:`s3lib.study.partners.partners_line`),
+as many as fit beside the header's subtitle.
+
 Every number comes from the place's view in a study (:class:`s3lib.study.view.PlaceView`, with every
 setting of the study) and its RIS3 fit (:meth:`~s3lib.study.view.PlaceView.ris3_fit`), gathered once by
 :func:`card_data` into a :class:`CardData`; :func:`draw` only lays them out. Sources, level and year are printed on the card and stored in the
@@ -50,6 +54,7 @@ _BAND = "#0B3C5D"  # header band: dark blue, white text
 _ACCENT = "#0072B2"  # Okabe-Ito blue: bars, big numbers
 _STAR = "#E69F00"  # Okabe-Ito orange: stars (the glyph carries the meaning, not the colour)
 _N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 5, 3, 3
+_N_PARTNERS = 3  # peers abroad named under the leading cluster, as many as fit
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -63,7 +68,8 @@ class CardData:
     (``code``, ``name``), ``cooperation`` and ``bridging``: the view's tables, cut to what the card shows;
     ``fit``: the RIS3 fit; ``checks``: the data-check line (estimated cells, breaks: :attr:`s3lib.study.view.PlaceView.data_checks`);
     ``competences``: ``(table, year, reference)`` of a district's top occupations (the occupation space's
-    country), or None.
+    country), or None; ``partners``: ``(name, country)`` of the leading cluster's first peers abroad
+    (:func:`s3lib.study.partners.partners`), ``partners_note`` what to say when there is none.
     """
 
     place: object
@@ -84,12 +90,15 @@ class CardData:
     fit: object
     checks: str = ""
     competences: object = None
+    partners: tuple = ()
+    partners_note: str = ""
 
 
-def card_data(view, with_competences: bool = True) -> CardData:
+def card_data(view, with_competences: bool = True, partners=None) -> CardData:
     """What a card shows, from a place view (:meth:`s3lib.study.Study.at`) and its RIS3 fit
     (:meth:`~s3lib.study.view.PlaceView.ris3_fit`); ``with_competences`` adds the occupation panel of a
-    German district (:func:`competences`)."""
+    German district (:func:`competences`). ``partners``: the leading cluster's partners when already computed
+    (:meth:`~s3lib.study.view.PlaceView.partners`, as the atlas does); otherwise its peers are searched here."""
     pf = view.portfolio
     clusters = view.clusters
     clusters = clusters[~clusters["partial"].astype(bool)].head(_N_CLUSTERS).reset_index(drop=True)
@@ -108,7 +117,17 @@ def card_data(view, with_competences: bool = True) -> CardData:
         opportunities=opportunities.assign(name=opportunities.index.map(lambda c: names.get(c, c))),
         cooperation=view.cooperation.table.head(_N_LINKS), bridging=view.bridging.head(1), caveats=tuple(view.caveats),
         fit=view.ris3_fit(), checks=view.data_checks.notes[0],
-        competences=competences(view) if with_competences else None)
+        competences=competences(view) if with_competences else None, **_peers_abroad(view, partners))
+
+
+def _peers_abroad(view, partners) -> dict:
+    """``partners`` and ``partners_note`` of :class:`CardData`: the leading cluster's first peers abroad."""
+    if view.summary.leading_cluster is None:
+        return {"partners": (), "partners_note": ""}
+    found = partners if partners is not None else view.partners(kind="peers", n=_N_PARTNERS)
+    peers = found.peers.table.head(_N_PARTNERS)
+    return {"partners": tuple(zip(peers["name"].astype(str), peers["country"].astype(str))),
+            "partners_note": "" if len(peers) else "no peer abroad on clean cells"}
 
 
 # ----------------------------------------------------------------------------- drawing
@@ -316,13 +335,14 @@ def draw(card: CardData):
         # header band
         fig.patches.append(Rectangle((0, 0.855), 1, 0.145, transform=fig.transFigure, color=_BAND))
         fig.text(0.025, 0.925, p.name, fontsize=50, fontweight="bold", color="white", va="center")
-        fig.text(0.025, 0.872, f"Cluster card  ·  {p.code} (NUTS{p.level})  ·  industry figures for "
-                 f"NUTS{s.level} {card.region_name} ({card.region})  ·  {s.year}", fontsize=17, color="#D6E4F0",
-                 va="center")
+        subtitle = fig.text(0.025, 0.872, f"Cluster card  ·  {p.code} (NUTS{p.level})  ·  industry figures for "
+                            f"NUTS{s.level} {card.region_name} ({card.region})  ·  {s.year}", fontsize=17,
+                            color="#D6E4F0", va="center")
         if s.leading_cluster:
-            fig.text(0.975, 0.94, "leading cluster", fontsize=15, color="#D6E4F0", ha="right", va="center")
-            fig.text(0.975, 0.895, f"{_short(s.leading_cluster, 36)}  {s.leading_lq:.1f}×", fontsize=24,
+            fig.text(0.975, 0.945, "leading cluster", fontsize=15, color="#D6E4F0", ha="right", va="center")
+            fig.text(0.975, 0.903, f"{_short(s.leading_cluster, 36)}  {s.leading_lq:.1f}×", fontsize=24,
                      fontweight="bold", color="white", ha="right", va="center")
+            _partners_line(fig, card, subtitle)
         # three columns
         top = 0.79
         _clusters_block(fig, card, 0.025, 0.37, top)
@@ -344,6 +364,39 @@ def draw(card: CardData):
                  "notebooks", fontsize=10, color="#6A6A6A" if caveats else "#8A8A8A", va="top", linespacing=1.25)
     plots.set_metadata(fig, _metadata(card))
     return fig
+
+
+def _partners_line(fig, card, subtitle, y=0.868, right=0.975, gap=0.02):
+    """Under the leading cluster, right of the header's subtitle: ``"partners abroad · peers: A (DE), B (CZ),
+    C (RO)"``, the most peers that fit (full names, then the name before a dash or slash, then cut to 18
+    characters, then one peer fewer), at the size of the "leading cluster" label (15 pt); nothing when not even
+    one fits. Returns the text artist or None."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    width = fig.bbox.width
+    left = subtitle.get_window_extent(renderer).x1 / width + gap
+    if card.partners:
+        forms = (lambda n: n, _region_head, lambda n: _short(_region_head(n), 18))
+        candidates = [", ".join(f"{form(name)} ({country})" for name, country in card.partners[:k])
+                      for k in range(len(card.partners), 0, -1) for form in forms]
+        candidates = [f"partners abroad · peers: {c}" for c in dict.fromkeys(candidates)]
+    else:
+        candidates = [f"partners abroad: {card.partners_note}"] if card.partners_note else []
+    for text in candidates:
+        artist = fig.text(right, y, text, fontsize=15, color="#D6E4F0", ha="right", va="center")
+        if right - artist.get_window_extent(renderer).width / width >= left:
+            return artist
+        artist.remove()
+    return None
+
+
+def _region_head(name: str) -> str:
+    """A region's name before a dash, slash or bracket: ``"Outer London — West and North West"`` -> ``"Outer London"``,
+    ``"Bruxelles-Capitale / Brussels Hoofdstedelijk Gewest"`` -> ``"Bruxelles-Capitale"``."""
+    import re
+
+    return re.split(r" [—–-] | / | \(", name)[0].strip() or name
 
 
 def _level_line(card) -> str:
