@@ -33,6 +33,7 @@ from s3lib.data._store import cached_table as _table
 from s3lib.data._store import clear_cache, data_dir
 from s3lib.data._store import manifest as _manifest
 from s3lib.data.curated import (
+    benchmarks,
     caveats,
     city_segmentations,
     cluster_roles,
@@ -56,6 +57,7 @@ __all__ = [
     "NACE_LEVELS",
     "Place",
     "ags_nuts",
+    "benchmarks",
     "broad_sectors",
     "caveats",
     "city_segmentations",

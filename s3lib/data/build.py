@@ -57,6 +57,8 @@ CURATED = {
                     "../shared/ris3-priorities-facts.md; ../shared/case-facts-workshop-2016.md"),
     "cluster_roles.csv": ("clusters that follow deposits, coasts or a crop: never a development target (curated)",
                           "Porter (2003); see data/cluster_roles.README.md"),
+    "benchmarks.csv": ("external figures shown beside measured values (INSEE aerospace filière around Bordeaux, ...)",
+                       "../shared/case-facts-workshop-2016.md; see data/benchmarks.README.md"),
     "validity_markers.csv": (("marker activities of the complexity validity gate: knowledge-intensive "
                               "manufacturing against routine services (curated)"),
                              "Eurostat technology-intensity and KIS aggregations; see data/validity_markers.README.md"),

@@ -25,7 +25,8 @@ from s3lib.errors import DataError, UnknownChoiceError
 if TYPE_CHECKING:  # pandas is imported where a table is read: `import s3lib.data` stays light
     import pandas as pd
 
-__all__ = ["CAVEAT_COLUMNS", "EMERGING_COLUMNS", "MARKER_COLUMNS", "ROLE_COLUMNS", "SEGMENTATION_COLUMNS", "caveats",
+__all__ = ["BENCHMARK_COLUMNS", "CAVEAT_COLUMNS", "EMERGING_COLUMNS", "MARKER_COLUMNS", "ROLE_COLUMNS",
+           "SEGMENTATION_COLUMNS", "benchmarks", "caveats",
            "city_segmentations", "cluster_roles", "emerging_industries", "split_codes", "validity_markers"]
 
 SEGMENTATION_COLUMNS = ("city", "segmentation", "cluster", "cluster_en", "tier", "nace_detail", "nace_divisions",
@@ -35,6 +36,8 @@ EMERGING_COLUMNS = ("scheme", "scheme_name", "cluster", "nace", "nace_label", "s
 CAVEAT_COLUMNS = ("code", "space", "topic", "activities", "cluster", "text", "source")
 ROLE_COLUMNS = ("scheme", "cluster", "role", "why", "source")
 MARKER_COLUMNS = ("space", "activity", "role", "why", "source")
+BENCHMARK_COLUMNS = ("code", "cluster", "territory", "measure", "value", "unit", "reference", "scope", "derived",
+                     "source", "source_title", "source_year")
 _VOCAB = {
     "city_segmentations.csv": {"mapping": {"facts file (compiler's own)", "our own", "not mapped"},
                                "status": {"found", "not found"}},
@@ -42,6 +45,7 @@ _VOCAB = {
     "caveats.csv": {"topic": {"structure", "alignment"}},
     "validity_markers.csv": {"role": {"knowledge-intensive manufacturing", "routine service", "local service"}},
     "cluster_roles.csv": {"role": {"location-bound"}},
+    "benchmarks.csv": {},
 }
 
 
@@ -204,6 +208,35 @@ def caveats(codes, space: str, topic: str = "structure") -> pd.DataFrame:
     out = table[mask].reset_index(drop=True)
     out["activities"] = out["activities"].map(split_codes)
     return out
+
+
+def benchmarks(codes=None) -> pd.DataFrame:
+    """External figures to show beside measured values (``data/benchmarks.csv``): INSEE's aerospace filière around
+    Bordeaux and the like, each with its territory, scope and source; never inputs of a measure.
+
+    ``codes``: a place's key, its NUTS code and regions (a row applies when its ``code`` is one of them); None =
+    every row. ``value`` is a float.
+
+    Examples
+    --------
+    >>> t = benchmarks(["bordeaux", "FRI12", "FRI1"])
+    >>> t.loc[0, "territory"], float(t.loc[0, "value"])
+    ("Bordeaux employment zone (zone d'emploi)", 19000.0)
+    """
+    import pandas as pd
+
+    name = "benchmarks.csv"
+    table = _read(name, BENCHMARK_COLUMNS)
+    value = pd.to_numeric(table["value"], errors="coerce")
+    empty = (table[["code", "territory", "measure", "source"]] == "").any(axis=1)
+    if value.isna().any() or empty.any():
+        line = int(table.index[value.isna() | empty][0]) + 2
+        raise DataError(f"{name} line {line}: every figure needs a number, a code, a territory, a measure and a source")
+    table["value"] = value.astype(float)
+    if codes is not None:
+        wanted = {str(c).lower() for c in ([codes] if isinstance(codes, str) else codes) if c}
+        table = table[table["code"].str.lower().isin(wanted)]
+    return table.reset_index(drop=True)
 
 
 def validity_markers(space: str) -> pd.DataFrame:
