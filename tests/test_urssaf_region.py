@@ -88,3 +88,27 @@ def test_benchmark_file_is_in_the_manifest():
     files = {e["file"]: e for e in d.manifest()["files"]}
     assert files["benchmarks.csv"]["kind"] == "curated" and files["benchmarks.csv"]["rows"] == 5
     assert (d.benchmarks()["source"] != "").all()
+
+
+def test_charts_draw_the_tables(rouen, against):
+    import matplotlib.pyplot as plt
+
+    from s3lib import plots
+    from s3lib.plots.city import city_region_bars, cluster_dynamics
+
+    fig, ax = plots.figure()
+    try:
+        cluster_dynamics(ax, rouen.clusters().table, n=10)
+        assert ax.get_yscale() == "log" and len(ax.collections) >= 2  # bubbles and LQ-range bars
+        labels = [t.get_text() for t in ax.texts]
+        assert any(t.startswith("Biopharmaceuticals") for t in labels) and any("no LQ" in t for t in labels)
+        plots.annotate(fig, "Cluster dynamics", place=rouen.label, level="EPCI", year="2006-2022", source=rouen.source)
+    finally:
+        plt.close(fig)
+    fig, ax = plots.figure()
+    try:
+        city_region_bars(ax, against.table, n=8)
+        assert "city data only" in [t.get_text() for t in ax.texts]  # Insurance Services
+        assert len(ax.patches) == 16
+    finally:
+        plt.close(fig)

@@ -87,14 +87,15 @@ def annotate(fig, what: str, *, place: str, level: str, year, source: str | Iter
     place : str
         The place as readers know it, with its code ("Frankfurt am Main (DE71)").
     level : str
-        The NUTS level the numbers come from ("NUTS2").
+        The NUTS level the numbers come from ("NUTS2"), or, below NUTS3, the local level ("EPCI", "LAU":
+        French intercommunalities and communes in the URSSAF data).
     year : int or str
         The year (or "2010-2014").
     source : str or list of str
         Dataset(s), with the known gaps; joined on separate lines.
     """
-    if not str(level).upper().startswith(("NUTS", "EU", "MIXED")):
-        raise ValueError(f"level must name the NUTS level (e.g. 'NUTS2'), got {level!r}")
+    if not str(level).upper().startswith(("NUTS", "EU", "MIXED", "EPCI", "LAU")):
+        raise ValueError(f"level must name the NUTS level (e.g. 'NUTS2') or a local level (EPCI, LAU), got {level!r}")
     import textwrap
 
     title = f"{what}: {place}, {level}, {year}"
