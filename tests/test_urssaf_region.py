@@ -112,3 +112,20 @@ def test_charts_draw_the_tables(rouen, against):
         assert len(ax.patches) == 16
     finally:
         plt.close(fig)
+
+
+def test_card_lines_for_what_the_statistics_cannot_reach(region):
+    from s3lib.outputs import cards
+
+    bordeaux = cards.beyond(Study(year=2014).at("bordeaux"))
+    assert len(bordeaux) == 1 and "about 19,000 employees of the aerospace and space filière" in bordeaux[0]
+    assert "488–5.7k for Aerospace Vehicles and Defense" in bordeaux[0]
+    rouen = cards.beyond(region)
+    assert len(rouen) == 1 and rouen[0].startswith("City data (Métropole Rouen Normandie, URSSAF 2022)")
+    assert "Insurance Services" in rouen[0] and "Non-life insurance 5.0k" in rouen[0]
+    assert cards.beyond(Study(year=2014).at("porto")) == ()
+    card = cards.card_data(region, with_competences=False)
+    assert card.beyond == rouen
+    fig = cards.draw(card)
+    notes = [t.get_text() for t in fig.texts if t.get_text().startswith("LQ: specialisation")][0]
+    assert "City data" in notes and len(notes.splitlines()) <= 7

@@ -55,6 +55,7 @@ _ACCENT = "#0072B2"  # Okabe-Ito blue: bars, big numbers
 _STAR = "#E69F00"  # Okabe-Ito orange: stars (the glyph carries the meaning, not the colour)
 _N_CLUSTERS, _N_OPPORTUNITIES, _N_LINKS = 5, 3, 3
 _N_PARTNERS = 3  # peers abroad named under the leading cluster, as many as fit
+_NOTE_LINES = 7  # lines of notes under the top clusters, above the RIS3 box
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -92,6 +93,7 @@ class CardData:
     competences: object = None
     partners: tuple = ()
     partners_note: str = ""
+    beyond: tuple = ()
 
 
 def card_data(view, with_competences: bool = True, partners=None) -> CardData:
@@ -117,7 +119,42 @@ def card_data(view, with_competences: bool = True, partners=None) -> CardData:
         opportunities=opportunities.assign(name=opportunities.index.map(lambda c: names.get(c, c))),
         cooperation=view.cooperation.table.head(_N_LINKS), bridging=view.bridging.head(1), caveats=tuple(view.caveats),
         fit=view.ris3_fit(), checks=view.data_checks.notes[0],
-        competences=competences(view) if with_competences else None, **_peers_abroad(view, partners))
+        competences=competences(view) if with_competences else None, **_peers_abroad(view, partners),
+        beyond=beyond(view))
+
+
+def beyond(view) -> tuple:
+    """What the place's industry statistics cannot reach, one short sentence each: an external benchmark beside the
+    cluster's NUTS2 bounds (``data/benchmarks.csv``), and, for a French place with city data (URSSAF), the clusters
+    only those data see and the largest classes outside the business statistics."""
+    from s3lib.errors import UsageError
+    from s3lib.study.city_region import benchmarks
+
+    out = []
+    table = benchmarks(view).table.dropna(subset=["nuts2_upper"])
+    if len(table):
+        b = table.iloc[0]
+        out.append(f"Benchmark, not an input: about {b['value']:,.0f} {b['measure']} in the {b['territory']}, "
+                   f"{b['reference']}, against {_k(b['nuts2_lower'])}–{_k(b['nuts2_upper'])} for "
+                   f"{_short(b['cluster'], 30)} here (data/benchmarks.csv).")
+    from s3lib.data.urssaf import COUNTRY
+
+    if view.place.country == COUNTRY:
+        try:
+            from s3lib.study.city import city
+            from s3lib.study.city_region import city_against_region, revealed
+
+            city_view = city(view.place.city or view.place.name)
+        except UsageError:  # no URSSAF data for this place in the snapshot
+            return tuple(out)
+        only = city_against_region(view.place.key, city_view=city_view, region_view=view).table
+        only = only[only["seen"] == "city only"].index[:2]
+        classes = revealed(city_view, top=2).table
+        out.append(f"City data ({city_view.territory.name}, URSSAF {city_view.year}) see what these cannot: "
+                   + (f"{', '.join(only)}; " if len(only) else "")
+                   + ", ".join(f"{_short(r.name, 28)} {_k(r.employees)}" for r in classes.itertuples())
+                   + " (notebook 01).")
+    return tuple(out)
 
 
 def _peers_abroad(view, partners) -> dict:
@@ -175,15 +212,18 @@ def _clusters_block(fig, card, x0, x1, top):
     split = card.split
     lines = ["LQ: specialisation against all EU NUTS2 regions (bar 0-4, tick = EU average 1).",
              "★ European Cluster Observatory stars: size, specialisation, focus.",
-             "† apportioned share of divisions split among clusters – whole divisions."]
+             "† apportioned share of divisions split among clusters – whole divisions.", *card.beyond]
     if len(split):
         lines.append("Also specialised, resting on apportioning: " + "; ".join(
             f"{_short(r.cluster, 30)} {_k(r.lower)}–{_k(r.upper)}" for r in split.itertuples()))
-    if card.unseen:
+    if card.unseen and not card.beyond:  # the city data's line says what these statistics cannot see
         lines.append("Not visible in these statistics: " + ", ".join(
             f"{_short(c, 24)}" for c in card.unseen) + " (their codes lie outside)")
+    wrapped = [part for t in lines for part in textwrap.wrap(t, 92)]
+    if len(wrapped) > _NOTE_LINES:  # the room above the RIS3 box; the notebooks print everything in full
+        wrapped = wrapped[:_NOTE_LINES - 1] + [textwrap.shorten(wrapped[_NOTE_LINES - 1], 86, placeholder=" ...")]
     fig.text(x0, top - 0.05 - (_N_CLUSTERS - 1) * row_h - 0.06,
-             "\n".join(textwrap.fill(t, 92) for t in lines), fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
+             "\n".join(wrapped), fontsize=10.5, color=_MUTED, va="top", linespacing=1.3)
 
 
 def _k(n: float) -> str:
