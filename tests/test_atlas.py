@@ -4,6 +4,7 @@ loads, and no request leaves 127.0.0.1. Failures: a region that fails is listed,
 the others are; NUTS1 regions are refused before anything runs; a failed build keeps the old atlas."""
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -48,6 +49,47 @@ def test_layout_and_record(built):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
+def _block(page: str) -> str:
+    return page[page.index("<h2>Partners abroad</h2>"):page.index("<h2>RIS3 fit</h2>")]
+
+
+def test_every_page_has_a_partners_abroad_block_for_its_leading_cluster(built):
+    """Peers and complements with their reasons, the gate, the caveat; a partner with a page here is a link."""
+    from s3lib.measures.partners import CAVEAT
+
+    out, _ = built
+    for code in REGIONS:
+        block = _block((out / "regions" / f"{code}.html").read_text(encoding="utf-8"))
+        assert "<h3>Peers</h3>" in block and "<h3>Complements</h3>" in block, code
+        assert "at least 2 channels at the 90th percentile" in block and html.escape(CAVEAT) in block, code
+        assert block.count("<tr>") >= 3, code   # a header and at least two peers
+    bordeaux = _block((out / "regions" / "FRI1.html").read_text(encoding="utf-8"))
+    assert "Wood Products" in bordeaux and "Latvija (LV00)" in bordeaux and "Wielkopolskie (PL41)" in bordeaux
+    assert "Furniture" in bordeaux and "shared occupations (US) (pc 98)" in bordeaux   # the reason, channels named
+    turin = _block((out / "regions" / "ITC1.html").read_text(encoding="utf-8"))
+    assert '<a href="DE21.html">Oberbayern (DE21)</a>' in turin   # a peer with its own page here
+    assert "Stuttgart (DE11)" in turin and '<a href="DE11.html">' not in turin   # not built: no dead link
+    assert "passes the gate" in turin and "Footwear (input-output links (US) (pc 97))" in turin   # set apart
+
+
+def test_partner_names_reach_the_page_escaped():
+    """A hostile region or cluster name shows as text, in the tables, the notes and the heading."""
+    from types import SimpleNamespace as NS
+
+    import pandas as pd
+
+    from s3lib.result import Result
+
+    evil = '<img src=x onerror="alert(1)">&'
+    row = {"region": "XX11", "name": evil, "country": "XX", "reason": f"strong in {evil}", "related": evil}
+    partners = NS(cluster=evil, peers=Result(pd.DataFrame([row])), complements=Result(pd.DataFrame([row]), [evil]),
+                  apart=pd.DataFrame({"flag": [evil]}))
+    block = atlas._partners_html(partners, pages={"XX11"})
+    assert "<img" not in block and "onerror=\"" not in block and html.escape(evil) in block
+    assert block.count('<a href="XX11.html">') == 2
+    assert atlas._partners_html(None).startswith("<p class=muted>No leading cluster")
+
+
 def test_a_failing_region_is_listed_and_the_others_built(tmp_path, monkeypatch, capsys):
     real = atlas.render_card
 
@@ -56,10 +98,10 @@ def test_a_failing_region_is_listed_and_the_others_built(tmp_path, monkeypatch, 
     def render(task):
         return real(task) if task.place != "ES21" else atlas.Outcome("card", "ES21", "failed", 0.0, "", error="boom")
 
-    def region_page(view, fit, cities):
+    def region_page(view, fit, cities, *partners):
         if view.region == "ITC1":
             raise KeyError("lq")
-        return page(view, fit, cities)
+        return page(view, fit, cities, *partners)
 
     monkeypatch.setattr(atlas, "render_card", render)
     monkeypatch.setattr(atlas, "_region_page", region_page)

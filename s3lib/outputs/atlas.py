@@ -9,7 +9,8 @@
                                 searches when opened from disk (browsers refuse ``fetch`` on file://)
     atlas/style.css
     atlas/regions/<CODE>.html   the region's profile: top clusters, variety, opportunities, cluster links,
-                                RIS3 fit where a list is known (:func:`s3lib.analyses.ris3.fit`), data gaps and notes
+                                partners abroad (:func:`s3lib.study.partners.partners`), RIS3 fit where a
+                                list is known (:func:`s3lib.analyses.ris3.fit`), data gaps and notes
     atlas/cards/<CODE>.png      the region's cluster card (:func:`s3lib.outputs.cards.draw`, 1152 x 648 px)
     atlas/atlas.json            what was built: year, scheme, regions, failures, seconds
 
@@ -289,7 +290,8 @@ def _num(value, fmt="{:,.0f}") -> str:
 
 def _table(header: list[str], rows: list[list], numeric=()) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>{html.escape(str(c))}</td>'
+    body = "".join("<tr>" + "".join(f'<td{" class=n" if i in numeric else ""}>'
+                                    f"{c if isinstance(c, _Html) else html.escape(str(c))}</td>"
                                     for i, c in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -332,8 +334,48 @@ def _employed(row) -> str:
     return text + (" (est.)" if (getattr(row, "estimated", 0) or 0) > 0.5 else "")
 
 
-def _region_page(view, fit, cities: list[str]) -> str:
+def _partners(view):
+    """The leading cluster's partners (five of each kind), or None without a leading cluster."""
+    return view.partners(n=_N_LIST) if view.summary.leading_cluster is not None else None
+
+
+class _Html(str):
+    """A table cell that is HTML already (every name in it escaped by whoever built it)."""
+
+
+def _partners_html(partners, pages=()) -> str:
+    """The "Partners abroad" block: peers and complements of the leading cluster with their reasons, the gate, what
+    was set apart, and the caveat. Every name is escaped; a partner with a page in this atlas (``pages``) links to it."""
+    from s3lib.measures.partners import CAVEAT, GATE_RULE
+
+    if partners is None:
+        return "<p class=muted>No leading cluster: no partner is searched.</p>"
+    cluster, flags = html.escape(partners.cluster), partners.apart["flag"].value_counts()
+    def region(r):  # the region's name and code, a link to its page when the atlas has one
+        name = f"{html.escape(str(r['name']))} ({html.escape(str(r['region']))})"
+        return _Html(f'<a href="{html.escape(str(r["region"]))}.html">{name}</a>' if r["region"] in pages else name)
+    peers, complements = partners.peers.table, partners.complements.table
+    notes = [n for n in partners.complements.notes[:-1 if complements.empty else None] if "stated gate" not in n]
+    notes += [f"Set apart, never ranked: {', '.join(f'{v} {k}' for k, v in flags.items())}."] if len(flags) else []
+    return "\n".join([
+        f"<p>Regions abroad for the leading cluster, <b>{cluster}</b>: <b>peers</b> are strong in the same cluster "
+        "(LQ &ge; 1 and at least 1,000 persons employed on clean cells, ranked by Cluster Observatory stars), to "
+        "benchmark, brand and promote with; <b>complements</b> are strong in a related cluster this region lacks, "
+        f"for value-chain and cross-innovation partnerships; {html.escape(GATE_RULE)}.</p>", "<h3>Peers</h3>",
+        _table(["region", "country", "why"], [[region(r), r["country"], r["reason"]] for _, r in peers.iterrows()])
+        if len(peers) else f"<p class=muted>No region abroad is specialised in {cluster} on clean cells.</p>",
+        "<h3>Complements</h3>",
+        _table(["region", "country", "strong in", "why"],
+               [[region(r), r["country"], r["related"], r["reason"]] for _, r in complements.iterrows()])
+        if len(complements) else f"<p class=muted>{html.escape(partners.complements.notes[-1])}</p>",
+        "<ul class=muted>" + "".join(f"<li>{html.escape(n)}</li>" for n in dict.fromkeys(notes)) + "</ul>",
+        f"<p><i>{html.escape(CAVEAT)}</i></p>"])
+
+
+def _region_page(view, fit, cities: list[str], partners=False, pages=()) -> str:
+    """A region's page; ``partners``: :func:`_partners` (computed when not given), ``pages``: regions with a page."""
     s, code = view.summary, view.region
+    partners = _partners(view) if partners is False else partners
     names = view.study.space.names()
     opportunities = view.opportunities.table
     clusters = [[r.cluster, _employed(r), _num(r.lq, "{:.2f}"), "★" * int(r.stars if r.stars == r.stars else 0),
@@ -377,6 +419,7 @@ def _region_page(view, fit, cities: list[str]) -> str:
             _table(["cluster", "related cluster", "why"], links) if links else "<p class=muted>no pair of specialised "
             "clusters related on a channel</p>",
             f"<p>Bridging clusters present: {html.escape(bridging)}.</p>",
+            "<h2>Partners abroad</h2>", _partners_html(partners, pages),
             "<h2>RIS3 fit</h2>", _ris3_html(fit),
             "<h2>Data gaps and notes</h2>", "<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>",
             f"<p class=muted>{html.escape(view.data_checks.notes[0])}</p>"]
@@ -457,7 +500,7 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
     try:
         (tmp / "cards").mkdir()
         (tmp / "regions").mkdir()
-        views, fits, failures, drawn = {}, {}, {}, {}
+        views, fits, found, failures, drawn = {}, {}, {}, {}, {}
         viewing = [0.0]
 
         def tasks():  # consumed while the workers draw: the profiles of the next regions are computed meanwhile
@@ -465,7 +508,8 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
                 began = time.perf_counter()
                 try:
                     view = study.at(code)
-                    card = card_data(view, with_competences=False)
+                    found[code] = _partners(view)   # once: the card names the peers, the page shows them all
+                    card = card_data(view, with_competences=False, partners=found[code])
                     fits[code] = card.fit
                     task = CardTask(code, str(tmp / "cards" / f"{code}.png"), card)
                     views[code] = view
@@ -492,7 +536,7 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
         for code in codes:
             if code in drawn:
                 try:
-                    page = _region_page(views[code], fits[code], cities.get(code, []))
+                    page = _region_page(views[code], fits[code], cities.get(code, []), found[code], set(drawn))
                 except Exception as exc:  # noqa: BLE001 - one region must not stop the atlas
                     failures[code] = f"page: {error_line(exc)}"
                     (tmp / "cards" / f"{code}.png").unlink(missing_ok=True)
