@@ -390,6 +390,7 @@ def test_the_partner_map_names_place_cluster_level_year_and_draws_each_kind(s14,
     from s3lib import plots
     from s3lib.plots.partners import PARTNER_COLOURS, partners_figure
 
+    assert plots.partners_figure is partners_figure   # re-exported as every figure of the suite
     p = s14.at("bordeaux").partners("Aerospace", n=5)
     fig = partners_figure(p, sp.region_geometries(2, tuple(s14.counts.index)))
     title = plots.metadata(fig)["Title"]

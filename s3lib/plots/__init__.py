@@ -9,7 +9,8 @@ One module per topic, each function taking tables (or a graph) and an ``ax``:
 * :mod:`~s3lib.plots.diversification`: variety, opportunities, entries and exits, principle of relatedness;
 * :mod:`~s3lib.plots.links`: the related-cluster network, bridging clusters;
 * :mod:`~s3lib.plots.alignment`: RIS3 matching matrix, coverage and fit, candidates, similarity;
-* :mod:`~s3lib.plots.maps`: choropleths of NUTS regions, the EU map of one cluster.
+* :mod:`~s3lib.plots.maps`: choropleths of NUTS regions, the EU map of one cluster;
+* :mod:`~s3lib.plots.partners`: the map and list of a place's partner regions abroad.
 
 Everything is re-exported here, so notebooks write ``plots.cluster_bars(...)``. matplotlib is
 imported only when a function draws.
@@ -64,6 +65,7 @@ from s3lib.plots.maps import (
                             label_points,
                             region_map,
 )
+from s3lib.plots.partners import PARTNER_COLOURS, partner_list, partner_map, partners_figure
 from s3lib.plots.structure import (
                             cluster_bars,
                             count_bars,
@@ -86,11 +88,13 @@ from s3lib.plots.style import (
 
 __all__ = [
     "CHANGE_COLOURS", "DIVERGING", "DPI", "EUROPE_EXTENT", "GAPS_SBS", "HEIGHT_PX", "LQ_CLIP", "MAP_CRS", "NO_DATA",
-    "OKABE_ITO", "QUADRANT_COLOURS", "SECTOR_LABELS", "SEQUENTIAL", "SOURCE_GISCO", "SOURCE_NAMA", "SOURCE_SBS",
+    "OKABE_ITO", "PARTNER_COLOURS", "QUADRANT_COLOURS", "SECTOR_LABELS", "SEQUENTIAL", "SOURCE_GISCO", "SOURCE_NAMA",
+    "SOURCE_SBS",
     "SOURCE_USCMP", "WIDTH_PX", "alignment_heatmap", "annotate", "betweenness_bars", "candidate_board",
     "change_bars", "cluster_bars", "count_bars", "cluster_map", "coverage_fit_bars", "coverage_heatmap", "entry_rate_bars",
     "extent_of", "figure", "grouped_bars", "label_points", "lq_colorbar", "lq_norm", "network_chart",
-    "metadata", "network_layout", "opportunity_chart", "png_text", "rc_params", "read_png_metadata", "region_map",
+    "metadata", "network_layout", "opportunity_chart", "partner_list", "partner_map", "partners_figure", "png_text",
+    "rc_params", "read_png_metadata", "region_map",
     "save", "saver", "set_metadata", "short_name", "similarity_bars", "slug", "style", "styled", "uncovered_bars",
     "variety_places", "variety_scatter", "write",
 ]
