@@ -37,6 +37,8 @@ from s3lib import data, plots
 from s3lib.config import SUITE_KEY
 from s3lib.study import MIN_COVERAGE, Study, place_year
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 PLACES = [data.place(p) for p in places]
 WHO = f"{len(PLACES)} case places"
 NUTS2 = list(dict.fromkeys(p.nuts2 for p in PLACES if p.nuts2))

@@ -32,6 +32,8 @@ from s3lib import data, plots
 from s3lib.analyses import sectors
 from s3lib.study import Study, place_year
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year, scheme=scheme)  # the EU-wide state, computed once
 V = study.at(place)  # this place: its NUTS2 region's clusters, structure and notes

@@ -41,6 +41,8 @@ from IPython.display import Image, Markdown, display
 from s3lib import data, plots
 from s3lib.study import Study, place_year
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year)  # the EU industry space shared by the suite, computed once
 V = study.at(place)  # this place's NUTS2 region
@@ -232,7 +234,8 @@ if (V.data_checks.table["check"] == "series break").any():
 validity = study.validity()  # one row per axis: the three checks, whether it passes, which one is chosen
 columns = {"activities": "activities scored", "corr_gdp": "corr. log GDP/head", "corr_diversity": "corr. diversity",
            "marker_auc": "manufacturing above routine services", "passes": "passes", "chosen": "chosen"}
-display(validity[list(columns)].rename(columns=columns).style.format(precision=2, na_rep="not testable"))
+display(validity[list(columns)].rename(columns=columns).style.format(
+    lambda v: ("yes" if v else "no") if isinstance(v, bool) else f"{v:.2f}", na_rep="not testable"))
 verdicts = [f"**{key}** ({row.label}) {'passes' if row.passes else 'fails: ' + row.failed}"
             for key, row in validity.iterrows()]
 display(Markdown(f"In {year}:\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n\n" + (

@@ -43,6 +43,8 @@ from s3lib.plots.partners import partners_figure
 from s3lib.study import Study, place_year
 from s3lib.study.partners import region_geometries
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 study = Study("sbs", level=2, year=year, scheme=scheme)
 V = study.at(place)

@@ -40,6 +40,8 @@ from s3lib.errors import DataError, UnknownChoiceError
 from s3lib.measures import alignment as measures
 from s3lib.study import Study, place_year
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 study = Study("sbs", level=2, year=place_year(place, year)[0])  # the EU industry space shared by the suite
 V = study.at(place)
 P = V.place

@@ -37,6 +37,8 @@ from s3lib import data, plots
 from s3lib.config import SUITE_KEY
 from s3lib.study import Study
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 study = Study("sbs", level=2, year=year, scheme=scheme)
 VIEWS = [study.at(p) for p in places]
 PLACES = [v.place for v in VIEWS]

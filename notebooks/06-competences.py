@@ -43,6 +43,8 @@ from s3lib.analyses import competences as comp
 from s3lib.plots import competences as cplots
 from s3lib.study import Study
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 study = Study("occupations", level=3, year=year)  # all districts x 140 occupational groups, computed once
 V = study.at(place)  # refuses a place outside the data's country, or a NUTS1/NUTS2 region, naming the districts
 P, region, names = V.place, V.region, study.space.names()

@@ -38,6 +38,8 @@ from s3lib import data, plots
 from s3lib.plots import citylens as lens_plots
 from s3lib.study import Study, place_year
 
+plots.show_tables_for_people()  # every table below for people: plain headers, yes/no, thousands separators
+
 year, year_note = place_year(place, year)  # one year per place: the card, the explorer and this notebook agree
 V = Study("sbs", level=2, year=year).at(place)  # the city's NUTS2 region in the business statistics
 L = V.lens(segmentation or None)  # declared clusters, undeclared strengths, RIS3 rows, urban character

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import jupytext
 import pytest
@@ -68,6 +69,32 @@ def test_every_notebook_executes_for_two_places(executed):
     for number in ("01", "02", "03", "04"):
         assert {(number, "frankfurt"), (number, "bordeaux")} <= ran
     assert ("05", runner.SUITE_KEY) in ran
+
+
+@pytest.mark.slow
+def test_no_output_shows_code_objects_or_raw_floats(executed):
+    """What a reader sees is for people (issue 20): no object repr such as ``Place(key='bordeaux', ...)``, no raw
+    float such as ``40533.000000`` or ``0.465000``, no True/False cell in any output of any executed notebook."""
+    import re
+
+    import nbformat
+
+    root, results = executed
+    found = []
+    for r in results:
+        if r.status != "ok":
+            continue
+        for cell in nbformat.read(r.output, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                texts = [out.get("text", "")] + [v for k, v in out.get("data", {}).items()
+                                                  if k in ("text/plain", "text/html", "text/markdown")]
+                for text in texts:
+                    text = "".join(text) if isinstance(text, list) else str(text)
+                    for pattern in (r"\b[A-Z][A-Za-z]+\((?:key|code|name)=", r"\d\.\d*0{5}\b", r">(?:True|False)</td>"):
+                        hit = re.search(pattern, text)
+                        if hit:
+                            found.append((Path(r.output).name, r.place, text[max(0, hit.start() - 40):hit.end() + 20]))
+    assert not found, found[:10]
 
 
 @pytest.mark.slow

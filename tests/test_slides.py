@@ -59,45 +59,99 @@ def test_deck_is_offline_and_hides_code(deck):
     assert page.count("<section") >= 5 and 'src="data:image/png;base64,' in page
 
 
+def test_prepare_makes_a_talk_of_a_document():
+    """Long text and tables to the notes, a figure on a slide of its own, the subtitle on the title slide."""
+    nb = nbformat.v4.new_notebook()
+    title = nbformat.v4.new_markdown_cell("# 01 · Cluster structure\n\nWhich clusters?",
+                                          metadata={"slideshow": {"slide_type": "slide"}})
+    long = nbformat.v4.new_markdown_cell("## Method\n\n" + "The LQ compares shares. " + "word " * 120,
+                                         metadata={"slideshow": {"slide_type": "slide"}})
+    table = "<table>" + "<tr><td>x</td></tr>" * 30 + "</table>"
+    figure = nbformat.v4.new_code_cell("show()", metadata={"slideshow": {"slide_type": "-"}})
+    figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Image>"}),
+                      nbformat.v4.new_output("display_data", data={"text/html": table}),
+                      nbformat.v4.new_output("display_data", data={"text/markdown": "caveat " * 80})]
+    nb.cells = [title, long, figure]
+    out = slides.prepare(nb, subtitle="Aquitaine (FRI1), which contains Bordeaux · 2014")
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in out.cells]
+    assert kinds == ["slide", "slide", "notes", "subslide", "notes"], kinds
+    assert out.cells[0].source.endswith("### Aquitaine (FRI1), which contains Bordeaux · 2014")
+    assert out.cells[1].source == "## Method\n\nThe LQ compares shares." and "word word" in out.cells[2].source
+    shown = [o["data"] for o in out.cells[3].outputs]
+    assert "image/png" in shown[0] and len(shown) == 2  # the figure's table went to the notes
+    assert shown[1]["text/markdown"].count("caveat") == 30  # its first 30 words stay, the whole goes to the notes
+    assert len(out.cells[4].outputs) == 2  # the table and the long caveat, in the notes
+    alone = nbformat.v4.new_code_cell("table", metadata={"slideshow": {"slide_type": "slide"}})
+    alone.outputs = [nbformat.v4.new_output("display_data", data={"text/html": table})]
+    nb.cells = [alone]
+    out = slides.prepare(nb)
+    assert "speaker notes" in out.cells[0].outputs[0]["data"]["text/markdown"]  # a long table alone: a line says
+    assert out.cells[1].metadata["slideshow"]["slide_type"] == "notes"
+
+
 @pytest.mark.skipif(site.chromium_path() is None,
                     reason="no system chromium (apt-get install chromium chromium-driver; .ci/run does it)")
-def test_every_slide_fits_1280x720_offline(deck, tmp_path):
+def test_right_arrow_walks_every_slide_readable_and_offline(deck, tmp_path):
+    """What a room sees, walked with the right arrow only (as a clicker does): every slide and every figure slide
+    reached, every figure inside the window and at least 450 px tall, nothing under the navigation arrows or the
+    slide number, text of at least 20 px at the zoom the fitting applies, every stylesheet loaded, the title slide
+    naming the place and the year, no request beyond 127.0.0.1 (about:blank included)."""
     pytest.importorskip("playwright", reason="playwright is in the [site] extra")
     with site.serve(deck.parent) as base, site.browser(W, H) as context:
-        page, log = watched_page(context, base)
-        outside, errors = log.outside, log.errors
+        page, log = watched_page(context, base, local=("data:", "blob:"))
+        outside, errors, bad = log.outside, log.errors, log.bad
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(base + deck.name, wait_until="load")
         page.wait_for_selector("body[data-s3lib-ready]", state="attached", timeout=30_000)
+        total = page.evaluate("() => Reveal.getTotalSlides()")
+        figure_slides = page.evaluate("() => Reveal.getSlides().filter(s => s.querySelector('img')).length")
+        title = page.inner_text(".reveal .slides section")
         problems, seen, figures = [], set(), 0
-        for step in range(200):
+        for step in range(400):
+            page.wait_for_timeout(80)
             state = page.evaluate("""() => {
                 const s = Reveal.getCurrentSlide(), i = Reveal.getIndices();
-                const imgs = Array.from(s.querySelectorAll('img')).map(e => {
-                    const r = e.getBoundingClientRect();
-                    return [r.left, r.top, r.right, r.bottom, e.complete && e.naturalWidth > 0]; });
-                const texts = Array.from(s.querySelectorAll('p, li, h1, h2, h3, td')).map(e => {
-                    const r = e.getBoundingClientRect(); return [r.top, r.bottom, e.textContent.slice(0, 40)]; });
-                return {id: i.h + '/' + i.v, imgs, texts, over: s.scrollHeight - s.clientHeight,
-                        widgetRepr: /\\b[HV]Box\\(children=/.test(s.textContent),
-                        last: Reveal.isLastSlide() && !Reveal.availableFragments().next};
+                const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+                const zoom = e => { let z = 1; for (let a = e; a && a !== s; a = a.parentElement)
+                                       z *= parseFloat(a.style.zoom) || 1; return z; };
+                const imgs = Array.from(s.querySelectorAll('img')).map(e =>
+                    [...box(e), e.complete && e.naturalWidth > 0]);
+                const texts = Array.from(s.querySelectorAll('p, li, h1, h2, h3, td, th')).filter(e =>
+                    e.offsetParent !== null && e.textContent.trim() && !e.closest('aside'))
+                    .map(e => [...box(e), parseFloat(getComputedStyle(e).fontSize) * zoom(e) * Reveal.getScale(),
+                               e.textContent.trim().slice(0, 40)]);
+                const chrome = Array.from(document.querySelectorAll('.reveal .controls button:not([disabled]), '
+                    + '.reveal .slide-number')).filter(e => e.offsetParent !== null).map(box);
+                return {id: i.h + '/' + i.v, imgs, texts, chrome, last: Reveal.isLastSlide()
+                        && !Reveal.availableFragments().next};
             }""")
             seen.add(state["id"])
-            for left, top, right, bottom, loaded in state["imgs"]:
+            overlaps = lambda a, b: a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]  # noqa: E731
+            for *rect, loaded in state["imgs"]:
                 figures += 1
-                if not loaded or left < -1 or top < -1 or right > W + 1 or bottom > H + 1:
-                    problems.append((state["id"], "figure", [round(v) for v in (left, top, right, bottom)], loaded))
-            for top, bottom, text in state["texts"]:
-                if top < -1 or bottom > H + 1:
-                    problems.append((state["id"], "text", round(top), round(bottom), text))
-            if state["widgetRepr"]:
-                problems.append((state["id"], "widget repr"))
+                left, top, right, bottom = rect
+                if not loaded or left < -1 or top < -1 or right > W + 1 or bottom > H + 1 or bottom - top < 440:
+                    problems.append((state["id"], "figure", [round(v) for v in rect], loaded))
+            for *rect, size, text in state["texts"]:
+                if rect[1] < -1 or rect[3] > H + 1:
+                    problems.append((state["id"], "text outside", text))
+                if size < 19.5:
+                    problems.append((state["id"], f"text {size:.0f} px", text))
+                if any(overlaps(rect, c) for c in state["chrome"]):
+                    problems.append((state["id"], "under the controls", text))
+            if any(overlaps(rect[:4], c) for rect in state["imgs"] for c in state["chrome"]):
+                problems.append((state["id"], "figure under the controls"))
             if step < 40:
                 page.screenshot(path=str(tmp_path / f"slide-{step:02d}.png"))
             if state["last"]:
                 break
-            page.evaluate("Reveal.next()")
-            page.wait_for_timeout(60)
+            page.keyboard.press("ArrowRight")
     assert outside == [], outside
+    assert [u for u in requested if not u.startswith((base, "data:", "blob:"))] == [], requested
     assert errors == [], errors
-    assert problems == [], problems
-    assert len(seen) >= 5 and figures >= 3, (seen, figures)
+    assert bad == [], bad  # every stylesheet (the theme included) and script loads
+    assert problems == [], problems[:20]
+    assert len(seen) == total, (len(seen), total)  # the right arrow reached every slide, figures included
+    assert figures >= figure_slides >= 2, (figures, figure_slides)
+    assert "Bordeaux" in title and "20" in title, title

@@ -75,9 +75,13 @@ nav.s3lib-nav a { color: var(--accent); margin-right: .75rem; }
 nav.s3lib-nav .here { font-weight: 600; margin-right: .75rem; }
 """
 
-# MathJax 2 offline: STIX web fonts are the ones jupyter-server-mathjax ships.
+# MathJax 2 offline: STIX web fonts are the ones jupyter-server-mathjax ships. Its HTML-CSS output also declares a
+# "MathJax_Blank" font at url('about:blank') (a font-detection trick): a request beyond the page, blocked and
+# logged by the browser; the font is pointed at a local one instead.
+MATHJAX_HTML_CSS = ('{availableFonts: [], webFont: "STIX-Web", imageFont: null, styles: {"@font-face": '
+                    '{"font-family": "MathJax_Blank", src: "local(\'Arial\')"}}}')
 _MATHJAX_TAGS = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": '
-                 '{availableFonts: [], webFont: "STIX-Web", imageFont: null}});</script>\n'
+                 + MATHJAX_HTML_CSS + '});</script>\n'
                  '<script src="{root}' + MATHJAX + '/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"></script>\n')
 
 

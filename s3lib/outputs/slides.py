@@ -9,9 +9,12 @@ Presenting never touches ``notebooks/``: the slides are exported from the *execu
   ``pyreveal`` package and MathJax 2 from ``jupyter-server-mathjax``, both copied into
   ``slides/_static/``; the template's jQuery, RequireJS, Mermaid and widget-manager links are
   removed (:data:`_TEMPLATE`);
+* a talk, not a document (:func:`prepare`): the title slide names the place and the year, long text and
+  long or wide tables go to the speaker notes, every figure has a slide of its own; the right arrow and space
+  reach every slide (linear navigation); nothing sits under the navigation arrows;
 * every slide fits 1280 x 720: reveal.js lays slides out at that size and scales them to the
-  window, and a small script shrinks a slide's figures (then zooms its cells out) until its
-  content, fragments included, is no taller than the slide;
+  window, and a small script shrinks a slide's figures (not below 450 px) then zooms its cells out
+  until its content, fragments included, is no taller than the slide;
 * a widget output (the explorer) cannot work in a static page: it is replaced by a short note
   pointing to the Voila app (``make present``); warnings (stderr) are left out of the slides.
 
@@ -48,7 +51,7 @@ _TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
 {%- block html_head_js_mathjax -%}
 <script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], webFont: "STIX-Web",
-  imageFont: null}, tex2jax: {inlineMath: [['$','$'], ['\\(','\\)']], displayMath: [['$$','$$'], ['\\[','\\]']],
+  imageFont: null, styles: {"@font-face": {"font-family": "MathJax_Blank", src: "local('Arial')"}}}, tex2jax: {inlineMath: [['$','$'], ['\\(','\\)']], displayMath: [['$$','$$'], ['\\[','\\]']],
   processEscapes: true}});</script>
 <script src="_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"></script>
 {%- endblock html_head_js_mathjax -%}
@@ -56,10 +59,17 @@ _TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
 {{ super() }}
 <style type="text/css">
 .reveal .slides { text-align: left; }
-.reveal section { font-size: 26px; line-height: 1.35; }
+.reveal section { font-size: 28px; line-height: 1.35; }
+/* nothing under the navigation arrows and the slide number (bottom right) */
+.reveal .slides > section, .reveal .slides > section > section { padding: 0 96px 16px 0 !important;
+  box-sizing: border-box; }
+.reveal aside.notes { display: none; }
 .reveal h1 { font-size: 1.9em; } .reveal h2 { font-size: 1.5em; } .reveal h3 { font-size: 1.2em; }
 .reveal .jp-OutputArea-output img { display: block; margin: 0 auto; max-width: 100%; height: auto; }
-.reveal .jp-RenderedHTMLCommon table { font-size: 0.7em; }
+.reveal h1, .reveal h2, .reveal h3 { text-transform: none !important; }
+.reveal .jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon li { font-size: 26px; line-height: 1.35; }
+.reveal .jp-RenderedHTMLCommon table, .reveal .jp-RenderedHTMLCommon td,
+.reveal .jp-RenderedHTMLCommon th { font-size: 22px !important; }
 .reveal .jp-Cell { padding: 0; }
 .s3lib-widget-note { border-left: 6px solid #0072B2; background: #EEF4F9; padding: .6em 1em; margin: .5em 0; }
 </style>
@@ -75,7 +85,7 @@ _TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
     if (!section) return;
     var tall = function () { return section.scrollHeight > H + 1; };
     var imgs = Array.prototype.slice.call(section.querySelectorAll("img"));
-    var floor = Math.max(240, 0.45 * H / Math.max(imgs.length, 1));  // a figure stays readable
+    var floor = Math.max(450, 0.45 * H / Math.max(imgs.length, 1));  // a figure stays readable
     for (var i = 0; i < 12 && tall() && imgs.length; i++) {
       var extra = section.scrollHeight - H;
       imgs.forEach(function (img) {
@@ -102,6 +112,7 @@ _TEMPLATE = r"""{%- extends 'reveal/index.html.j2' -%}
   Reveal.initialize({
     width: W, height: H, margin: 0.02, minScale: 0.1, maxScale: 2.0, center: false,
     controls: true, progress: true, history: true, hash: true, slideNumber: "c/t",
+    navigationMode: "linear",  // the right arrow and space reach every slide, sub-slides included
     transition: "none", backgroundTransition: "none"
   }).then(function () {
     var done = function () { fitCurrent(); document.body.dataset.s3libReady = "1"; };
@@ -147,28 +158,137 @@ def _reveal_dir() -> Path:
     return folder
 
 
-def prepare(nb):
-    """A copy of an executed notebook ready for slides: widget outputs become :data:`WIDGET_NOTE`,
-    stderr streams (warnings) are dropped, code cells that show nothing do not open a slide."""
+#: A Markdown cell or output longer than this many words (about three lines on a slide) keeps its headings and first
+#: sentence on the slide and goes whole to the speaker notes: a room reads a few lines.
+NOTE_WORDS = 45
+#: A table with more rows than this goes to the speaker notes (the full table is in the HTML report too).
+TABLE_ROWS = 12
+#: ... or more cells than this (a wide table shrinks as much as a long one).
+TABLE_CELLS = 48
+
+
+def _big_table(html: str) -> bool:
+    """A table a room cannot read on one slide: more than :data:`TABLE_ROWS` rows or :data:`TABLE_CELLS` cells."""
+    return html.count("<tr") > TABLE_ROWS + 1 or html.count("<td") > TABLE_CELLS
+
+
+def _has_figure(cell) -> bool:
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def _words(text) -> int:
+    return len(("".join(text) if isinstance(text, list) else str(text)).split())
+
+
+def _split_markdown(source: str) -> tuple[str, str]:
+    """(what the slide shows, what goes to the notes): the headings and the first sentence of the first paragraph
+    (at most 30 words) stay on the slide; the whole rest goes to the notes."""
+    import re
+
+    lines = source.strip().splitlines()
+    heads = []
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        heads.append(lines.pop(0))
+    body = "\n".join(lines).strip()
+    first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0] if body else ""
+    words = first.split()
+    shown = " ".join(words[:30]) + (" …" if len(words) > 30 else "")
+    visible = "\n".join(h for h in heads if h.strip())
+    if shown and not shown.lstrip().startswith(("-", "*", "|", "1.")):
+        visible = f"{visible}\n\n{shown}".strip()
+    return visible or "(see the notes)", source
+
+
+def _notes_cell(outputs=None, markdown: str | None = None):
+    import nbformat
+
+    cell = (nbformat.v4.new_markdown_cell(markdown) if markdown is not None
+            else nbformat.v4.new_code_cell("", outputs=outputs or []))
+    cell.metadata["slideshow"] = {"slide_type": "notes"}
+    return cell
+
+
+def prepare(nb, subtitle: str | None = None):
+    """A copy of an executed notebook ready to present: widget outputs become :data:`WIDGET_NOTE`, stderr streams
+    (warnings) are dropped, code cells that show nothing open no slide; and a talk rather than a document:
+
+    * the title slide (the notebook's first cell) gets ``subtitle`` (the place and the year);
+    * a Markdown cell or output longer than :data:`NOTE_WORDS` words keeps its headings and first sentence on the
+      slide; the text goes to the speaker notes (``S`` in reveal.js), as does a table longer than
+      :data:`TABLE_ROWS` rows or wider than :data:`TABLE_CELLS` cells (a line on the slide says where it went);
+    * every figure opens a slide of its own, so it is shown large (the fitting script keeps it at least 450 px tall);
+      a table on a figure's slide goes to the notes.
+    """
     import nbformat
 
     nb = copy.deepcopy(nb)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
+    cells = []
+    figure = False  # the current slide shows a figure: a table on it goes to the notes
+    for index, cell in enumerate(nb.cells):
+        meta = cell.metadata.setdefault("slideshow", {})
+        kind = meta.get("slide_type", "-")
+        if kind in ("slide", "subslide"):
+            figure = False
+        if cell.cell_type == "markdown":
+            full = None
+            if kind not in ("skip", "notes") and _words(cell.source) > NOTE_WORDS:
+                cell.source, full = _split_markdown(cell.source)
+            if index == 0 and subtitle:
+                cell.source = f"{cell.source.rstrip()}\n\n### {subtitle}"
+            cells.extend([cell] if full is None else [cell, _notes_cell(markdown=full)])
             continue
-        outputs = []
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        outputs, notes = [], []
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 continue
-            if WIDGET_MIME in out.get("data", {}):
+            data = out.get("data", {})
+            if WIDGET_MIME in data:
                 out = nbformat.v4.new_output("display_data", data={"text/html": WIDGET_NOTE})
+            elif "text/markdown" in data and _words(data["text/markdown"]) > NOTE_WORDS:
+                notes.append(out)
+                shown = _split_markdown("".join(data["text/markdown"]))[0]
+                out = nbformat.v4.new_output("display_data", data={"text/markdown": shown})
+            elif "text/html" in data and "<table" in "".join(data["text/html"]) and (figure or _has_figure(cell)):
+                notes.append(out)  # the figure is the slide's message; its table is for the presenter
+                continue
+            elif "text/html" in data and _big_table("".join(data["text/html"])):
+                rows = "".join(data["text/html"]).count("<tr") - 1
+                notes.append(out)
+                out = nbformat.v4.new_output("display_data", data={"text/markdown": (
+                    f"*A table of {rows} rows: in the speaker notes (S) and the HTML report.*")})
             outputs.append(out)
         cell.outputs = outputs
-        meta = cell.metadata.setdefault("slideshow", {})
-        if not outputs and meta.get("slide_type") in ("slide", "subslide", "fragment"):
+        if not outputs and kind in ("slide", "subslide", "fragment"):
             meta["slide_type"] = "skip"  # a code cell with nothing to show opens no empty slide
+        elif _has_figure(cell) and kind in ("-", "fragment"):
+            meta["slide_type"] = "subslide"  # a figure gets a slide of its own, to be shown large
+        figure = figure or _has_figure(cell)
+        cells.append(cell)
+        if notes:
+            cells.append(_notes_cell(outputs=notes))
+    nb.cells = cells
     nb.metadata.pop("widgets", None)
     return nb
+
+
+def _subtitle(nb) -> str | None:
+    """"Aquitaine (FRI1), which contains Bordeaux · 2014" from the parameters papermill recorded (the region the
+    figures are for, as their titles say), or None."""
+    params = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
+    try:
+        if params.get("place"):
+            from s3lib.study import Study, place_year
+
+            year = place_year(params["place"], params.get("year") or None)[0]
+            return f"{Study('sbs', 2, year).at(params['place']).label} · {year}"
+        if params.get("places"):
+            return f"{len(params['places'])} places · {params.get('year', '')}".rstrip(" ·")
+    except Exception:  # noqa: BLE001 - a subtitle is a courtesy: a place the data cannot show keeps the title alone
+        return None
+    return None
 
 
 def export_notebook(source: Path, out_dir: Path) -> Path:
@@ -179,9 +299,11 @@ def export_notebook(source: Path, out_dir: Path) -> Path:
     source = Path(source)
     from s3lib.htmlsafe import clean_notebook
 
-    nb = clean_notebook(prepare(nbformat.read(str(source), as_version=4)))
+    nb = nbformat.read(str(source), as_version=4)
+    nb = clean_notebook(prepare(nb, subtitle=_subtitle(nb)))
     exporter = SlidesExporter(template_name="s3lib_slides", extra_template_basedirs=[str(_template_dir())],
-                              exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+                              exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                              reveal_theme="white")  # the theme shipped in _static (its fonts inlined)
     exporter.reveal_url_prefix = STATIC + "/reveal"
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": source.stem}})
     out = Path(out_dir) / f"{source.stem}.slides.html"
@@ -198,7 +320,7 @@ def _static(out_dir: Path) -> None:
     if not (static / "reveal" / "dist" / "reveal.js").is_file():
         dist = static / "reveal" / "dist"
         (dist / "theme").mkdir(parents=True, exist_ok=True)
-        for name in ("reveal.js", "reveal.css", "reset.css", "theme/white.css"):  # fonts inlined in the theme
+        for name in ("reveal.js", "reveal.css", "reset.css", "theme/white.css"):  # fonts inlined; no @import
             shutil.copyfile(_reveal_dir() / "dist" / name, dist / name)
     if not (static / "mathjax" / "MathJax.js").is_file():
         shutil.copytree(_mathjax_dir(), static / "mathjax", dirs_exist_ok=True)
@@ -226,8 +348,9 @@ def export(place: str, reports_dir: Path | None = None, out_dir: Path | None = N
                       for p in pages)
     index = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(place)} "
              f"slides</title></head><body style='font-family:sans-serif'><h1>Slides: "
-             f"{html.escape(place)}</h1><ul>{items}</ul><p>Arrow keys or space to move; "
-             "Esc for an overview; F for full screen. The live explorer: "
+             f"{html.escape(place)}</h1><ul>{items}</ul><p>Right arrow or space: the next slide (every slide, "
+             "figures included); S: speaker notes (methods, caveats, full tables); Esc: an overview; F: full screen. "
+             "The live explorer: "
              "<code>make present</code>.</p></body></html>")
     with atomic_write(out / "index.html") as tmp:
         tmp.write_text(index, encoding="utf-8")

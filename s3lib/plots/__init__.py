@@ -85,8 +85,10 @@ from s3lib.plots.style import (
                             lq_norm,
                             short_name,
 )
+from s3lib.plots.tables import for_people, show_tables_for_people
 
 __all__ = [
+    "for_people", "show_tables_for_people",
     "CHANGE_COLOURS", "DIVERGING", "DPI", "EUROPE_EXTENT", "GAPS_SBS", "HEIGHT_PX", "LQ_CLIP", "MAP_CRS", "NO_DATA",
     "OKABE_ITO", "PARTNER_COLOURS", "QUADRANT_COLOURS", "SECTOR_LABELS", "SEQUENTIAL", "SOURCE_GISCO", "SOURCE_NAMA",
     "SOURCE_SBS",

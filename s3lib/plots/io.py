@@ -105,7 +105,13 @@ def annotate(fig, what: str, *, place: str, level: str, year, source: str | Iter
     # wrap=True, which measures the text word by word on every draw (a third of a save).
     width = max(40, int(fig.get_figwidth() * 72 * 0.97 / (SOURCE_FONTSIZE * CHAR_EM)))
     shown = [part for line in lines for part in textwrap.wrap(line, width, break_on_hyphens=False) or [""]]
-    fig.suptitle(title, fontweight="bold", ha="left", x=0.01)
+    import matplotlib as mpl
+
+    # the title wrapped too: a long place label ("Aquitaine (FRI1), which contains Bordeaux") must not run off
+    size = mpl.font_manager.FontProperties(size=mpl.rcParams["figure.titlesize"]).get_size_in_points()
+    title_width = max(30, int(fig.get_figwidth() * 72 * 0.97 / (size * 0.62)))  # bold letters: ~0.62 em
+    fig.suptitle("\n".join(textwrap.wrap(title, title_width, break_on_hyphens=False)), fontweight="bold", ha="left",
+                 x=0.01)
     fig.text(0.01, 0.005, "\n".join(shown), ha="left", va="bottom", fontsize=SOURCE_FONTSIZE, color="#333333")
     # the layout (suptitle included) fills the figure above the source lines (0.025 per line at 720 px)
     bottom = 0.02 + len(shown) * SOURCE_FONTSIZE * 1.25 / 72 / fig.get_figheight()
