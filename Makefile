@@ -50,8 +50,9 @@ SLIDES_PORT ?= 8867
 present: $(STAMP)
 	$(BIN)/python -m s3lib.outputs.app --port $(PORT)
 
+# --no-suite: the place's own notebooks only; the six-place comparison in reports/compare stays as it is
 slides: $(STAMP)
-	$(BIN)/s3lib run --places $(PLACE) --jobs $(JOBS)
+	$(BIN)/s3lib run --places $(PLACE) --no-suite --jobs $(JOBS)
 	$(BIN)/python -m s3lib.outputs.slides $(PLACE) --serve --port $(SLIDES_PORT)
 
 data: $(STAMP)

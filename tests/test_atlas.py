@@ -169,6 +169,9 @@ def test_search_and_images_in_headless_chromium(built):
             assert broken == [] and page.evaluate("document.images.length") == 1, (code, broken)
             resources += page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
         page.goto(base + "index.html", wait_until="load")
+        page.fill("#q", "Bordaux")  # a typo: nothing found, the closest names offered
+        page.wait_for_selector("#hits a", timeout=10_000)
+        assert "did you mean" in page.inner_text("#hits") and "FRI1" in page.inner_text("#hits li:nth-child(2)")
         page.fill("#q", "pl91")
         page.wait_for_selector("#hits a", timeout=10_000)
         assert page.get_attribute("#hits li:first-child a", "href") == "regions/PL12.html"

@@ -390,3 +390,18 @@ def test_a_killed_runs_hidden_files_are_removed_by_the_next_run(suite):
     sockets = Path(tempfile.mkdtemp(prefix="s3lib-kernel-pid999999999-"))  # a SIGKILLed kernel's folder
     assert [r.status for r in _run(suite, places=["porto"], notebooks=["01"])] == ["ok"]
     assert not dead.exists() and live.exists() and not sockets.exists()
+
+
+def test_slides_for_one_place_leave_the_comparison_alone(suite):
+    """`make slides PLACE=...` runs the place's notebooks only: the six-place comparison (reports/compare, its
+    figures, the gallery's inputs) is never rewritten with one place (issue 20)."""
+    from pathlib import Path as _Path
+
+    folder = suite
+    tasks = runner.plan(["porto"], reports_dir=folder / "reports", figures_dir=folder / "figures",
+                        notebooks_dir=folder / "notebooks", suite=False)
+    assert tasks and all(t.place != runner.SUITE_KEY for t in tasks)
+    assert any(t.place == runner.SUITE_KEY for t in _plan(suite, places=["porto"]))
+    makefile = (_Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    slides = makefile.split("\nslides:", 1)[1].split("\n\n", 1)[0]
+    assert "--no-suite" in slides and "s3lib run" in slides

@@ -129,6 +129,14 @@ def verdict(row) -> tuple[str, str]:
     return v, "; ".join(parts) or "divisions named whole"
 
 
+
+def _short(name: str, width: int = 48) -> str:
+    """A division's name cut at a word, not in the middle of one ("Computer, electronic and optical…")."""
+    import textwrap
+
+    text = str(name).replace("Manufacture of ", "")
+    return textwrap.shorten(text[:1].upper() + text[1:], width, placeholder="…")
+
 def measure(declared: pd.DataFrame, counts: pd.DataFrame, region: str, units: pd.DataFrame | None = None,
             divisions=None, names: dict | None = None, estimated: pd.DataFrame | None = None) -> pd.DataFrame:
     """Declared clusters of one city measured in a region x division matrix.
@@ -186,7 +194,7 @@ def measure(declared: pd.DataFrame, counts: pd.DataFrame, region: str, units: pd
         e = float(emp.at[region, c]) if ds else np.nan
         observed = [d for d in ds if pd.notna(x.get(d))]
         detail = "; ".join(
-            f"{d}{' ' + names[d][:40] if names and d in names else ''}: "
+            f"{d}{' ' + _short(names[d]) if names and d in names else ''}: "
             + (f"{x[d]:,.0f} employed{' (estimated)' if est[d] else ''}, LQ {div_lq[d]:.2f}" if d in observed
                else "no value")
             for d in ds)

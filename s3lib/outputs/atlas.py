@@ -69,52 +69,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .failed { color: var(--bad); } .cols { columns: 3 18rem; } .cols p { margin: 0 0 .2rem; break-inside: avoid; }
 """
 
-SEARCH_JS = r"""(function () {
-  var data = window.S3LIB_ATLAS, q = document.getElementById("q"), hits = document.getElementById("hits");
-  var TR = {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h",
-            "ŀ": "l", "ß": "ss"};
-  function fold(t) {
-    t = String(t).toLowerCase().replace(/[łøæœđðþıħŀß]/g, function (c) { return TR[c]; });
-    t = t.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-    return t.replace(/[\s\-\u2010\u2011\u2013\u2014_\/.,;:'\u2019\u2018`\u00b4()\[\]"]+/g, " ").trim();
-  }
-  var entries = data.entries.map(function (e) {
-    return {label: e[0], keys: e[1].split(";"), code: e[2], rank: e[3], alt: e[4] ? e[4].split(";") : []};
-  });
-  function starts(k) { return k.lastIndexOf(this, 0) === 0; }
-  function find(text) {  // a main name beats an alternate name ("porto" is Porto, not Bordeaux), exact beats prefix
-    var key = fold(text), out = [];
-    if (!key) return out;
-    entries.forEach(function (e) {
-      var score = e.keys.indexOf(key) >= 0 ? 0 : e.alt.indexOf(key) >= 0 ? 1 : e.keys.some(starts, key) ? 2 :
-                  e.alt.some(starts, key) ? 3 : -1;
-      if (score >= 0) out.push({e: e, score: score});
-    });
-    out.sort(function (a, b) { return a.score - b.score || b.e.rank - a.e.rank || (a.e.label < b.e.label ? -1 : 1); });
-    return out.slice(0, 15).map(function (h) { return h.e; });
-  }
-  function show() {
-    var found = find(q.value);
-    hits.innerHTML = "";
-    found.forEach(function (e) {
-      var li = document.createElement("li"), a = document.createElement("a");
-      a.href = "regions/" + e.code + ".html";
-      a.textContent = e.label + " \u2192 " + e.code + " " + data.regions[e.code];
-      li.appendChild(a);
-      hits.appendChild(li);
-    });
-    if (q.value && !found.length) hits.innerHTML = '<li class="muted">no city, region or code found</li>';
-    return found;
-  }
-  q.addEventListener("input", show);
-  q.addEventListener("keydown", function (ev) {
-    if (ev.key !== "Enter") return;
-    var found = show();
-    if (found.length) window.location.href = "regions/" + found[0].code + ".html";
-  });
-  if (q.value) show();
-})();
-"""
+#: The search page's script, shipped with the package (s3lib/outputs/atlas_search.js).
+SEARCH_JS = (Path(__file__).resolve().parent / "atlas_search.js").read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- card tasks

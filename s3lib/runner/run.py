@@ -133,12 +133,15 @@ def _task_fingerprint(notebook: Path, parameters: dict, code: str) -> str:
 # ----------------------------------------------------------------------------- planning
 def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int | None = None,
          params_file: str | os.PathLike | None = None, reports_dir: Path | None = None,
-         figures_dir: Path | None = None, notebooks_dir: Path | None = None, scheme: str | None = None) -> list[Task]:
+         figures_dir: Path | None = None, notebooks_dir: Path | None = None, scheme: str | None = None,
+         suite: bool = True) -> list[Task]:
     """Validate the request and list the tasks, without executing anything.
 
     Raises :class:`~s3lib.errors.UsageError` (exit code 2 on the command line) for an unknown place or
     notebook, a place without data, a year without data for a place, an unknown scheme, or a bad parameter
-    file (unknown key, wrong type: :mod:`s3lib.runner.params`), before any file is written.
+    file (unknown key, wrong type: :mod:`s3lib.runner.params`), before any file is written. ``suite=False``
+    leaves out the notebooks that cover all places at once (00, 05): a run for one place (``make slides``)
+    then never rewrites the comparison of the case places in ``reports/compare``.
     """
     from s3lib.data import resolve_places
     from s3lib.runner import params as checks
@@ -175,6 +178,8 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
     tasks, checked = [], set()
     for path in _select(notebooks, available):
         scope, countries = _notebook_info(path)
+        if scope == "suite" and not suite:
+            continue
         mine = declared[path.stem]
         values = {k: v for k, v in top.items() if not (countries and k == "year")}
         for name, overrides in per_notebook.items():
@@ -322,14 +327,14 @@ def run(places: Sequence[str], notebooks: Sequence[str] | None = None, year: int
         params_file=None, jobs: int = 2, force: bool = False, reports_dir: Path | None = None,
         figures_dir: Path | None = None, notebooks_dir: Path | None = None, progress: bool = True,
         executor: str = "local", scheduler: str | None = None, fresh_kernels: bool = False,
-        scheme: str | None = None) -> list[Outcome]:
+        scheme: str | None = None, suite: bool = True) -> list[Outcome]:
     """Plan, skip what is up to date, execute the rest in parallel; return one Outcome per task.
 
     With the local executor each process reuses one kernel, reset between notebooks
     (:mod:`s3lib.runner.kernels`); ``fresh_kernels=True`` starts a kernel per notebook. Dask
     workers always start a kernel per notebook (they outlive the run).
     """
-    tasks = plan(places, notebooks, year, params_file, reports_dir, figures_dir, notebooks_dir, scheme)
+    tasks = plan(places, notebooks, year, params_file, reports_dir, figures_dir, notebooks_dir, scheme, suite)
     if executor == "local" and not fresh_kernels:
         tasks = [dataclasses.replace(t, reuse_kernel=True) for t in tasks]
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
@@ -456,6 +461,8 @@ def add_parser(subparsers) -> None:
     p.add_argument("--params", metavar="FILE.yaml", help="typed parameters; per-notebook under 'notebooks:'")
     p.add_argument("--jobs", type=int, default=2, help="parallel processes (default 2)")
     p.add_argument("--force", action="store_true", help="re-run even when inputs are unchanged")
+    p.add_argument("--no-suite", action="store_true",
+                   help="only the notebooks run per place: the comparison of all places (00, 05) is left as it is")
     p.add_argument("--fresh-kernels", action="store_true",
                    help="start a kernel per notebook instead of reusing one per process (reset in between)")
     p.add_argument("--executor", default="local", choices=["local", "dask"], help="where tasks run")
@@ -472,7 +479,7 @@ def main(args) -> int:
     places = args.places or list(data.places().index)
     results = run(places, args.notebooks, args.year, args.params, jobs=args.jobs, force=args.force,
                   progress=not args.no_progress, executor=args.executor, scheduler=args.scheduler,
-                  fresh_kernels=args.fresh_kernels, scheme=args.scheme)
+                  fresh_kernels=args.fresh_kernels, scheme=args.scheme, suite=not args.no_suite)
     print(summary_table(results))
     failed = [r for r in results if r.status == "failed"]
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
