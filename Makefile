@@ -5,13 +5,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.s3lib-installed
-PLACES ?= frankfurt bordeaux bilbao turin bucharest porto
+PLACES ?= frankfurt bordeaux bilbao turin bucharest porto rouen
 JOBS   ?= 2
 
 .PHONY: run test lab present slides data site atlas bench clean help
 
 help:
-	@echo "make run    run the notebook suite for the six case places (figures/ and reports/)"
+	@echo "make run    run the notebook suite for the six case places and Rouen (French city data) (figures/ and reports/)"
 	@echo "make test   run the test suite"
 	@echo "make lab    open JupyterLab on notebooks/"
 	@echo "make present  serve the explorer as a Voila app on http://127.0.0.1:$(PORT)/ (PORT=8866)"

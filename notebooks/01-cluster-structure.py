@@ -222,6 +222,89 @@ if len(panels) > 1 and P.code in panels[1].columns and "K-N" in panels[1].index:
 display(Markdown(text + "\n\n" + "\n".join(notes)))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## The city at its own scale: class-level clusters from the city's own data
+#
+# Everything above is the NUTS2 region, by NACE division, up to 2015. For a French city whose private employment
+# by commune and activity class is in the snapshot (URSSAF; the bundled data hold the Métropole Rouen Normandie,
+# `s3lib data fetch urssaf --territory ...` adds any other), the clusters are read on NACE classes for the
+# intercommunality the city belongs to: no division is apportioned, so a cluster is a point wherever the US CMP
+# carry-over does not itself split its classes. Its LQ is taken against France, never against the data's own
+# territory: against France's private employees by APE code when that national table is fetched (a point),
+# otherwise against France's persons employed by division in the business statistics (a range, and none for a
+# cluster partly outside them). The two sources differ in concept (private employees against persons employed),
+# year and territory: compare shares, LQs and what each can see, not sizes. Other places skip this section.
+
+# %% slideshow={"slide_type": "subslide"}
+from s3lib.data.urssaf import COUNTRY as CITY_DATA_COUNTRY
+from s3lib.errors import UsageError
+from s3lib.plots.city import city_region_bars, cluster_dynamics
+from s3lib.study.city import city
+from s3lib.study.city_region import city_against_region, revealed
+
+C = None
+if P.country != CITY_DATA_COUNTRY:
+    display(Markdown(f"No city-level industry data for {P.name}: the city data of the snapshot (URSSAF) are French."))
+else:
+    try:
+        C = city(P.city or P.name)  # a commune's name reaches its intercommunality, with a note
+    except UsageError as err:
+        display(Markdown(f"No city-level industry data for {P.name} in this snapshot: {err}"))
+if C is not None:
+    against = city_against_region(place, year=year, city_view=C, region_view=V)
+    fig, ax = plots.figure()
+    city_region_bars(ax, against.table)
+    plots.annotate(fig, "The city against its region", place=f"{C.territory.name} and {V.region_name} ({V.region})",
+                   level="MIXED (EPCI and NUTS2)", year=f"{C.year} and {year}", source=[C.source, study.space.source])
+    display(Image(save(fig, "city-against-region")))
+    columns = {"city_employees": "{:,.0f}", "city_share": "{:.1%}", "city_growth": "{:+.0%}",
+               "region_employees": "{:,.0f}", "region_share": "{:.1%}", "region_lq": "{:.2f}"}
+    display(against.table.head(15)[[*columns, "seen"]].style.format(columns, na_rep="–"))
+    display(Markdown("\n".join(f"- {n}" for n in against.notes)))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **What only the city data reveal.** The business statistics have no division in finance and insurance (K),
+# health and social work (Q), education (P) or the other services (O-U but S95); the city data do. The largest
+# classes of the city outside them, with their growth:
+
+# %% slideshow={"slide_type": "-"}
+if C is not None:
+    R = revealed(C)
+    shown = R.table.rename(columns={"lq_reference": "LQ reference"})
+    display(shown[["name", "employees", "share", "growth", "LQ reference"]].style.format(
+        {"employees": "{:,.0f}", "share": "{:.1%}", "growth": "{:+.0%}"}, na_rep="–"))
+    only = against.table.index[against.table["seen"] == "city only"].tolist()
+    top = R.table.head(3)
+    display(Markdown(
+        f"**For {C.territory.name}:** {R.params['share_outside']:.0%} of the private employees of {C.year} work in "
+        f"classes the business statistics do not cover; the largest are "
+        + ", ".join(f"{row.name} ({row.employees:,.0f}, {row.growth:+.0%} since {C.base_year})"
+                    for row in top.itertuples())
+        + (f". Clusters only the city data see: {', '.join(only)}." if only else ".")
+        + "\n\n" + "\n".join(f"- {n}" for n in R.notes)))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Cluster dynamics.** The chart practitioners expect: each cluster's specialisation (LQ against France, y, log
+# scale) against its growth over the period (x), bubble size its employment. Above the dashed line the city is
+# specialised; right of it the cluster grew. A vertical bar is the LQ range where France is known by division only.
+
+# %% slideshow={"slide_type": "-"}
+if C is not None:
+    CL = C.clusters()
+    fig, ax = plots.figure()
+    cluster_dynamics(ax, CL.table)
+    plots.annotate(fig, "Cluster dynamics: specialisation against growth", place=C.territory.label, level="EPCI",
+                   year=f"{C.base_year}-{C.year}",
+                   source=[C.source, "Clusters: US Cluster Mapping carried to NACE classes by s3lib (derived). "
+                           + CL.params["reference"] + "."])
+    display(Image(save(fig, "city-cluster-dynamics")))
+    lq_columns = [c for c in ("lq", "lq_low", "lq_high") if c in CL.table]
+    formats = {"employees": "{:,.0f}", "share": "{:.1%}", "growth": "{:+.0%}", **{c: "{:.2f}" for c in lq_columns}}
+    star = CL.table["specialisation_star"].map({True: "yes", False: "no"}).fillna("unknown")
+    display(CL.table.assign(specialisation_star=star).head(12)[["employees", "point", "share", "growth", *lq_columns,
+                                                                 "specialisation_star"]].style.format(formats, na_rep="–"))
+    display(Markdown("\n".join(f"- {n}" for n in CL.notes[2:])))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Caveats
 #
 # - Finance (K), agriculture (A) and public and personal services (O-U) are not in the business

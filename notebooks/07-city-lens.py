@@ -276,6 +276,64 @@ else:
                      f"{top.sector}, {top.urban_character:.2f} times its share of all the region's jobs."))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
+# ## 6. Beyond the division data: external benchmarks and the city's own data
+#
+# Some declared clusters cannot be reached by division statistics at all: an aerospace filière spans C25-C28, C30,
+# C33 and services, so no split of C30 can count it. `data/benchmarks.csv` holds published external figures for
+# such clusters (INSEE's counts of the aerospace filière around Bordeaux), each with its territory, scope and
+# source: they are shown **beside** the cluster's NUTS2 bounds, never used as inputs. For a French city with city
+# data (URSSAF), its declared clusters and the emerging lists are then read on NACE classes, for the city itself.
+
+# %% slideshow={"slide_type": "subslide"}
+from s3lib.data.urssaf import COUNTRY as CITY_DATA_COUNTRY
+from s3lib.errors import UsageError
+from s3lib.study.city import city
+from s3lib.study.city_region import benchmarks
+
+B = benchmarks(V)
+if len(B.table):
+    display(B.table[["cluster", "territory", "measure", "value", "reference", "nuts2_lower", "nuts2_upper", "source"]]
+            .style.format({"value": "{:,.0f}", "nuts2_lower": "{:,.0f}", "nuts2_upper": "{:,.0f}"}, na_rep="–")
+            .hide(axis="index"))
+    first = B.table.dropna(subset=["nuts2_upper"]).head(1)
+    if len(first):
+        b = first.iloc[0]
+        display(Markdown(f"**What it shows.** {b['cluster']}: the business statistics give {V.region_name} "
+                         f"{b['nuts2_lower']:,.0f} to {b['nuts2_upper']:,.0f} persons employed in {year}, against about "
+                         f"{b['value']:,.0f} {b['measure']} in the {b['territory']} ({b['reference']}): the external "
+                         f"figure counts a filière with its supply chain and services, which division data cannot reach."))
+display(Markdown("\n".join(f"- {n}" for n in B.notes)))
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **The city's own data.** Where the snapshot holds the city's private employment by activity class (URSSAF), its
+# declared clusters and the KIBS list are read on the classes they name, for the intercommunality the city belongs
+# to, with their growth; a cluster's LQ is a range against France's divisions offline and a point against France's
+# private employees by class once the national table is fetched. Other places say why they have none.
+
+# %% slideshow={"slide_type": "-"}
+C = None
+if P.country == CITY_DATA_COUNTRY:
+    try:
+        C = city(P.city or P.name)
+    except UsageError as err:
+        display(Markdown(f"No city-level industry data for {P.name} in this snapshot: {err}"))
+else:
+    display(Markdown(f"No city-level industry data for {P.name}: the city data of the snapshot (URSSAF) are French."))
+if C is not None:
+    DC = C.declared()  # the declared lists of the case city the territory stands for, if any
+    if len(DC.table):
+        display(DC.table[["cluster", "tier", "codes", "employees", "growth", "share"]].style.format(
+            {"employees": "{:,.0f}", "growth": "{:+.0%}", "share": "{:.1%}"}, na_rep="–").hide(axis="index"))
+    KB = C.clusters("kibs").table
+    lq_columns = [c for c in ("lq", "lq_low", "lq_high") if c in KB]
+    display(KB[["employees", "share", "growth", *lq_columns]].style.format(
+        {"employees": "{:,.0f}", "share": "{:.1%}", "growth": "{:+.0%}", **{c: "{:.2f}" for c in lq_columns}},
+        na_rep="–"))
+    display(Markdown(f"**{C.territory.name} at class level ({C.year}).** Declared clusters and the KIBS list read on "
+                     "NACE classes, with growth since " + str(C.base_year) + ".\n\n"
+                     + "\n".join(f"- {n}" for n in [*DC.notes, *C.clusters('kibs').notes[5:6]])))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## Caveats
 #
 # - The NACE mapping of every declared cluster and of KIBS, the creative industries and the digital cluster is
