@@ -35,7 +35,7 @@ DATASETS = ("sbs_r_nuts06_r2", "nama_10r_3empers", "nama_10r_3gdp", "demo_r_pjan
 TIMEOUT = 60
 #: Reference tables copied unchanged from the bundled snapshot.
 COPIED = ("regions.parquet", "nace.parquet", "nuts_crosswalk.parquet", "places.csv", "ris3_priorities.csv",
-          "city_segmentations.csv", "emerging_industries.csv")
+          "city_segmentations.csv", "emerging_industries.csv", "benchmarks.csv")
 
 
 def transport(url: str, timeout: float = TIMEOUT) -> bytes:
