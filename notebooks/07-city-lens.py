@@ -292,9 +292,10 @@ from s3lib.study.city_region import benchmarks
 
 B = benchmarks(V)
 if len(B.table):
-    display(B.table[["cluster", "territory", "measure", "value", "reference", "nuts2_lower", "nuts2_upper", "source"]]
+    display(B.table[["cluster", "territory", "measure", "value", "reference", "nuts2_lower", "nuts2_upper"]]
             .style.format({"value": "{:,.0f}", "nuts2_lower": "{:,.0f}", "nuts2_upper": "{:,.0f}"}, na_rep="–")
             .hide(axis="index"))
+    display(Markdown("Sources: " + "; ".join(sorted(set(B.table["source"]))) + "."))
     first = B.table.dropna(subset=["nuts2_upper"]).head(1)
     if len(first):
         b = first.iloc[0]

@@ -58,8 +58,8 @@ def _outcome(root):
     """What a run leaves behind, with the run's own folder factored out."""
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                    if p.is_file() and p.name not in {"params.yaml", ".runstate.json"})
-    seen = {p: json.loads((root / "figures" / p / "01-ok-seen.json").read_text()) for p in PLACES
-            if (root / "figures" / p / "01-ok-seen.json").exists()}
+    seen = {p: json.loads((root / "figures" / "2012" / p / "01-ok-seen.json").read_text()) for p in PLACES
+            if (root / "figures" / "2012" / p / "01-ok-seen.json").exists()}  # another year: its own folder
     return files, seen
 
 
@@ -74,7 +74,8 @@ def test_dask_matches_local_executor(notebooks, tmp_path):
     assert _outcome(dask_root) == _outcome(local_root)
     files, seen = _outcome(dask_root)
     assert seen == {p: {"place": p, "year": 2012} for p in PLACES}  # typed parameters reached the kernel
-    assert "figures/frankfurt/01-ok-figure.png" in files and "reports/bordeaux/01-ok.html" in files
+    assert "figures/2012/frankfurt/01-ok-figure.png" in files and "reports/2012/bordeaux/01-ok.html" in files
+    # 02-boom declares no year: its outputs stay in the default folders
     assert "reports/frankfurt/02-boom.FAILED.ipynb" in files and "reports/frankfurt/02-boom.ipynb" not in files
 
 

@@ -165,11 +165,44 @@ NOTE_WORDS = 45
 TABLE_ROWS = 12
 #: ... or more cells than this (a wide table shrinks as much as a long one).
 TABLE_CELLS = 48
+#: ... or more columns than this (it only fits shrunk to unreadable type).
+TABLE_COLUMNS = 6
+#: ... of which the slide keeps the header and the first rows (not of a table too wide).
+HEAD_ROWS = 4
 
 
 def _big_table(html: str) -> bool:
-    """A table a room cannot read on one slide: more than :data:`TABLE_ROWS` rows or :data:`TABLE_CELLS` cells."""
-    return html.count("<tr") > TABLE_ROWS + 1 or html.count("<td") > TABLE_CELLS
+    """A table a room cannot read on one slide: more than :data:`TABLE_ROWS` rows, :data:`TABLE_CELLS` cells or
+    :data:`TABLE_COLUMNS` columns."""
+    return html.count("<tr") > TABLE_ROWS + 1 or html.count("<td") > TABLE_CELLS or _columns(html) > TABLE_COLUMNS
+
+
+def _columns(html: str) -> int:
+    import re
+
+    widest = 0
+    for row in re.findall(r"<tr\b.*?</tr>", html, flags=re.S):
+        widest = max(widest, len(re.findall(r"<t[dh]\b", row)))
+    return widest
+
+
+def _head_rows(table: str, n: int) -> tuple[str | None, int]:
+    """(the table's header and first ``n`` body rows, or None when it is not a plain one-table HTML, its body
+    row count)."""
+    import re
+
+    body = table.find("<tbody")
+    rows = [m.start() for m in re.finditer(r"<tr\b", table[body:])] if body >= 0 else []
+    if body < 0 or table.count("<table") != 1:
+        return None, max(table.count("<tr") - 1, 0)
+    if len(rows) <= n:
+        return table, len(rows)
+    cut = body + rows[n]
+    return table[:cut] + "</tbody></table>" + table[table.find("</table>") + len("</table>"):], len(rows)
+
+
+def _has_table(cell) -> bool:
+    return any("<table" in "".join(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
 
 
 def _has_figure(cell) -> bool:
@@ -196,7 +229,14 @@ def _split_markdown(source: str) -> tuple[str, str]:
     visible = "\n".join(h for h in heads if h.strip())
     if shown and not shown.lstrip().startswith(("-", "*", "|", "1.")):
         visible = f"{visible}\n\n{shown}".strip()
-    return visible or "(see the notes)", source
+    return visible, source
+
+
+def _first_line(text: str) -> str:
+    """The first line of a list or paragraph, shortened: what a slide that opens on a list shows."""
+    line = next((ln.strip() for ln in text.strip().splitlines() if ln.strip()), "")
+    words = line.split()
+    return " ".join(words[:30]) + (" …" if len(words) > 30 else "")
 
 
 def _notes_cell(outputs=None, markdown: str | None = None):
@@ -217,22 +257,26 @@ def prepare(nb, subtitle: str | None = None):
       slide; the text goes to the speaker notes (``S`` in reveal.js), as does a table longer than
       :data:`TABLE_ROWS` rows or wider than :data:`TABLE_CELLS` cells (a line on the slide says where it went);
     * every figure opens a slide of its own, so it is shown large (the fitting script keeps it at least 450 px tall);
-      a table on a figure's slide goes to the notes.
+      a table on a figure's slide goes to the notes, a second table on a slide opens a slide of its own.
     """
     import nbformat
 
     nb = copy.deepcopy(nb)
     cells = []
-    figure = False  # the current slide shows a figure: a table on it goes to the notes
+    figure = table = False  # the current slide shows a figure (a table on it goes to the notes) or a table
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.setdefault("slideshow", {})
         kind = meta.get("slide_type", "-")
         if kind in ("slide", "subslide"):
-            figure = False
+            figure = table = False
         if cell.cell_type == "markdown":
             full = None
             if kind not in ("skip", "notes") and _words(cell.source) > NOTE_WORDS:
-                cell.source, full = _split_markdown(cell.source)
+                shown, full = _split_markdown(cell.source)
+                if not shown and kind not in ("slide", "subslide"):  # a list or table only: the notes take it whole
+                    cells.append(_notes_cell(markdown=full))
+                    continue
+                cell.source = shown or _first_line(full)
             if index == 0 and subtitle:
                 cell.source = f"{cell.source.rstrip()}\n\n### {subtitle}"
             cells.extend([cell] if full is None else [cell, _notes_cell(markdown=full)])
@@ -249,23 +293,29 @@ def prepare(nb, subtitle: str | None = None):
                 out = nbformat.v4.new_output("display_data", data={"text/html": WIDGET_NOTE})
             elif "text/markdown" in data and _words(data["text/markdown"]) > NOTE_WORDS:
                 notes.append(out)
-                shown = _split_markdown("".join(data["text/markdown"]))[0]
+                shown = _split_markdown("".join(data["text/markdown"]))[0] or _first_line("".join(data["text/markdown"]))
                 out = nbformat.v4.new_output("display_data", data={"text/markdown": shown})
             elif "text/html" in data and "<table" in "".join(data["text/html"]) and (figure or _has_figure(cell)):
                 notes.append(out)  # the figure is the slide's message; its table is for the presenter
                 continue
             elif "text/html" in data and _big_table("".join(data["text/html"])):
-                rows = "".join(data["text/html"]).count("<tr") - 1
+                table = "".join(data["text/html"])
                 notes.append(out)
+                head, rows = _head_rows(table, HEAD_ROWS) if _columns(table) <= TABLE_COLUMNS else (None, 0)
+                rows = rows or max(table.count("<tr") - 1, 0)
+                if head:
+                    outputs.append(nbformat.v4.new_output("display_data", data={"text/html": head}))
                 out = nbformat.v4.new_output("display_data", data={"text/markdown": (
-                    f"*A table of {rows} rows: in the speaker notes (S) and the HTML report.*")})
+                    f"*{'The first ' + str(HEAD_ROWS) + ' of ' if head else 'A table of '}{rows} rows; all of them "
+                    "in the speaker notes (S) and the HTML report.*")})
             outputs.append(out)
         cell.outputs = outputs
         if not outputs and kind in ("slide", "subslide", "fragment"):
             meta["slide_type"] = "skip"  # a code cell with nothing to show opens no empty slide
-        elif _has_figure(cell) and kind in ("-", "fragment"):
-            meta["slide_type"] = "subslide"  # a figure gets a slide of its own, to be shown large
-        figure = figure or _has_figure(cell)
+        elif (_has_figure(cell) or (_has_table(cell) and (figure or table))) and kind in ("-", "fragment"):
+            meta["slide_type"] = "subslide"  # a figure, or a second table, gets a slide of its own
+            figure = table = False
+        figure, table = figure or _has_figure(cell), table or _has_table(cell)
         cells.append(cell)
         if notes:
             cells.append(_notes_cell(outputs=notes))

@@ -32,7 +32,7 @@ def header(name) -> str:
     text = str(name)
     if not re.fullmatch(r"[a-z0-9_]+", text) or not re.search(r"[a-z]", text):
         return text
-    words = [ABBREVIATIONS.get(w, w) for w in text.split("_") if w]
+    words = [ABBREVIATIONS.get(w, w.upper() if re.fullmatch(r"nuts\d", w) else w) for w in text.split("_") if w]
     if not words:
         return text
     first = words[0] if words[0] != words[0].lower() else words[0][:1].upper() + words[0][1:]
