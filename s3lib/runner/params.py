@@ -111,7 +111,7 @@ def check_values(values: dict, allowed: dict[str, tuple[type | None, object]], w
     """Refuse unknown keys, runner-set keys and values of the wrong type (one line naming the key)."""
     for key, value in values.items():
         if key in RUNNER_SET:
-            flag = "--figures-dir is set by the runner" if key == "figures_dir" else "use --places"
+            flag = "the runner sets it: S3LIB_FIGURES_DIR" if key == "figures_dir" else "use --places"
             raise UsageError(f"{where}: {key!r} cannot be set in a parameter file ({flag})")
         if key not in allowed:
             raise UnknownChoiceError(f"parameter in {where}", key, sorted(k for k in allowed if k not in RUNNER_SET),
