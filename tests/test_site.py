@@ -100,6 +100,11 @@ def test_layout(gallery):
     page = (gallery / "frankfurt" / "01-structure.html").read_text(encoding="utf-8")
     assert 'class="s3lib-nav"' in page and "../_static/mathjax/MathJax.js" in page
     assert 'src="data:image/png;base64,' in page  # the figure shown inline by the kernel
+    import re
+
+    title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
+    assert title != "Notebook" and "Frankfurt" in title and "s3lib gallery" in title  # a tab a reader can find
+    assert page.count("<title>") == 1
     for path in gallery.rglob("*.html"):
         if "_static" not in path.parts:
             assert site.remote_loads(path.read_text(encoding="utf-8")) == [], path
