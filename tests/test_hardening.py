@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _notebooks import notebook
 
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.runner import run as runner
@@ -20,29 +21,17 @@ from s3lib.runner import run as runner
 HOSTILE = "<script>alert(2)</script>"
 
 
-def _notebook(path, parameters: str, body: str, scope: str | None = None):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    if scope:
-        nb.metadata["s3lib"] = {"scope": scope}
-    nbformat.write(nb, str(path))
-    return path
-
-
 @pytest.fixture()
 def suite(tmp_path):
     """Notebooks declared like the real ones (typed parameters, year 0 = the place's default, a scheme)."""
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    _notebook(nbdir / "01-typed.ipynb", 'place: str = "frankfurt"\nyear: int = 0\nscheme: str = "uscmp"\n'
+    notebook(nbdir / "01-typed.ipynb", 'place: str = "frankfurt"\nyear: int = 0\nscheme: str = "uscmp"\n'
               'fail: bool = False\nfigures_dir: str = ""',
               "import pathlib\nassert not fail, 'asked to fail'\n"
               "d = pathlib.Path(figures_dir) / place\nd.mkdir(parents=True, exist_ok=True)\n"
               "(d / '01-marker.txt').write_text(f'{year} {scheme}')")
-    _notebook(nbdir / "05-all.ipynb", 'places: list = ["frankfurt"]\nyear: int = 2014\nfigures_dir: str = ""',
+    notebook(nbdir / "05-all.ipynb", 'places: list = ["frankfurt"]\nyear: int = 2014\nfigures_dir: str = ""',
               "assert places", scope="suite")
     return tmp_path
 
@@ -136,7 +125,7 @@ def test_bad_parameter_files_are_refused_before_any_kernel(suite, tmp_path, monk
     assert "\n" not in message and not (suite / "reports").exists()
 
 
-def test_notebook_keys_written_as_numbers_mean_the_notebook(suite, tmp_path):
+def test_notebook_keys_written_as_numbers_mean_thenotebook(suite, tmp_path):
     """YAML reads `01:` as the integer 1: it means notebook "01", not "unknown notebook 1"."""
     tasks = _plan(suite, places=["bordeaux"], params_file=_params(tmp_path, "notebooks:\n  01: {year: 2012}\n"))
     by = {t.name: t for t in tasks}
@@ -332,7 +321,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_ctrl_c_ends_run_cleanly(suite):
-    _notebook(suite / "notebooks" / "02-slow.ipynb", 'place: str = "x"', "import time\ntime.sleep(120)")
+    notebook(suite / "notebooks" / "02-slow.ipynb", 'place: str = "x"', "import time\ntime.sleep(120)")
     proc = subprocess.Popen([sys.executable, "-m", "s3lib", "run", "--places", "porto", "bordeaux", "--notebooks",
                              "02", "--jobs", "2", "--no-progress"], env={**os.environ, **_suite_env(suite)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)

@@ -7,38 +7,26 @@ import os
 import subprocess
 import sys
 
-import nbformat
 import pytest
+from _notebooks import notebook
 
 from s3lib.errors import UnknownChoiceError, UsageError
 from s3lib.runner import run as runner
-
-
-def _notebook(path, parameters: str, body: str, scope: str | None = None):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    if scope:
-        nb.metadata["s3lib"] = {"scope": scope}
-    nbformat.write(nb, str(path))
-    return path
 
 
 @pytest.fixture()
 def suite(tmp_path):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    _notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year\nweights = [1.0]\n'
+    notebook(nbdir / "01-ok.ipynb", 'place = "frankfurt"  # place key\nyear = 2014  # year\nweights = [1.0]\n'
               'figures_dir = ""  # the runner sets it',
               "import json, os, pathlib\n"
               "assert isinstance(year, int) and isinstance(weights, list)\n"
               "d = pathlib.Path(figures_dir) / place\n"
               "d.mkdir(parents=True, exist_ok=True)\n"
               "(d / '01-ok-marker.txt').write_text(json.dumps([place, year, weights]))")
-    _notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom in ' + place)")
-    _notebook(nbdir / "05-all.ipynb", 'places = ["frankfurt"]', "assert len(places) >= 1", scope="suite")
+    notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom in ' + place)")
+    notebook(nbdir / "05-all.ipynb", 'places = ["frankfurt"]', "assert len(places) >= 1", scope="suite")
     return tmp_path
 
 
@@ -136,11 +124,11 @@ out = pathlib.Path(figures_dir); out.mkdir(parents=True, exist_ok=True)
 def test_reused_kernel_is_reset_between_notebooks_and_replaced_after_a_failure(tmp_path, fresh):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    _notebook(nbdir / "01-dirty.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'01'") + (
+    notebook(nbdir / "01-dirty.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'01'") + (
         "leak = 1\nos.environ['S3LIB_LEAK'] = '1'\nwarnings.simplefilter('ignore')\n"
         "matplotlib.rcParams['font.size'] = 3\nsys.path.append('/leak')\nos.chdir('/')\n"
         "import pandas as pd; pd.set_option('display.max_rows', 3)"))
-    _notebook(nbdir / "02-clean.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'02'") + (
+    notebook(nbdir / "02-clean.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'02'") + (
         "import pandas as pd\n"
         "assert 'leak' not in globals(), 'a variable leaked'\n"
         "assert 'S3LIB_LEAK' not in os.environ, 'the environment leaked'\n"
@@ -148,8 +136,8 @@ def test_reused_kernel_is_reset_between_notebooks_and_replaced_after_a_failure(t
         "assert '/leak' not in sys.path, 'sys.path leaked'\n"
         "assert pd.get_option('display.max_rows') != 3, 'pandas options leaked'\n"
         "assert ('ignore', None, Warning, None, 0) not in warnings.filters, 'a warning filter leaked'\n"))
-    _notebook(nbdir / "03-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom')")
-    _notebook(nbdir / "04-after.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'04'"))
+    notebook(nbdir / "03-boom.ipynb", 'place = "frankfurt"', "raise RuntimeError('boom')")
+    notebook(nbdir / "04-after.ipynb", 'place = "frankfurt"\nfigures_dir = ""', LEAKY.replace("NAME", "'04'"))
     results = runner.run(["frankfurt"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
                          notebooks_dir=nbdir, progress=False, jobs=1, fresh_kernels=fresh)
     assert [r.status for r in results] == ["ok", "ok", "failed", "ok"], [r.error for r in results]
@@ -171,10 +159,10 @@ def test_a_kernel_that_stops_answering_gets_one_new_start_a_notebook_error_none(
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     log = tmp_path / "attempts.txt"
-    _notebook(nbdir / "01-stalls-once.ipynb", 'place = "frankfurt"',
+    notebook(nbdir / "01-stalls-once.ipynb", 'place = "frankfurt"',
               f"import pathlib, time\nlog = pathlib.Path({str(log)!r})\nfirst = not log.exists()\n"
               "log.open('a').write('01\\n')\nif first:\n    time.sleep(60)")
-    _notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"',
+    notebook(nbdir / "02-boom.ipynb", 'place = "frankfurt"',
               f"import pathlib\npathlib.Path({str(log)!r}).open('a').write('02\\n')\nraise ValueError('own error')")
     results = runner.run(["frankfurt"], reports_dir=tmp_path / "reports", figures_dir=tmp_path / "figures",
                          notebooks_dir=nbdir, progress=False, jobs=1, fresh_kernels=fresh)
@@ -202,7 +190,7 @@ def test_cli_nuts0_and_nuts1_places_are_refused_before_anything_runs(suite, monk
 def test_cli_batch_goes_past_a_failing_place_and_lists_it_last(tmp_path):
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
-    _notebook(nbdir / "01-picky.ipynb", 'place = "frankfurt"',
+    notebook(nbdir / "01-picky.ipynb", 'place = "frankfurt"',
               "if place == 'porto':\n    raise ValueError('no data for ' + place)")
     env = {**os.environ, "S3LIB_REPORTS_DIR": str(tmp_path / "reports"), "S3LIB_FIGURES_DIR": str(tmp_path / "f"),
            "S3LIB_NOTEBOOKS_DIR": str(nbdir)}

@@ -20,6 +20,7 @@ import hashlib
 import shutil
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from s3lib import config
@@ -47,18 +48,26 @@ def transport(url: str, timeout: float = TIMEOUT) -> bytes:
 
 def _get(url: str) -> bytes:
     host = url.split("/")[2]
-    try:
+    with answered(host, url):
         body = transport(url)
+    if not body:
+        raise DataError(f"{host} sent an empty answer for {url}")
+    return body
+
+
+@contextmanager
+def answered(host: str, label: str):
+    """Turn a network failure inside the block into one :class:`~s3lib.errors.DataError` line naming the host and
+    what was asked (``label``): an HTTP error, or a host that cannot be reached (offline). Shared by every fetch."""
+    try:
+        yield
     except urllib.error.HTTPError as exc:
-        raise DataError(f"{host} answered HTTP {exc.code} for {url}; the bundled snapshot in data/ "
+        raise DataError(f"{host} answered HTTP {exc.code} for {label}; the bundled snapshot in data/ "
                         "still works") from None
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise DataError(f"cannot reach {host} (offline?): {reason}; the bundled snapshot in data/ "
                         "still works") from None
-    if not body:
-        raise DataError(f"{host} sent an empty answer for {url}")
-    return body
 
 
 def download(cache: Path) -> list[dict]:

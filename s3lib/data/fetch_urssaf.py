@@ -84,16 +84,12 @@ class _Bar:
 
 
 def _get(url: str, label: str) -> bytes:
+    from s3lib.data.fetch import answered
+
     bar = _Bar(label)
     try:
-        body = transport(url, TIMEOUT, bar)
-    except urllib.error.HTTPError as exc:
-        raise DataError(f"{_HOST} answered HTTP {exc.code} for {label}; the bundled snapshot in data/ "
-                        "still works") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DataError(f"cannot reach {_HOST} (offline?): {reason}; the bundled snapshot in data/ "
-                        "still works") from None
+        with answered(_HOST, label):
+            body = transport(url, TIMEOUT, bar)
     finally:
         bar.close()
     if not body:

@@ -24,27 +24,22 @@
     out.sort(function (a, b) { return a.score - b.score || b.e.rank - a.e.rank || (a.e.label < b.e.label ? -1 : 1); });
     return out.slice(0, 15).map(function (h) { return h.e; });
   }
+  function hit(e) {  // one result: a link to the region's page
+    var li = document.createElement("li"), a = document.createElement("a");
+    a.href = "regions/" + e.code + ".html";
+    a.textContent = e.label + " \u2192 " + e.code + " " + data.regions[e.code];
+    li.appendChild(a);
+    hits.appendChild(li);
+  }
   function show() {
     var found = find(q.value);
     hits.innerHTML = "";
-    found.forEach(function (e) {
-      var li = document.createElement("li"), a = document.createElement("a");
-      a.href = "regions/" + e.code + ".html";
-      a.textContent = e.label + " \u2192 " + e.code + " " + data.regions[e.code];
-      li.appendChild(a);
-      hits.appendChild(li);
-    });
+    found.forEach(hit);
     if (q.value && !found.length) {
       var close = near(q.value);
       hits.innerHTML = '<li class="muted">no city, region or code found' + (close.length ? '; did you mean:' : '') +
                        '</li>';
-      close.forEach(function (e) {
-        var li = document.createElement("li"), a = document.createElement("a");
-        a.href = "regions/" + e.code + ".html";
-        a.textContent = e.label + " \u2192 " + e.code + " " + data.regions[e.code];
-        li.appendChild(a);
-        hits.appendChild(li);
-      });
+      close.forEach(hit);
     }
     return found;
   }
