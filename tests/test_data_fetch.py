@@ -71,6 +71,7 @@ def restore_cache():
 
 def test_fetch_downloads_records_and_builds(tmp_path, served, monkeypatch, restore_cache):
     responses, asked = served
+    bundled = {e["file"] for e in _store.manifest(_store.data_dir())["files"]}
     m = fetch.fetch(cache=tmp_path)
     assert sorted(asked) == sorted(responses)
     for record in m["downloads"]:
@@ -101,6 +102,10 @@ def test_fetch_downloads_records_and_builds(tmp_path, served, monkeypatch, resto
     assert d.population(year=2021)["value"].tolist() == [764_104]
     assert list(d.geometries(None)["code"]) == ["DE", "DE7", "DE71", "DE712"]
     assert d.place("frankfurt").nuts2 == "DE71"  # reference tables copied from the bundled snapshot
+    # every table the bundled snapshot has that is not downloaded is copied (the card needs caveats.csv,
+    # validity_markers.csv and benchmarks.csv; Rouen its URSSAF tables; city names the gazetteer)
+    fetched = {e["file"] for e in on_disk["files"]}
+    assert bundled <= fetched, bundled - fetched
 
 
 @pytest.mark.parametrize("error, expected", [

@@ -270,11 +270,3 @@ def test_progress_bar():
 def test_usage_errors_are_usage_errors():
     with pytest.raises(UsageError):
         fetch_urssaf._check_territory("   ")
-
-
-def test_the_eurostat_fetch_carries_the_benchmarks():
-    """The card reads data/benchmarks.csv: a snapshot built by `s3lib data fetch` copies it like the other curated
-    reference tables."""
-    from s3lib.data import fetch
-
-    assert "benchmarks.csv" in fetch.COPIED

@@ -35,8 +35,6 @@ GISCO_URL = "https://gisco-services.ec.europa.eu/distribution/v2/nuts/geojson/NU
 DATASETS = ("sbs_r_nuts06_r2", "nama_10r_3empers", "nama_10r_3gdp", "demo_r_pjanaggr3")
 TIMEOUT = 60
 #: Reference tables copied unchanged from the bundled snapshot.
-COPIED = ("regions.parquet", "nace.parquet", "nuts_crosswalk.parquet", "places.csv", "ris3_priorities.csv",
-          "city_segmentations.csv", "emerging_industries.csv", "benchmarks.csv")
 
 
 def transport(url: str, timeout: float = TIMEOUT) -> bytes:
@@ -152,8 +150,9 @@ def fetch(cache: Path | None = None, bundled: Path | None = None, command: str =
     out.mkdir(parents=True, exist_ok=True)
     bundled_entries = {e["file"]: e for e in _store.manifest(bundled)["files"]}
     copied = []
-    for name, e in bundled_entries.items():
-        if name in COPIED or name.startswith(("uscmp_", "cluster_")):
+    downloaded = {t.name for t in tables}
+    for name, e in bundled_entries.items():  # everything not downloaded comes from the bundled snapshot, checked
+        if name not in downloaded:
             shutil.copyfile(_store.verified_path(name, bundled), out / name)
             copied.append({**e, "copied_from": str(bundled)})
     payload = write_snapshot(tables, out, command, "downloads (see `downloads`)", copied)
