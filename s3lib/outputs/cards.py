@@ -374,8 +374,11 @@ def draw(card: CardData):
         fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
         # header band
         fig.patches.append(Rectangle((0, 0.855), 1, 0.145, transform=fig.transFigure, color=_BAND))
-        fig.text(0.025, 0.925, p.name, fontsize=50, fontweight="bold", color="white", va="center")
-        subtitle = fig.text(0.025, 0.872, f"Cluster card  ·  {p.code} (NUTS{p.level})  ·  industry figures for "
+        # a place found by its city name is titled by it (Rouen, Munich); the subtitle names its NUTS3 region
+        city = getattr(p, "city", None)
+        fig.text(0.025, 0.925, city or p.name, fontsize=50, fontweight="bold", color="white", va="center")
+        region3 = f"{p.name} {p.code}" if city and city != p.name else p.code
+        subtitle = fig.text(0.025, 0.872, f"Cluster card  ·  {region3} (NUTS{p.level})  ·  industry figures for "
                             f"NUTS{s.level} {card.region_name} ({card.region})  ·  {s.year}", fontsize=17,
                             color="#D6E4F0", va="center")
         if s.leading_cluster:
