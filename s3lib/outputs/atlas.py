@@ -411,14 +411,12 @@ def _index_page(year: int, built: dict, failures: dict, names: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- building
-def _regions(study, regions) -> list[str]:
-    """The data codes of ``regions`` (names, codes or cities; NUTS0/1 refused), else every region with data."""
+def _regions(study, places) -> list[str]:
+    """The data codes of resolved ``places``, else every region with data."""
     counts = study.counts
-    if not regions:
+    if not places:
         return [c for c in counts.index if counts.loc[c].notna().any()]
-    from s3lib.data import resolve_places
-
-    return list(dict.fromkeys(study.region(p)[0] for p in resolve_places(regions, level=2)))
+    return list(dict.fromkeys(study.region(p)[0] for p in places))
 
 
 def build(year: int = 2014, out=None, regions=None, executor: str = "local", jobs: int = 2,
@@ -439,17 +437,14 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
         raise UsageError(f"refusing to replace the symbolic link {out}: give the folder itself as --out")
     if out.exists() and not (out / MARKER).exists() and any(out.iterdir()):
         raise UsageError(f"{out} exists and is not an atlas (no {MARKER}); choose another --out")
+    from s3lib.data import resolve_places
     from s3lib.runner.params import check_scheme, check_year
 
     check_scheme(scheme)
+    places = resolve_places(regions, level=2) if regions else []  # NUTS0/1 and unknown places refused here
+    check_year(year, places)  # before any EU-wide table is computed
     study = Study("sbs", 2, year, scheme)
-    codes = _regions(study, regions)
-    if regions:
-        from s3lib.data import resolve_places
-
-        check_year(year, resolve_places(regions, level=2))
-    else:
-        check_year(year, [])
+    codes = _regions(study, places)
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out.parent, f".{out.name}.building-pid*-*")  # what a killed build left
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{pid_tag()}", dir=out.parent))
