@@ -12,7 +12,7 @@ import pandas as pd
 
 from s3lib.result import Result
 
-__all__ = ["CELL_BREAK", "SERIES_BREAK", "breaks", "parents_of"]
+__all__ = ["CELL_BREAK", "SERIES_BREAK", "break_years", "breaks", "parents_of"]
 
 CELL_BREAK = "cell break"
 SERIES_BREAK = "series break"
@@ -43,6 +43,13 @@ def breaks(space, level: int, first_year: int, last_year: int) -> Result:
         notes.append("Series breaks flagged by the statistical office (flag b): " + "; ".join(
             f"{country} {', '.join(map(str, ys))}" for country, ys in by_country.items()) + ".")
     return Result(table, notes, {"first_year": first_year, "last_year": last_year, "threshold": BREAK_THRESHOLD})
+
+
+def break_years(table: pd.DataFrame, kind: str = CELL_BREAK) -> pd.Series:
+    """The years of each cell's breaks of ``kind`` in words, indexed ``(region, activity)``: ``"2010, 2012"`` (the
+    new-path review and the partner search both say which years broke a cell)."""
+    hits = table[table["kind"] == kind]
+    return hits.groupby(["region", "activity"])["year"].apply(lambda y: ", ".join(map(str, sorted(set(y)))))
 
 
 def _pair(space, level: int, y0: int, y1: int) -> tuple:

@@ -150,7 +150,7 @@ def region_geometries(level: int, codes=()):
 def _integrity(study) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(mask, words)``: region x activity True where a cell is estimated or has a cell break in the study year or
     the years new paths look back on; ``words`` the same cells in words (``"C30 estimated"``)."""
-    from s3lib.study.integrity import CELL_BREAK
+    from s3lib.study.integrity import break_years
     from s3lib.study.paths import LOOKBACK
 
     first = max(min(study.space.years), study.year - LOOKBACK)
@@ -159,9 +159,8 @@ def _integrity(study) -> tuple[pd.DataFrame, pd.DataFrame]:
     words = pd.DataFrame(np.where(estimated.to_numpy(dtype=bool), labels[None, :], ""), index=estimated.index,
                          columns=estimated.columns, dtype=object)
     cells = study.breaks(first).table
-    cells = cells[(cells["kind"] == CELL_BREAK) & cells["region"].isin(words.index) & cells["activity"].isin(words.columns)]
-    years = cells.groupby(["region", "activity"])["year"].apply(lambda y: ", ".join(map(str, sorted(set(y)))))
-    for (region, activity), text in years.items():
+    cells = cells[cells["region"].isin(words.index) & cells["activity"].isin(words.columns)]
+    for (region, activity), text in break_years(cells).items():
         before = words.at[region, activity]
         words.at[region, activity] = (before + "; " if before else "") + f"{activity} cell break {text}"
     return words != "", words

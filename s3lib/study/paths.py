@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from s3lib.result import Result
+from s3lib.study.integrity import break_years as _break_years
 
 __all__ = ["LOOKBACK", "MIN_EU_SHARE", "MIN_PATH_SIZE", "NEAR_THRESHOLD", "STATUSES", "lookback", "review"]
 
@@ -86,8 +87,7 @@ def review(study, region: str) -> Result:
     densities = pd.concat([density.rename(study.year)] + [p.density.loc[region].rename(p.year) for p in past], axis=1)
     first = past[0].year if past else study.year
     broken = study.breaks(first)
-    cell_breaks = broken.table[(broken.table["region"] == region) & (broken.table["kind"] == "cell break")]
-    break_years = cell_breaks.groupby("activity")["year"].apply(lambda y: ", ".join(map(str, sorted(set(y)))))
+    break_years = _break_years(broken.table[broken.table["region"] == region]).droplevel("region")
     eu = base.counts.sum(axis=0)
     eu_share = eu / eu.sum()
     size = counts.sum() * eu_share
