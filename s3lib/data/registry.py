@@ -236,6 +236,19 @@ def _crosswalk():
     return _cached("places:crosswalk", crosswalk)
 
 
+def region_name(code: str) -> str:
+    """The name of a NUTS code of any version 2006-2021 (``"PL12"`` -> ``"Mazowieckie"``): its name in the regions
+    table, else an old name the registry knows, else the code itself."""
+    def compute():
+        from s3lib.data import regions
+
+        table = regions(nuts_version=None).dropna(subset=["name"])
+        return table.drop_duplicates("code").set_index("code")["name"]
+
+    names = _cached("places:region_names", compute)
+    return str(names[code]) if code in names.index else _name_of(code)
+
+
 def _name_of(code: str) -> str:
     table = _all_codes()
     if code in table.index and isinstance(table.loc[code, "name"], str):

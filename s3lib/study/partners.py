@@ -177,22 +177,18 @@ def _shared(study) -> dict:
     """What every search of one study shares (computed once: the atlas asks for every region): the integrity
     mask and its words, the cluster matrix of clean cells, region totals, the scheme's weights, region names and
     centroids, the directional shares of the clusters' activities, and a memo of judged clusters."""
-    from s3lib import data
     from s3lib.data import _store
-    from s3lib.data.registry import _name_of
+    from s3lib.data.registry import region_name
     from s3lib.measures.clusters import cluster_matrix
 
     def build():
         counts = study.counts
         regions = counts.index
-        known = data.regions(nuts_version=None).dropna(subset=["name"]).drop_duplicates("code").set_index("code")
-        known = known["name"]   # as PlaceView.name_of: any NUTS version, then the registry
         mask, words = _integrity(study)
         weights = study.scheme.weight_matrix()
         return {"words": words, "clean": cluster_matrix(counts.where(~mask), study.scheme),
                 "total": counts.sum(axis=1), "weights": weights,
-                "names": pd.Series([str(known[c]) if c in known.index else _name_of(c) or c for c in regions],
-                                   index=regions),
+                "names": pd.Series([region_name(c) for c in regions], index=regions),
                 "geo": region_geometries(study.level, tuple(regions)).set_index("code").reindex(regions),
                 "shares": measures.directional_shares(weights, counts.sum(axis=0)), "judged": {}}
 

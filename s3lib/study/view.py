@@ -168,22 +168,12 @@ class PlaceView:
     def __repr__(self) -> str:
         return f"PlaceView({self.place.name!r} {self.place.code}, region {self.region}, {self.study!r})"
 
-    @cached_property
-    def _names(self) -> pd.Series:
-        from s3lib import data
-
-        table = data.regions(nuts_version=None).dropna(subset=["name"])
-        return table.drop_duplicates("code").set_index("code")["name"]
-
     def name_of(self, code: str | None) -> str | None:
-        """The name of a NUTS code (any version), e.g. of the place's NUTS1 region."""
-        if code is None:
-            return None
-        if code in self._names.index:
-            return str(self._names[code])
-        from s3lib.data.registry import _name_of
+        """The name of a NUTS code (any version), e.g. of the place's NUTS1 region
+        (:func:`s3lib.data.registry.region_name`)."""
+        from s3lib.data.registry import region_name
 
-        return _name_of(code)
+        return None if code is None else region_name(code)
 
     @property
     def region_name(self) -> str:
