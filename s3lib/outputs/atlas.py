@@ -438,11 +438,11 @@ def build(year: int = 2014, out=None, regions=None, executor: str = "local", job
     if out.exists() and not (out / MARKER).exists() and any(out.iterdir()):
         raise UsageError(f"{out} exists and is not an atlas (no {MARKER}); choose another --out")
     from s3lib.data import resolve_places
-    from s3lib.runner.params import check_scheme, check_year
+    from s3lib.runner.params import check_places, check_scheme
 
     check_scheme(scheme)
     places = resolve_places(regions, level=2) if regions else []  # NUTS0/1 and unknown places refused here
-    check_year(year, places)  # before any EU-wide table is computed
+    check_places(places, year)  # before any EU-wide table is computed
     study = Study("sbs", 2, year, scheme)
     codes = _regions(study, places)
     out.parent.mkdir(parents=True, exist_ok=True)

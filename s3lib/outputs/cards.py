@@ -558,13 +558,11 @@ def main(args) -> int:
 
     from s3lib import data
     from s3lib.atomic import check_output_dir
-    from s3lib.runner.params import check_places_have_data, check_scheme, check_year
+    from s3lib.runner.params import check_places, check_scheme
 
     places = data.resolve_places(args.places or list(data.places().index))
-    check_places_have_data(places)  # every check before the first card: a usage error writes nothing
+    check_places(places, args.year)  # every check before the first card: a usage error writes nothing
     check_scheme(args.scheme)
-    if args.year is not None:
-        check_year(args.year, places)
     check_output_dir(Path(args.out or config.CARDS_DIR), "--out")
     root = config.PROJECT_ROOT
     failures = []

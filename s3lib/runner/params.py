@@ -22,7 +22,7 @@ from pathlib import Path
 
 from s3lib.errors import UnknownChoiceError, UsageError
 
-__all__ = ["RUNNER_SET", "check_scheme", "check_year", "declared", "load", "normalise_notebook_keys"]
+__all__ = ["RUNNER_SET", "check_places", "check_scheme", "declared", "load", "normalise_notebook_keys"]
 
 #: Parameters the runner sets itself for every task: never taken from a parameter file.
 RUNNER_SET = ("place", "places", "figures_dir")
@@ -134,33 +134,25 @@ def _short(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_year(year: int, places) -> None:
-    """Refuse a business-statistics year out of range, or without data for one of ``places`` (NUTS2 or
-    NUTS3 :class:`~s3lib.data.Place` objects); the message names the years that have data."""
+def check_places(places, year: int | None = None) -> None:
+    """Refuse places (NUTS2 or NUTS3 :class:`~s3lib.data.Place` objects) whose NUTS2 region has no business
+    statistics in any year (outside the EU28 and Norway), and, with ``year``, a year out of range or without data
+    for one of them; the message names the years that have data."""
     from s3lib import data
 
-    data.employment(level=0, year=year)  # the years of the business statistics: a UsageError otherwise
+    if year is not None:
+        data.employment(level=0, year=year)  # the years of the business statistics: a UsageError otherwise
     covered = data.coverage(level=2, indicator="persons")
     by_region = covered.groupby("region")["year"].agg(lambda s: sorted(int(y) for y in s))
     for p in places:
         code = p.code if p.level == 2 else getattr(p, "nuts2", None) or p.code
         region, _ = data.data_region(code, by_region.index)
         years = by_region.get(region, [])
-        if int(year) not in years:
-            span = f"years with data: {years[0]}-{years[-1]}" if years else "no year has data for it"
-            raise UsageError(f"no business statistics for {region} ({p.name}) in {int(year)}; {span}")
-
-
-def check_places_have_data(places) -> None:
-    """Refuse places whose NUTS2 region has no business statistics in any year (outside EU28 + NO)."""
-    from s3lib import data
-
-    covered = set(data.coverage(level=2, indicator="persons")["region"])
-    for p in places:
-        code = p.code if p.level == 2 else getattr(p, "nuts2", None) or p.code
-        region, _ = data.data_region(code, covered)
-        if region not in covered:
+        if not years:
             raise UsageError(f"{p.name} ({p.code}) has no business statistics: they cover the EU28 and Norway")
+        if year is not None and int(year) not in years:
+            raise UsageError(f"no business statistics for {region} ({p.name}) in {int(year)}; years with data: "
+                             f"{years[0]}-{years[-1]}")
 
 
 def check_scheme(scheme: str) -> None:

@@ -150,7 +150,7 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
         raise UsageError("no places given; e.g. --places frankfurt bordeaux")
     # unknown places and NUTS0/1 regions (with the NUTS2 regions they contain): refused before anything runs
     resolved = resolve_places(places, level=2)
-    checks.check_places_have_data(resolved)
+    checks.check_places(resolved)
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         raise UsageError(f"year must be an integer such as 2014, not {year!r}")
     where = f"parameter file {Path(params_file).name!r}" if params_file else "parameters"
@@ -194,7 +194,7 @@ def plan(places: Sequence[str], notebooks: Sequence[str] | None = None, year: in
         chosen_year = values.get("year")
         if chosen_year is not None and not countries and ("year", chosen_year) not in checked:
             if chosen_year != 0 or mine["year"][1] != 0:  # 0: each place's latest full year
-                checks.check_year(chosen_year, resolved)
+                checks.check_places(resolved, chosen_year)
             checked.add(("year", chosen_year))
         if "scheme" in values:
             checks.check_scheme(values["scheme"])
