@@ -92,5 +92,11 @@ def city_region_bars(ax, table, n: int = 12, *, label_width: int = 30):
             ax.text(share + 0.05, y_ - 0.2, "city data only", va="center", fontsize=10.5, color="#444444")
     ax.set_yticks(yy, [short_name(c, label_width) for c in top.index])
     ax.set_xlabel("Share of the area's employment (%)")
-    ax.legend(loc="lower right", frameon=True, framealpha=0.9)
+    handles, labels = ax.get_legend_handles_labels()
+    if (top["seen"] == "region fragment").any():  # say what a hatched bar means
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(facecolor="white", edgecolor=OKABE_ITO[1], hatch="//"))
+        labels.append("region: a fragment (under half of the cluster observed)")
+    ax.legend(handles, labels, loc="lower right", frameon=True, framealpha=0.9)
     return done(ax)
