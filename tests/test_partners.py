@@ -162,11 +162,15 @@ def bordeaux_aero(s14):
     return s14.at("bordeaux").partners("Aerospace", other_countries=False)
 
 
-def test_bordeaux_declared_aerospace_has_toulouse_and_paris_at_home(s14, bordeaux_aero):
+def test_bordeaux_declared_aerospace_has_toulouse_at_home_and_paris_set_apart(s14, bordeaux_aero):
     p = bordeaux_aero
     assert p.cluster == AERO and p.asked == "Aerospace" and "C303" in p.mapping and AERO in p.mapping
     peers = p.peers.table["region"].tolist()
-    assert peers[0] == "FRJ2" and "FR10" in peers   # Midi-Pyrénées (Toulouse) and Ile-de-France
+    assert peers[0] == "FRJ2"  # Midi-Pyrénées (Toulouse)
+    # Ile-de-France's C30 may be ships as well as aircraft: its water-transport cell (H50) is not published, so the
+    # sibling rule cannot clear it (unknown is not "no"); it is listed apart with that reason, not ranked
+    apart = p.apart[(p.apart["kind"] == "peer") & (p.apart["region"] == "FR10")]
+    assert "FR10" not in peers and len(apart) == 1 and "not published" in apart["why"].iloc[0]
     lq = s14.portfolios.xs(AERO, level="cluster")["lq"]
     assert p.peers.table.set_index("region").loc["FRJ2", "lq"] == pytest.approx(lq["FRJ2"])
     abroad = s14.at("bordeaux").partners("Aerospace", kind="peers")
@@ -422,3 +426,11 @@ def test_searches_of_one_study_share_its_tables_without_leaking_between_them(s14
     pd.testing.assert_frame_equal(again.peers.table, view.partners(kind="peers", n=5).peers.table)
     assert (again.peers.table["lq"] >= 1).all() and again.peers.table["region"].tolist() == table["region"].tolist()
     assert sp._shared(s14) is sp._shared(Study(year=2014))
+
+
+def test_a_sibling_cell_not_published_cannot_clear_a_region():
+    """Devon was an aerospace peer only because its water-transport cell is missing: unknown is not "no"."""
+    w = pd.DataFrame({"Air": [.125, 0, 0], "Ships": [.25, 1.0, 0], "Rest": [0, 0, 1.0]}, index=["C30", "H50", "X"])
+    x = pd.DataFrame({"C30": [100.0, 100.0], "H50": [np.nan, 0.0], "X": [850.0, 900.0]}, index=["unknown", "inland"])
+    claims = m.sibling_claims(x, w, "Air", x.sum(axis=1))
+    assert list(claims.index) == ["unknown"] and np.isnan(claims.at["unknown", "own_lq"])

@@ -218,7 +218,8 @@ def sibling_claims(counts: pd.DataFrame, weights: pd.DataFrame, cluster: str, to
     For each region, the split division (``0 < w_dc < 1``) that gives most of the cluster's apportioned value
     is found; if it gives at least ``share`` of it and the division's largest cluster by class weight is a
     sibling ``s`` (``w_ds > w_dc``) that the region holds on divisions of its own (``w >= 0.5`` and not touched
-    by ``cluster``; LQ of that part ``>= 1``), the region's value is as likely the sibling's.
+    by ``cluster``; LQ of that part ``>= 1``), the region's value is as likely the sibling's. Where a cell of the
+    sibling's own divisions is not published the region cannot be cleared, and is claimed too (``own_lq`` NaN).
 
     Returns
     -------
@@ -256,9 +257,12 @@ def sibling_claims(counts: pd.DataFrame, weights: pd.DataFrame, cluster: str, to
             continue
         own_emp = x[own] @ w.loc[own, sibling]
         own_lq = (own_emp / t) / (own_emp.sum() / t.sum())
-        hit = (dominant == division) & (part_share >= share) & (own_lq >= 1)
+        # unknown is not "no": a region whose sibling cells are not published cannot be cleared of the sibling
+        unknown = counts.reindex(columns=own).isna().any(axis=1).reindex(x.index).fillna(True)
+        hit = (dominant == division) & (part_share >= share) & ((own_lq >= 1) | unknown)
         for region in x.index[hit.to_numpy()]:
-            rows[region] = (division, float(part_share[region]), sibling, ", ".join(own), float(own_lq[region]))
+            lq = float(own_lq[region]) if not unknown[region] else float("nan")
+            rows[region] = (division, float(part_share[region]), sibling, ", ".join(own), lq)
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
@@ -288,7 +292,9 @@ def judge(ev: pd.DataFrame, *, min_size: float = MIN_PARTNER_SIZE, min_lq: float
                    f"{out.at[r, 'clean']:,.0f} persons, LQ {out.at[r, 'lq_clean']:.2f}"),
         (clean & claimed, "claimed by a sibling cluster",
          lambda r: (f"{claims.at[r, 'share']:.0%} of it is {claims.at[r, 'division']}, which goes mostly to "
-                    f"{claims.at[r, 'sibling']}, held here on {claims.at[r, 'own']} (LQ {claims.at[r, 'own_lq']:.2f})")),
+                    f"{claims.at[r, 'sibling']}, " + (f"held here on {claims.at[r, 'own']} (LQ {claims.at[r, 'own_lq']:.2f})"
+                    if claims.at[r, 'own_lq'] == claims.at[r, 'own_lq'] else
+                    f"whose own cells here ({claims.at[r, 'own']}) are not published: it cannot be ruled out"))),
         (~lower & upper, "whole divisions only",
          lambda r: f"passes only with whole divisions: {out.at[r, 'employment']:,.0f} apportioned (LQ "
                    f"{out.at[r, 'lq']:.2f}) to {out.at[r, 'upper']:,.0f} (LQ {out.at[r, 'lq_upper']:.2f})"),
