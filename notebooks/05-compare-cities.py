@@ -47,6 +47,7 @@ WHO = f"{len(PLACES)} places"
 SOURCES = [study.space.source, plots.SOURCE_USCMP if scheme == "uscmp" else f"Clusters: scheme {scheme}."]
 NROWS = 1 if len(PLACES) <= 3 else 2
 NCOLS = math.ceil(len(PLACES) / NROWS)
+TITLE_WIDTH = 34 if NCOLS <= 3 else 22  # panel titles that fit beside each other
 save = plots.saver(figures_dir, SUITE_KEY, "05")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -113,7 +114,7 @@ display(Markdown(
 fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
 for ax, v in zip(axes.flat, VIEWS):
     plots.cluster_bars(ax, v.eligible, n=5, value="lq", colorbar=False,  # clusters that can lead, by LQ
-                       label_width=22, fontsize=11, wrap=True, title=v.label, xlabel="LQ (EU NUTS2 = 1)")
+                       label_width=22, fontsize=11, wrap=True, title=v.short_label, xlabel="LQ (EU NUTS2 = 1)")
 for ax in list(axes.flat)[len(PLACES):]:
     ax.set_visible(False)
 plots.annotate(fig, "Top five specialised clusters", place=WHO, level="NUTS2", year=year, source=SOURCES)
@@ -144,7 +145,7 @@ display(Markdown(
 
 # %% slideshow={"slide_type": "subslide"}
 fig, ax = plots.figure()
-plots.variety_places(ax, study.structure, {v.region: v.label for v in VIEWS})
+plots.variety_places(ax, study.structure, {v.region: v.short_label for v in VIEWS})
 plots.annotate(fig, "Related vs unrelated variety", place=WHO, level="NUTS2", year=year, source=[plots.SOURCE_SBS])
 display(Image(save(fig, "variety")))
 
@@ -172,7 +173,7 @@ regions2 = data.geometries(2)
 centres = plots.label_points(regions2, list(regions2["code"]))
 x0, x1, y0, y1 = plots.EUROPE_EXTENT
 mainland = set(centres.loc[centres.geometry.x.between(x0, x1) & centres.geometry.y.between(y0, y1), "code"])
-cities = plots.label_points(data.geometries(3), [p.code for p in PLACES], [p.name for p in PLACES])
+cities = plots.label_points(data.geometries(3), [p.code for p in PLACES], [p.city or p.name for p in PLACES])
 fig, axes = plots.figure(NROWS, NCOLS, squeeze=False)
 for ax, v, (_, row) in zip(axes.flat, VIEWS, T.iterrows()):
     lead, p = row["leading_cluster"], v.place
@@ -182,14 +183,14 @@ for ax, v, (_, row) in zip(axes.flat, VIEWS, T.iterrows()):
                       extent=plots.extent_of(regions2, country, pad=0.05, aspect=1.3))
     if ax.get_legend():
         ax.get_legend().remove()
-    ax.set_title(f"{v.label}\n{plots.short_name(lead, 34)}, LQ {row['leading_lq']:.1f}", fontsize=12.5,
-                 loc="left")
+    ax.set_title(f"{v.short_label}\n{plots.short_name(lead, TITLE_WIDTH)}, LQ {row['leading_lq']:.1f}",
+                 fontsize=12.5 if NCOLS <= 3 else 11, loc="left")
 for ax in list(axes.flat)[len(PLACES):]:
     ax.set_visible(False)
 plots.lq_colorbar(fig, axes, plots.lq_norm(4), label="LQ of the place's leading cluster (log scale)")
 plots.annotate(fig, "Leading clusters by region", place=WHO, level="NUTS2", year=year,
                source=SOURCES + [plots.SOURCE_GISCO])
-fig.get_layout_engine().set(rect=(0, 0.095, 1, 0.93))  # room for the two-line panel titles under the title
+fig.get_layout_engine().set(rect=(0, 0.095, 1, 0.92))  # room for the two-line panel titles under the title
 display(Image(save(fig, "leading-cluster-maps")))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -190,6 +190,12 @@ class PlaceView:
             return region
         return f"{region}, which contains {place}"
 
+    @property
+    def short_label(self) -> str:
+        """``"Frankfurt am Main (DE71)"``: the place and the code of the region its figures are for, for the small
+        panels of a comparison, whose figure title names the level (the full sentence is :attr:`label`)."""
+        return f"{self.place.city or self.place.name} ({self.region})"
+
     # ------------------------------------------------------------------ clusters
     @_frame_property
     def portfolio(self) -> pd.DataFrame:
