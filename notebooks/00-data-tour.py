@@ -176,7 +176,7 @@ display(Markdown("\n".join(checks)))
 
 # %% slideshow={"slide_type": "subslide"}
 regions2 = data.geometries(2)
-cities = plots.label_points(data.geometries(3), [p.code for p in PLACES], [f"{p.name} ({p.code})" for p in PLACES])
+cities = plots.label_points(data.geometries(3), [p.code for p in PLACES], [f"{p.city or p.name} ({p.code})" for p in PLACES])
 colours = {p.nuts2: plots.OKABE_ITO[i % 7] for i, p in enumerate(PLACES)}
 extent = plots.extent_of(regions2, NUTS2, pad=0.12, aspect=1.45)
 fig, ax = plots.figure()
